@@ -1,0 +1,1 @@
+//! Smithy shape graph to Rust tokens. (Being written.)

@@ -1,0 +1,1 @@
+//! Smithy model. (Being written.)

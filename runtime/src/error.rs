@@ -1,0 +1,530 @@
+//! Errors, one type per stage of a call, and the metadata of service errors.
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// The request could not be built from the input: a required member is
+/// missing or a value cannot be put on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    kind: BuildErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BuildErrorKind {
+    MissingMember {
+        shape: &'static str,
+        member: &'static str,
+    },
+    InvalidMember {
+        shape: &'static str,
+        member: &'static str,
+        reason: String,
+    },
+    Other(String),
+}
+
+impl BuildError {
+    /// A required member (its model name) of `shape` was not set.
+    pub fn missing_member(shape: &'static str, member: &'static str) -> Self {
+        BuildError {
+            kind: BuildErrorKind::MissingMember { shape, member },
+        }
+    }
+
+    /// A member of `shape` has a value that cannot be sent, for `reason`.
+    pub fn invalid_member(
+        shape: &'static str,
+        member: &'static str,
+        reason: impl Into<String>,
+    ) -> Self {
+        BuildError {
+            kind: BuildErrorKind::InvalidMember {
+                shape,
+                member,
+                reason: reason.into(),
+            },
+        }
+    }
+
+    /// Any other reason the request cannot be built.
+    pub fn other(reason: impl Into<String>) -> Self {
+        BuildError {
+            kind: BuildErrorKind::Other(reason.into()),
+        }
+    }
+
+    /// The model name of the member at fault, if one is.
+    pub fn member(&self) -> Option<&'static str> {
+        match &self.kind {
+            BuildErrorKind::MissingMember { member, .. }
+            | BuildErrorKind::InvalidMember { member, .. } => Some(member),
+            BuildErrorKind::Other(_) => None,
+        }
+    }
+
+    /// The model name of the shape at fault, if one is.
+    pub fn shape(&self) -> Option<&'static str> {
+        match &self.kind {
+            BuildErrorKind::MissingMember { shape, .. }
+            | BuildErrorKind::InvalidMember { shape, .. } => Some(shape),
+            BuildErrorKind::Other(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            BuildErrorKind::MissingMember { shape, member } => {
+                write!(f, "missing required member `{member}` of `{shape}`")
+            }
+            BuildErrorKind::InvalidMember {
+                shape,
+                member,
+                reason,
+            } => write!(f, "invalid value for member `{member}` of `{shape}`: {reason}"),
+            BuildErrorKind::Other(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl StdError for BuildError {}
+
+/// What a service said about an error: its code, message and request id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+}
+
+impl ErrorMetadata {
+    /// Metadata from its parts.
+    pub fn new(
+        code: Option<String>,
+        message: Option<String>,
+        request_id: Option<String>,
+    ) -> Self {
+        ErrorMetadata {
+            code,
+            message,
+            request_id,
+        }
+    }
+
+    /// The error code (the shape name of the error, without namespace).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The human-readable message, if the service sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request id (`x-amzn-requestid`), to quote when asking AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code().unwrap_or("unknown error"))?;
+        if let Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        if let Some(request_id) = self.request_id() {
+            write!(f, " (request id: {request_id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Access to the [`ErrorMetadata`] of a service error, implemented by every
+/// generated `{Op}Error`.
+pub trait ProvideErrorMetadata {
+    /// The code, message and request id of this error.
+    fn meta(&self) -> &ErrorMetadata;
+
+    /// Whether the model marks this error `@retryable`.
+    fn is_retryable(&self) -> bool {
+        false
+    }
+
+    /// Whether the model marks this error as throttling.
+    fn is_throttling(&self) -> bool {
+        false
+    }
+}
+
+/// An error response whose code matches no error modeled for the operation.
+#[derive(Debug, Clone)]
+pub struct UnhandledError {
+    meta: ErrorMetadata,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl UnhandledError {
+    /// An unmodeled error with its metadata and the raw response.
+    pub fn new(meta: ErrorMetadata, response: &http::Response<Bytes>) -> Self {
+        UnhandledError {
+            meta,
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.body().clone(),
+        }
+    }
+
+    /// The code, message and request id the service sent.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body of the response.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Display for UnhandledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unhandled error (HTTP {}): {}", self.status.as_u16(), self.meta)
+    }
+}
+
+impl StdError for UnhandledError {}
+
+/// A response that does not match the model: its body could not be parsed
+/// or a required part is missing. Keeps the whole response.
+#[derive(Debug, Clone)]
+pub struct ResponseError {
+    reason: String,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl ResponseError {
+    /// A response that could not be parsed, for `reason`.
+    pub fn new(reason: impl Into<String>, response: &http::Response<Bytes>) -> Self {
+        ResponseError {
+            reason: reason.into(),
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.body().clone(),
+        }
+    }
+
+    /// Why the response could not be parsed.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body of the response.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid response (HTTP {}): {}",
+            self.status.as_u16(),
+            self.reason
+        )
+    }
+}
+
+impl StdError for ResponseError {}
+
+/// A modeled or unmodeled error returned by the service, with the HTTP
+/// response it came in.
+#[derive(Debug)]
+pub struct ServiceError<E> {
+    error: E,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<E> ServiceError<E> {
+    /// The operation error `error`, parsed from `response`.
+    pub fn new(error: E, response: &http::Response<Bytes>) -> Self {
+        ServiceError {
+            error,
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.body().clone(),
+        }
+    }
+
+    /// The operation error.
+    pub fn err(&self) -> &E {
+        &self.error
+    }
+
+    /// The operation error, by value.
+    pub fn into_err(self) -> E {
+        self.error
+    }
+
+    /// The HTTP status of the error response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the error response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body of the error response.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+/// The HTTP request could not be sent or its response not received.
+#[derive(Debug)]
+pub struct TransportError {
+    message: String,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// A transport failure described by `message`, caused by `source`.
+    pub fn new(message: impl Into<String>, source: Option<BoxError>) -> Self {
+        TransportError {
+            message: message.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// A call took longer than one of the configured timeouts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    which: &'static str,
+    after: Duration,
+}
+
+impl TimeoutError {
+    /// The timeout named `which` ("connect", "attempt", "operation") fired
+    /// after `after`.
+    pub fn new(which: &'static str, after: Duration) -> Self {
+        TimeoutError { which, after }
+    }
+
+    /// The name of the timeout that fired.
+    pub fn which(&self) -> &'static str {
+        self.which
+    }
+
+    /// The configured duration that was exceeded.
+    pub fn after(&self) -> Duration {
+        self.after
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} timeout after {:?}", self.which, self.after)
+    }
+}
+
+impl StdError for TimeoutError {}
+
+/// No endpoint could be resolved for the call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointError {
+    message: String,
+}
+
+impl EndpointError {
+    /// An endpoint failure described by `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        EndpointError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for EndpointError {}
+
+
+/// Everything that can go wrong in a call, one variant per stage.
+///
+/// `E` is the operation's error enum (`{Op}Error`); [`Error::into_service_error`]
+/// gets it when the service answered with an error.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The input could not be turned into a request.
+    Build(BuildError),
+    /// No credentials could be loaded.
+    Credentials(crate::credentials::CredentialsError),
+    /// No endpoint could be resolved.
+    Endpoint(EndpointError),
+    /// The request could not be sent or the response not received.
+    Transport(TransportError),
+    /// A timeout fired.
+    Timeout(TimeoutError),
+    /// The response could not be parsed.
+    Response(ResponseError),
+    /// The service answered with an error.
+    Service(ServiceError<E>),
+}
+
+impl<E> Error<E> {
+    /// The operation error if the service answered with one, else `None`.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            Error::Service(e) => Some(e.err()),
+            _ => None,
+        }
+    }
+
+    /// The operation error if the service answered with one; any other
+    /// failure is turned into the operation's `Unhandled` variant.
+    pub fn into_service_error(self) -> E
+    where
+        E: From<UnhandledError> + ProvideErrorMetadata,
+    {
+        match self {
+            Error::Service(e) => e.into_err(),
+            other => {
+                let message = other.to_string();
+                E::from(UnhandledError {
+                    meta: ErrorMetadata::new(None, Some(message), None),
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    headers: HeaderMap::new(),
+                    body: Bytes::new(),
+                })
+            }
+        }
+    }
+
+    /// Maps the operation error, keeping every other variant.
+    pub fn map_service_error<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Build(e) => Error::Build(e),
+            Error::Credentials(e) => Error::Credentials(e),
+            Error::Endpoint(e) => Error::Endpoint(e),
+            Error::Transport(e) => Error::Transport(e),
+            Error::Timeout(e) => Error::Timeout(e),
+            Error::Response(e) => Error::Response(e),
+            Error::Service(ServiceError {
+                error,
+                status,
+                headers,
+                body,
+            }) => Error::Service(ServiceError {
+                error: f(error),
+                status,
+                headers,
+                body,
+            }),
+        }
+    }
+}
+
+impl<E: ProvideErrorMetadata> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Build(_) => f.write_str("failed to build the request"),
+            Error::Credentials(_) => f.write_str("failed to load credentials"),
+            Error::Endpoint(_) => f.write_str("failed to resolve the endpoint"),
+            Error::Transport(_) => f.write_str("failed to send the request"),
+            Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::Response(e) => write!(
+                f,
+                "failed to parse the response (HTTP {})",
+                e.status().as_u16()
+            ),
+            Error::Service(e) => write!(
+                f,
+                "service error (HTTP {}): {}",
+                e.status().as_u16(),
+                e.err().meta()
+            ),
+        }
+    }
+}
+
+impl<E> StdError for Error<E>
+where
+    E: StdError + ProvideErrorMetadata + 'static,
+{
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(match self {
+            Error::Build(e) => e,
+            Error::Credentials(e) => e,
+            Error::Endpoint(e) => e,
+            Error::Transport(e) => e,
+            Error::Timeout(e) => e,
+            Error::Response(e) => e,
+            Error::Service(e) => e.err(),
+        })
+    }
+}
+
+impl<E> From<BuildError> for Error<E> {
+    fn from(e: BuildError) -> Self {
+        Error::Build(e)
+    }
+}
+
+impl<E> From<ResponseError> for Error<E> {
+    fn from(e: ResponseError) -> Self {
+        Error::Response(e)
+    }
+}

@@ -1,0 +1,54 @@
+//! Typed, signed, retrying AWS clients generated at compile time from Smithy models.
+//!
+//! ```ignore
+//! mod agentcore {
+//!     opgen::include_operation!("GetResourceOauth2Token");
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = opgen::Client::from_env();
+//! let input = agentcore::GetResourceOauth2TokenRequest::builder()
+//!     .workload_identity_token("token")
+//!     .resource_credential_provider_name("github")
+//!     .scopes(["repo"])
+//!     .oauth2_flow(agentcore::Oauth2FlowType::M2M)
+//!     .build()?;
+//! let output = client.send(input).await?;
+//! println!("{:?}", output.access_token());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The macro generates the types; this crate holds everything they call at run
+//! time: the [`Operation`] trait, restJson1 helpers, SigV4, credentials, the
+//! endpoint, and the [`Client`] that sends requests.
+#![deny(missing_docs)]
+#![warn(unreachable_pub)]
+
+pub use opgen_macros::include_operation;
+
+mod blob;
+mod client;
+mod credentials;
+mod endpoint;
+mod error;
+mod http_client;
+mod operation;
+pub mod sigv4;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use blob::{Blob, DateTime};
+pub use client::{Client, Config, ConfigBuilder};
+pub use credentials::{
+    Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
+    ProvideCredentialsFuture, SharedCredentialsProvider,
+};
+pub use endpoint::Endpoint;
+pub use error::{
+    BuildError, EndpointError, Error, ErrorMetadata, ProvideErrorMetadata,
+    ResponseError, ServiceError, TimeoutError, TransportError, UnhandledError,
+};
+pub use http_client::{HttpClient, HttpClientFuture, SharedHttpClient};
+pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};

@@ -1,0 +1,1 @@
+//! Test crate of opgen: see tests/.
