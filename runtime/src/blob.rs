@@ -110,3 +110,258 @@ impl From<std::time::SystemTime> for DateTime {
         }
     }
 }
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (`civil_from_days`).
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl DateTime {
+    fn parts(&self) -> (i64, u32, u32, u32, u32, u32) {
+        let days = self.seconds.div_euclid(86_400);
+        let rem = self.seconds.rem_euclid(86_400) as u32;
+        let (y, mo, d) = civil_from_days(days);
+        (y, mo, d, rem / 3600, rem / 60 % 60, rem % 60)
+    }
+
+    /// RFC 3339 in UTC (`2019-12-16T23:48:18Z`, fractions only when
+    /// non-zero): the Smithy `date-time` format.
+    pub fn fmt_date_time(&self) -> String {
+        let (y, mo, d, h, mi, s) = self.parts();
+        let mut out = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+        if self.nanos != 0 {
+            let frac = format!("{:09}", self.nanos);
+            out.push('.');
+            out.push_str(frac.trim_end_matches('0'));
+        }
+        out.push('Z');
+        out
+    }
+
+    /// IMF-fixdate (`Mon, 16 Dec 2019 23:48:18 GMT`): the Smithy
+    /// `http-date` format. Fractions are shown to the millisecond when present.
+    pub fn fmt_http_date(&self) -> String {
+        let (y, mo, d, h, mi, s) = self.parts();
+        let weekday = WEEKDAYS[self.seconds.div_euclid(86_400).rem_euclid(7) as usize];
+        let month = MONTHS[(mo - 1) as usize];
+        if self.nanos != 0 {
+            let millis = self.nanos / 1_000_000;
+            format!("{weekday}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02}.{millis:03} GMT")
+        } else {
+            format!("{weekday}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT")
+        }
+    }
+
+    /// Seconds since the epoch as text (`1576540098`, or `1576540098.5`):
+    /// the Smithy `epoch-seconds` format.
+    pub fn fmt_epoch_seconds(&self) -> String {
+        if self.nanos == 0 {
+            self.seconds.to_string()
+        } else {
+            let frac = format!("{:09}", self.nanos);
+            format!("{}.{}", self.seconds, frac.trim_end_matches('0'))
+        }
+    }
+
+    /// Parses RFC 3339 (`Z` or a numeric offset; fractions allowed).
+    pub fn parse_date_time(text: &str) -> Option<DateTime> {
+        let b = text.as_bytes();
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let s = text.get(r)?;
+            s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+        };
+        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+            return None;
+        }
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&month) || day == 0 || day > 31 {
+            return None;
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let mut i = 19;
+        let mut nanos = 0u32;
+        if b[i] == b'.' {
+            let start = i + 1;
+            i = start;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = &text[start..i];
+            if digits.is_empty() {
+                return None;
+            }
+            let padded: String = digits.chars().chain(std::iter::repeat('0')).take(9).collect();
+            nanos = padded.parse().ok()?;
+        }
+        let offset = match text.get(i..)? {
+            "Z" | "z" => 0i64,
+            tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) => {
+                let h = i64::from(num(i + 1..i + 3)?);
+                let m = i64::from(num(i + 4..i + 6)?);
+                let sign = if tz.starts_with('-') { -1 } else { 1 };
+                sign * (h * 3600 + m * 60)
+            }
+            _ => return None,
+        };
+        let days = days_from_civil(i64::from(year), month, day);
+        let seconds = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset;
+        Some(DateTime::from_secs_and_nanos(seconds, nanos))
+    }
+
+    /// Parses IMF-fixdate (`Mon, 16 Dec 2019 23:48:18 GMT`, fractions allowed).
+    pub fn parse_http_date(text: &str) -> Option<DateTime> {
+        let rest = text.split_once(", ")?.1;
+        let mut parts = rest.split(' ');
+        let day: u32 = parts.next()?.parse().ok()?;
+        let month_name = parts.next()?;
+        let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
+        let year: i64 = parts.next()?.parse().ok()?;
+        let time = parts.next()?;
+        if parts.next()? != "GMT" || parts.next().is_some() {
+            return None;
+        }
+        let (hms, frac) = match time.split_once('.') {
+            Some((hms, frac)) => (hms, Some(frac)),
+            None => (time, None),
+        };
+        let mut t = hms.split(':').map(|p| p.parse::<u32>().ok());
+        let (h, m, s) = (t.next()??, t.next()??, t.next()??);
+        let nanos = match frac {
+            Some(f) if !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) => {
+                let padded: String = f.chars().chain(std::iter::repeat('0')).take(9).collect();
+                padded.parse().ok()?
+            }
+            Some(_) => return None,
+            None => 0,
+        };
+        let days = days_from_civil(year, month, day);
+        Some(DateTime::from_secs_and_nanos(
+            days * 86_400 + i64::from(h * 3600 + m * 60 + s),
+            nanos,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_each_timestamp_format() {
+        let t = DateTime::from_secs(1_576_540_098);
+        assert_eq!(t.fmt_date_time(), "2019-12-16T23:48:18Z");
+        assert_eq!(t.fmt_http_date(), "Mon, 16 Dec 2019 23:48:18 GMT");
+        assert_eq!(t.fmt_epoch_seconds(), "1576540098");
+        let frac = DateTime::from_secs_and_nanos(1_576_540_098, 520_000_000);
+        assert_eq!(frac.fmt_date_time(), "2019-12-16T23:48:18.52Z");
+        assert_eq!(frac.fmt_epoch_seconds(), "1576540098.52");
+    }
+
+    #[test]
+    fn parses_what_it_formats_and_offsets() {
+        let t = DateTime::from_secs_and_nanos(1_576_540_098, 520_000_000);
+        assert_eq!(DateTime::parse_date_time(&t.fmt_date_time()), Some(t));
+        assert_eq!(
+            DateTime::parse_date_time("2019-12-17T00:48:18+01:00"),
+            Some(DateTime::from_secs(1_576_540_098))
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Mon, 16 Dec 2019 23:48:18 GMT"),
+            Some(DateTime::from_secs(1_576_540_098))
+        );
+        assert_eq!(DateTime::parse_date_time("2019-13-01T00:00:00Z"), None);
+        assert_eq!(DateTime::parse_http_date("garbage"), None);
+    }
+
+    #[test]
+    fn civil_round_trip_over_four_centuries() {
+        for days in (-200_000..200_000).step_by(37) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}
+
+/// An untyped JSON-like value (a Smithy `document`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Document {
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number (integers beyond `f64` precision keep their text).
+    Number(f64),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Document>),
+    /// An object.
+    Object(std::collections::BTreeMap<String, Document>),
+}
+
+impl Document {
+    pub(crate) fn from_value(value: &serde_json::Value) -> Document {
+        use serde_json::Value;
+        match value {
+            Value::Null => Document::Null,
+            Value::Bool(b) => Document::Bool(*b),
+            Value::Number(n) => Document::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => Document::String(s.clone()),
+            Value::Array(items) => Document::Array(items.iter().map(Document::from_value).collect()),
+            Value::Object(map) => Document::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Document::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    pub(crate) fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Document::Null => Value::Null,
+            Document::Bool(b) => Value::Bool(*b),
+            Document::Number(n) => {
+                if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+                    Value::from(*n as i64)
+                } else {
+                    serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number)
+                }
+            }
+            Document::String(s) => Value::String(s.clone()),
+            Document::Array(items) => Value::Array(items.iter().map(Document::to_value).collect()),
+            Document::Object(map) => Value::Object(
+                map.iter().map(|(k, v)| (k.clone(), v.to_value())).collect(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! JSON values of the Smithy data model, as restJson1 puts them on the wire.
+
+use crate::{Blob, DateTime, Document};
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+
+/// A value that has a JSON wire form.
+pub trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+/// A value that can be read from its JSON wire form.
+pub trait FromJson: Sized {
+    fn from_json(value: &Value) -> Result<Self, String>;
+
+    /// The value of a `null` inside a list or map: `Some` only for sparse
+    /// collections (`Option<T>`); dense collections drop the entry.
+    fn from_null() -> Option<Self> {
+        None
+    }
+
+    /// The value that stands in for a required member the service left out
+    /// (Smithy's error correction); `None` when there is no such value.
+    fn missing() -> Option<Self> {
+        None
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub fn expected(what: &str, value: &Value) -> String {
+    format!("expected {what}, found {}", kind(value))
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        value
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| expected("a string", value))
+    }
+    fn missing() -> Option<Self> {
+        Some(String::new())
+    }
+}
+
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        value.as_bool().ok_or_else(|| expected("a boolean", value))
+    }
+    fn missing() -> Option<Self> {
+        Some(false)
+    }
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+        impl FromJson for $t {
+            fn from_json(value: &Value) -> Result<Self, String> {
+                let n = value.as_i64().ok_or_else(|| expected("an integer", value))?;
+                <$t>::try_from(n).map_err(|_| format!("{n} is out of range for {}", stringify!($t)))
+            }
+            fn missing() -> Option<Self> {
+                Some(0)
+            }
+        }
+    )*};
+}
+integers!(i8, i16, i32, i64);
+
+macro_rules! floats {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                if self.is_nan() {
+                    Value::String("NaN".into())
+                } else if self.is_infinite() {
+                    Value::String(if *self > 0.0 { "Infinity" } else { "-Infinity" }.into())
+                } else {
+                    Number::from_f64(f64::from(*self)).map_or(Value::Null, Value::Number)
+                }
+            }
+        }
+        impl FromJson for $t {
+            fn from_json(value: &Value) -> Result<Self, String> {
+                match value {
+                    Value::Number(n) => n.as_f64().map(|f| f as $t).ok_or_else(|| expected("a number", value)),
+                    Value::String(s) => match s.as_str() {
+                        "NaN" => Ok(<$t>::NAN),
+                        "Infinity" => Ok(<$t>::INFINITY),
+                        "-Infinity" => Ok(<$t>::NEG_INFINITY),
+                        _ => Err(format!("expected a number, found the string {s:?}")),
+                    },
+                    other => Err(expected("a number", other)),
+                }
+            }
+            fn missing() -> Option<Self> {
+                Some(0.0)
+            }
+        }
+    )*};
+}
+floats!(f32, f64);
+
+impl ToJson for Blob {
+    fn to_json(&self) -> Value {
+        Value::String(base64_encode(self.as_bytes()))
+    }
+}
+
+impl FromJson for Blob {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let text = value.as_str().ok_or_else(|| expected("a base64 string", value))?;
+        base64_decode(text).map(Blob::new)
+    }
+    fn missing() -> Option<Self> {
+        Some(Blob::default())
+    }
+}
+
+/// Timestamps in JSON bodies default to `epoch-seconds`.
+impl ToJson for DateTime {
+    fn to_json(&self) -> Value {
+        timestamp_to_json(self, TimestampFormat::EpochSeconds)
+    }
+}
+
+impl FromJson for DateTime {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        timestamp_from_json(value, TimestampFormat::EpochSeconds)
+    }
+    fn missing() -> Option<Self> {
+        Some(DateTime::from_secs(0))
+    }
+}
+
+impl ToJson for Document {
+    fn to_json(&self) -> Value {
+        self.to_value()
+    }
+}
+
+impl FromJson for Document {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        Ok(Document::from_value(value))
+    }
+    fn from_null() -> Option<Self> {
+        Some(Document::Null)
+    }
+    fn missing() -> Option<Self> {
+        Some(Document::Null)
+    }
+}
+
+impl<T: ToJson> ToJson for Box<T> {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        T::from_json(value).map(Box::new)
+    }
+    fn missing() -> Option<Self> {
+        T::missing().map(Box::new)
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToJson::to_json)
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        if value.is_null() {
+            Ok(None)
+        } else {
+            T::from_json(value).map(Some)
+        }
+    }
+    fn from_null() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let items = value.as_array().ok_or_else(|| expected("an array", value))?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if item.is_null() {
+                out.extend(T::from_null());
+            } else {
+                out.push(T::from_json(item).map_err(|e| format!("[{i}]: {e}"))?);
+            }
+        }
+        Ok(out)
+    }
+    fn missing() -> Option<Self> {
+        Some(Vec::new())
+    }
+}
+
+impl<T: ToJson> ToJson for HashMap<String, T> {
+    fn to_json(&self) -> Value {
+        let mut entries: Vec<(&String, &T)> = self.iter().collect();
+        // Sorted keys make the wire body, and so the signature, deterministic.
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+    }
+}
+
+impl<T: FromJson> FromJson for HashMap<String, T> {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let entries = value.as_object().ok_or_else(|| expected("an object", value))?;
+        let mut out = HashMap::with_capacity(entries.len());
+        for (key, item) in entries {
+            if item.is_null() {
+                if let Some(v) = T::from_null() {
+                    out.insert(key.clone(), v);
+                }
+            } else {
+                out.insert(key.clone(), T::from_json(item).map_err(|e| format!("{key:?}: {e}"))?);
+            }
+        }
+        Ok(out)
+    }
+    fn missing() -> Option<Self> {
+        Some(HashMap::new())
+    }
+}
+
+/// The object of a structure's JSON form.
+pub fn object<'v>(value: &'v Value, shape: &str) -> Result<&'v Map<String, Value>, String> {
+    value
+        .as_object()
+        .ok_or_else(|| format!("{shape}: {}", expected("an object", value)))
+}
+
+/// An optional member: absent and `null` are both `None`.
+pub fn member<T: FromJson>(
+    object: &Map<String, Value>,
+    shape: &str,
+    name: &str,
+) -> Result<Option<T>, String> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::from_json(value)
+            .map(Some)
+            .map_err(|e| format!("{shape}.{name}: {e}")),
+    }
+}
+
+/// A required member: when absent, the error-corrected value of its type,
+/// else an error naming it.
+pub fn required_member<T: FromJson>(
+    object: &Map<String, Value>,
+    shape: &str,
+    name: &str,
+) -> Result<T, String> {
+    member(object, shape, name)?
+        .or_else(T::missing)
+        .ok_or_else(|| format!("{shape}.{name}: required member is missing"))
+}
+
+/// `@timestampFormat` of a member, as generated code names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    DateTime,
+    HttpDate,
+    EpochSeconds,
+}
+
+pub fn timestamp_to_json(value: &DateTime, format: TimestampFormat) -> Value {
+    match format {
+        TimestampFormat::DateTime => Value::String(value.fmt_date_time()),
+        TimestampFormat::HttpDate => Value::String(value.fmt_http_date()),
+        TimestampFormat::EpochSeconds => {
+            if value.subsec_nanos() == 0 {
+                Value::from(value.secs())
+            } else {
+                Number::from_f64(value.as_secs_f64()).map_or(Value::Null, Value::Number)
+            }
+        }
+    }
+}
+
+pub fn timestamp_from_json(value: &Value, format: TimestampFormat) -> Result<DateTime, String> {
+    match (value, format) {
+        (Value::Number(n), _) => n
+            .as_i64()
+            .map(DateTime::from_secs)
+            .or_else(|| n.as_f64().map(DateTime::from_secs_f64))
+            .ok_or_else(|| format!("invalid epoch seconds {n}")),
+        (Value::String(s), _) => DateTime::parse_date_time(s)
+            .or_else(|| DateTime::parse_http_date(s))
+            .ok_or_else(|| format!("invalid timestamp {s:?}")),
+        (other, _) => Err(expected("a timestamp", other)),
+    }
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Standard base64, padding optional.
+pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<u8> = text.bytes().filter(|b| *b != b'=').collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        if chunk.len() == 1 {
+            return Err("invalid base64 length".into());
+        }
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            let v = BASE64
+                .iter()
+                .position(|x| x == c)
+                .ok_or_else(|| format!("invalid base64 character {:?}", *c as char))?;
+            n |= (v as u32) << (18 - 6 * i);
+        }
+        out.push((n >> 16) as u8);
+        if chunk.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if chunk.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_every_length() {
+        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        for len in 0..20 {
+            let data: Vec<u8> = (0..len).map(|i| (i * 37) as u8).collect();
+            assert_eq!(base64_decode(&base64_encode(&data)).unwrap(), data);
+        }
+        assert!(base64_decode("Zm9v!").is_err());
+    }
+
+    #[test]
+    fn dense_lists_drop_nulls_and_sparse_lists_keep_them() {
+        let v: Value = serde_json::json!(["a", null, "b"]);
+        assert_eq!(Vec::<String>::from_json(&v).unwrap(), ["a", "b"]);
+        assert_eq!(
+            Vec::<Option<String>>::from_json(&v).unwrap(),
+            [Some("a".to_string()), None, Some("b".to_string())]
+        );
+    }
+
+    #[test]
+    fn required_member_is_error_corrected_or_named() {
+        let obj = Map::new();
+        assert_eq!(required_member::<String>(&obj, "S", "m").unwrap(), "");
+        assert_eq!(
+            required_member::<Map<String, Value>>(&obj, "S", "m").unwrap_err(),
+            "S.m: required member is missing"
+        );
+    }
+
+    #[test]
+    fn floats_use_strings_for_non_finite_values() {
+        assert_eq!(f64::NAN.to_json(), Value::String("NaN".into()));
+        assert_eq!(f32::from_json(&Value::String("-Infinity".into())).unwrap(), f32::NEG_INFINITY);
+    }
+}
+
+impl FromJson for Map<String, Value> {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        value.as_object().cloned().ok_or_else(|| expected("an object", value))
+    }
+}

@@ -1,0 +1,280 @@
+//! restJson1 HTTP bindings: building requests and reading responses.
+
+use crate::{BuildError, Endpoint, ErrorMetadata, ResponseError};
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+/// Characters left as they are in a URI label or query component
+/// (RFC 3986 unreserved).
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Percent-encodes `value`; a greedy label keeps its `/`.
+pub fn percent_encode(value: &str, keep_slash: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Assembles an HTTP request from its restJson1 parts.
+#[derive(Debug)]
+pub struct RequestBuilder {
+    method: &'static str,
+    path: String,
+    query: Vec<(String, Option<String>)>,
+    headers: Vec<(String, String)>,
+    body: Option<(Bytes, &'static str)>,
+}
+
+impl RequestBuilder {
+    pub fn new(method: &'static str) -> Self {
+        RequestBuilder {
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// A `{label}` of the URI pattern; an empty value cannot be sent.
+    pub fn label(
+        &mut self,
+        shape: &'static str,
+        member: &'static str,
+        value: &str,
+        greedy: bool,
+    ) -> Result<(), BuildError> {
+        if value.is_empty() {
+            return Err(BuildError::invalid_member(shape, member, "an HTTP label may not be empty"));
+        }
+        if greedy {
+            let trimmed = value.trim_start_matches('/');
+            self.path.push_str(&percent_encode(trimmed, true));
+        } else {
+            self.path.push_str(&percent_encode(value, false));
+        }
+        Ok(())
+    }
+
+    /// A literal query part of the URI pattern (`?key` or `?key=value`).
+    pub fn literal_query(&mut self, name: &str, value: Option<&str>) {
+        self.query.push((name.to_string(), value.map(str::to_string)));
+    }
+
+    pub fn query(&mut self, name: &str, value: &str) {
+        self.query.push((name.to_string(), Some(value.to_string())));
+    }
+
+    /// `@httpQueryParams` entries; a name already set by `@httpQuery` wins.
+    pub fn query_params<'a>(&mut self, entries: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        let mut entries: Vec<(&str, &str)> = entries.into_iter().collect();
+        entries.sort();
+        for (name, value) in entries {
+            if !self.query.iter().any(|(n, _)| n == name) {
+                self.query(name, value);
+            }
+        }
+    }
+
+    pub fn header(&mut self, name: &str, value: String) {
+        self.headers.push((name.to_string(), value));
+    }
+
+    pub fn has_header(&self, name: &str) -> bool {
+        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
+    pub fn json_body(&mut self, body: Value) {
+        let text = body.to_string();
+        self.body = Some((Bytes::from(text), "application/json"));
+    }
+
+    pub fn body(&mut self, bytes: Bytes, content_type: &'static str) {
+        self.body = Some((bytes, content_type));
+    }
+
+    pub fn build(self, endpoint: &Endpoint) -> Result<http::Request<Bytes>, BuildError> {
+        let mut uri = String::with_capacity(endpoint.url().len() + self.path.len() + 32);
+        uri.push_str(endpoint.url());
+        uri.push_str(&self.path);
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            uri.push(if i == 0 { '?' } else { '&' });
+            uri.push_str(&percent_encode(name, false));
+            if let Some(value) = value {
+                uri.push('=');
+                uri.push_str(&percent_encode(value, false));
+            }
+        }
+        let mut request = http::Request::builder().method(self.method).uri(&uri);
+        for (name, value) in endpoint.headers().iter().chain(&self.headers) {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let body = match self.body {
+            Some((bytes, content_type)) => {
+                if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+                    request = request.header("content-type", content_type);
+                }
+                bytes
+            }
+            None => Bytes::new(),
+        };
+        request
+            .body(body)
+            .map_err(|e| BuildError::other(format!("invalid HTTP request for {uri}: {e}")))
+    }
+}
+
+/// Quotes a header list item that holds a comma or a quote.
+pub fn header_list_item(item: &str) -> String {
+    if item.contains(',') || item.contains('"') {
+        format!("\"{}\"", item.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        item.to_string()
+    }
+}
+
+/// Splits a header list value on commas outside quotes and unquotes items.
+pub fn split_header_list(value: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if quoted => current.extend(chars.next()),
+            ',' if !quoted => items.push(std::mem::take(&mut current).trim().to_string()),
+            c => current.push(c),
+        }
+    }
+    items.push(current.trim().to_string());
+    items
+}
+
+/// All values of header `name`, joined with `, ` as HTTP allows.
+pub fn header(response: &http::Response<Bytes>, name: &str) -> Option<String> {
+    let mut values = response.headers().get_all(name).iter().peekable();
+    values.peek()?;
+    let texts: Vec<&str> = values.filter_map(|v| v.to_str().ok()).collect();
+    Some(texts.join(", "))
+}
+
+/// The response's headers whose name starts with `prefix`, the prefix
+/// removed (names lowercase, as HTTP/1.1 receives them).
+pub fn prefix_headers(
+    response: &http::Response<Bytes>,
+    prefix: &str,
+) -> std::collections::HashMap<String, String> {
+    let prefix = prefix.to_ascii_lowercase();
+    let mut out = std::collections::HashMap::new();
+    for name in response.headers().keys() {
+        if let Some(rest) = name.as_str().strip_prefix(&prefix) {
+            if let Some(value) = header(response, name.as_str()) {
+                out.insert(rest.to_string(), value);
+            }
+        }
+    }
+    out
+}
+
+/// The JSON object of a response body; an empty body is an empty object.
+pub fn json_body(response: &http::Response<Bytes>) -> Result<Map<String, Value>, ResponseError> {
+    let body = response.body();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(ResponseError::new(
+            format!("expected a JSON object body, found {}", other),
+            response,
+        )),
+        Err(e) => Err(ResponseError::new(format!("invalid JSON body: {e}"), response)),
+    }
+}
+
+/// Strips a restJson1 error code to the shape name: `ns#Name:http://…` →
+/// `Name`.
+pub fn sanitize_error_code(code: &str) -> &str {
+    let code = code.split(':').next().unwrap_or(code);
+    let code = code.rsplit('#').next().unwrap_or(code);
+    code.trim()
+}
+
+/// Code (`x-amzn-errortype` header, else `__type` or `code` of the body),
+/// message and request id of an error response.
+pub fn error_metadata(response: &http::Response<Bytes>, body: &Map<String, Value>) -> ErrorMetadata {
+    let code = header(response, "x-amzn-errortype")
+        .or_else(|| body.get("__type").and_then(Value::as_str).map(str::to_string))
+        .or_else(|| body.get("code").and_then(Value::as_str).map(str::to_string))
+        .map(|c| sanitize_error_code(&c).to_string())
+        .filter(|c| !c.is_empty());
+    let message = ["message", "Message", "errorMessage"]
+        .iter()
+        .find_map(|k| body.get(*k).and_then(Value::as_str))
+        .map(str::to_string);
+    let request_id = header(response, "x-amzn-requestid").or_else(|| header(response, "x-amz-request-id"));
+    ErrorMetadata::new(code, message, request_id)
+}
+
+/// The body of an error response, lenient: a body that is not a JSON object
+/// still yields an (unmodeled) error rather than a parse failure.
+pub fn error_body(response: &http::Response<Bytes>) -> Map<String, Value> {
+    json_body(response).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_sanitized() {
+        for (raw, code) in [
+            ("FooError", "FooError"),
+            ("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/", "FooError"),
+            ("aws.protocoltests.restjson#FooError", "FooError"),
+            ("aws.protocoltests.restjson#FooError:http://internal.amazon.com/", "FooError"),
+        ] {
+            assert_eq!(sanitize_error_code(raw), code);
+        }
+    }
+
+    #[test]
+    fn labels_and_query_are_percent_encoded() {
+        let mut b = RequestBuilder::new("GET");
+        b.path("/things/");
+        b.label("S", "id", "a b/c", false).unwrap();
+        b.path("/");
+        b.label("S", "rest", "/x y/z", true).unwrap();
+        b.query("q", "1&2");
+        let request = b.build(&Endpoint::new("https://example.com/")).unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://example.com/things/a%20b%2Fc/x%20y/z?q=1%262"
+        );
+        let mut empty = RequestBuilder::new("GET");
+        assert_eq!(
+            empty.label("S", "id", "", false).unwrap_err().member(),
+            Some("id")
+        );
+    }
+
+    #[test]
+    fn header_lists_round_trip_quoted_items() {
+        let items = ["a", "b,c", "d\"e"];
+        let joined: Vec<String> = items.iter().map(|i| header_list_item(i)).collect();
+        assert_eq!(split_header_list(&joined.join(", ")), items);
+    }
+}
