@@ -278,3 +278,142 @@ mod tests {
         assert_eq!(split_header_list(&joined.join(", ")), items);
     }
 }
+
+/// Values with a text form in labels, query strings and headers.
+pub trait TextValue: Sized {
+    fn to_text(&self) -> String;
+    fn from_text(text: &str) -> Result<Self, String>;
+}
+
+impl TextValue for String {
+    fn to_text(&self) -> String {
+        self.clone()
+    }
+    fn from_text(text: &str) -> Result<Self, String> {
+        Ok(text.to_string())
+    }
+}
+
+impl TextValue for bool {
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_text(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => Err(format!("expected true or false, found {other:?}")),
+        }
+    }
+}
+
+macro_rules! text_numbers {
+    ($($t:ty),*) => {$(
+        impl TextValue for $t {
+            fn to_text(&self) -> String {
+                self.to_string()
+            }
+            fn from_text(text: &str) -> Result<Self, String> {
+                text.trim().parse().map_err(|_| format!("expected a number, found {text:?}"))
+            }
+        }
+    )*};
+}
+text_numbers!(i8, i16, i32, i64);
+
+macro_rules! text_floats {
+    ($($t:ty),*) => {$(
+        impl TextValue for $t {
+            fn to_text(&self) -> String {
+                if self.is_nan() {
+                    "NaN".into()
+                } else if self.is_infinite() {
+                    if *self > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+                } else {
+                    self.to_string()
+                }
+            }
+            fn from_text(text: &str) -> Result<Self, String> {
+                match text.trim() {
+                    "NaN" => Ok(<$t>::NAN),
+                    "Infinity" => Ok(<$t>::INFINITY),
+                    "-Infinity" => Ok(<$t>::NEG_INFINITY),
+                    t => t.parse().map_err(|_| format!("expected a number, found {text:?}")),
+                }
+            }
+        }
+    )*};
+}
+text_floats!(f32, f64);
+
+impl TextValue for crate::Blob {
+    fn to_text(&self) -> String {
+        super::json::base64_encode(self.as_bytes())
+    }
+    fn from_text(text: &str) -> Result<Self, String> {
+        super::json::base64_decode(text.trim()).map(crate::Blob::new)
+    }
+}
+
+pub fn timestamp_text(value: &crate::DateTime, format: super::json::TimestampFormat) -> String {
+    use super::json::TimestampFormat;
+    match format {
+        TimestampFormat::DateTime => value.fmt_date_time(),
+        TimestampFormat::HttpDate => value.fmt_http_date(),
+        TimestampFormat::EpochSeconds => value.fmt_epoch_seconds(),
+    }
+}
+
+pub fn timestamp_from_text(
+    text: &str,
+    format: super::json::TimestampFormat,
+) -> Result<crate::DateTime, String> {
+    use super::json::TimestampFormat;
+    let text = text.trim();
+    let parsed = match format {
+        TimestampFormat::DateTime => crate::DateTime::parse_date_time(text),
+        TimestampFormat::HttpDate => crate::DateTime::parse_http_date(text),
+        TimestampFormat::EpochSeconds => text.parse::<f64>().ok().map(crate::DateTime::from_secs_f64),
+    };
+    parsed.ok_or_else(|| format!("invalid timestamp {text:?}"))
+}
+
+/// A `@mediaType` string header: base64 of the text.
+pub fn base64_text(text: &str) -> Result<String, String> {
+    let bytes = super::json::base64_decode(text.trim())?;
+    String::from_utf8(bytes).map_err(|_| "the decoded header is not UTF-8".to_string())
+}
+
+/// Items of a header list; http-dates hold a comma of their own, so they
+/// are split at every second comma.
+pub fn split_header_values(text: &str, http_dates: bool) -> Vec<String> {
+    if !http_dates {
+        return split_header_list(text);
+    }
+    let parts: Vec<&str> = text.split(',').collect();
+    parts
+        .chunks(2)
+        .map(|pair| pair.join(",").trim().to_string())
+        .collect()
+}
+
+/// A `@hostLabel` value, checked to be a valid host label (dots allowed).
+pub fn host_label(
+    shape: &'static str,
+    member: &'static str,
+    value: Option<&str>,
+) -> Result<String, BuildError> {
+    let value = value.ok_or_else(|| BuildError::missing_member(shape, member))?;
+    let valid = !value.is_empty()
+        && value.split('.').all(|part| {
+            !part.is_empty()
+                && part.len() <= 63
+                && !part.starts_with('-')
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if valid {
+        Ok(value.to_string())
+    } else {
+        Err(BuildError::invalid_member(shape, member, format!("{value:?} is not a valid host label")))
+    }
+}

@@ -1,0 +1,113 @@
+//! The `{Op}Error` enum: a variant per modeled error, plus `Unhandled`.
+
+use crate::context::Context;
+use crate::naming::type_ident;
+use heck::ToSnakeCase;
+use opgen_model::Shape;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
+    let op_name = op.id.name();
+    let name = format_ident!("{}Error", type_ident(op_name));
+    let errors = ctx.graph.operation_errors(&op.id);
+    let variants: Vec<_> = errors.iter().map(|id| type_ident(id.name())).collect();
+    let docs = variants.iter().zip(&errors).map(|(v, id)| {
+        let doc = format!(" The service returned [`{v}`] (`{}`).", id.name());
+        quote!(#[doc = #doc])
+    });
+    let is_fns = variants.iter().map(|v| {
+        let is_fn = format_ident!("is_{}", v.to_string().to_snake_case());
+        let doc = format!(" Whether this is the `{v}` variant.");
+        quote! {
+            #[doc = #doc]
+            pub fn #is_fn(&self) -> bool {
+                ::core::matches!(self, #name::#v(_))
+            }
+        }
+    });
+    let doc = format!(
+        " An error of `{op_name}`: one variant per error the model declares, plus `Unhandled` for any other.\n\n Match with a wildcard arm: errors added to the model later become new variants."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(::core::fmt::Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#docs #variants(#variants),)*
+            /// An error the model does not declare for this operation.
+            Unhandled(::opgen::UnhandledError),
+        }
+
+        impl #name {
+            /// The code, message and request id the service sent.
+            pub fn meta(&self) -> &::opgen::ErrorMetadata {
+                match self {
+                    #(#name::#variants(e) => e.meta(),)*
+                    #name::Unhandled(e) => e.meta(),
+                }
+            }
+
+            /// The error code (the error shape's name).
+            pub fn code(&self) -> ::core::option::Option<&str> {
+                self.meta().code()
+            }
+
+            /// The message the service sent.
+            pub fn message(&self) -> ::core::option::Option<&str> {
+                self.meta().message()
+            }
+
+            /// Whether the model marks this error `@retryable`.
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    #(#name::#variants(e) => e.is_retryable(),)*
+                    #name::Unhandled(_) => false,
+                }
+            }
+
+            #(#is_fns)*
+        }
+
+        impl ::opgen::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &::opgen::ErrorMetadata {
+                #name::meta(self)
+            }
+
+            fn is_retryable(&self) -> bool {
+                #name::is_retryable(self)
+            }
+
+            fn is_throttling(&self) -> bool {
+                match self {
+                    #(#name::#variants(e) => e.is_throttling(),)*
+                    #name::Unhandled(_) => false,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self {
+                    #(#name::#variants(e) => ::core::fmt::Display::fmt(e, f),)*
+                    #name::Unhandled(e) => ::core::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#name::#variants(e) => ::core::option::Option::Some(e),)*
+                    #name::Unhandled(e) => ::core::option::Option::Some(e),
+                }
+            }
+        }
+
+        impl ::core::convert::From<::opgen::UnhandledError> for #name {
+            fn from(error: ::opgen::UnhandledError) -> Self {
+                #name::Unhandled(error)
+            }
+        }
+    }
+}

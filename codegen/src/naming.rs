@@ -1,0 +1,127 @@
+//! Every Rust name the generator makes from a model name.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+/// Strict and reserved keywords of every edition up to 2024 (`gen` included).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe",
+    "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "super", "Self", "crate", "extern", "_"];
+
+/// Makes `name` a valid identifier: `r#` for keywords, a `_` suffix for the
+/// few that cannot be raw, a `_` prefix before a leading digit, `_` for any
+/// character an identifier cannot hold.
+pub(crate) fn sanitize(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if out.is_empty() {
+        out.push('_');
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if NOT_RAW.contains(&out.as_str()) {
+        out.push('_');
+    } else if KEYWORDS.contains(&out.as_str()) {
+        out.insert_str(0, "r#");
+    }
+    out
+}
+
+fn ident(text: &str) -> Ident {
+    match text.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(text, Span::call_site()),
+    }
+}
+
+/// The type name of a shape: the model's own name where it is a valid
+/// identifier.
+pub(crate) fn type_name(shape_name: &str) -> String {
+    let name = sanitize(shape_name);
+    name.strip_prefix("r#").map_or(name.clone(), |n| n.to_upper_camel_case())
+}
+
+/// The identifier of a shape's type.
+pub(crate) fn type_ident(shape_name: &str) -> Ident {
+    ident(&type_name(shape_name))
+}
+
+/// The name of a field, getter or setter: snake_case of the member name.
+pub(crate) fn field_name(member: &str) -> String {
+    sanitize(&member.to_snake_case())
+}
+
+/// The identifier of a field, getter or setter.
+pub(crate) fn field_ident(member: &str) -> Ident {
+    ident(&field_name(member))
+}
+
+/// The name of an enum or union variant: UpperCamelCase of the member name;
+/// `Unknown` is taken by the catch-all variant.
+pub(crate) fn variant_name(member: &str) -> String {
+    let camel = member.to_upper_camel_case();
+    let name = if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("Value{camel}")
+    } else {
+        camel
+    };
+    match sanitize(&name).as_str() {
+        "Unknown" => "UnknownValue".to_string(),
+        other => other.trim_start_matches("r#").to_string(),
+    }
+}
+
+/// The identifier of an enum or union variant.
+pub(crate) fn variant_ident(member: &str) -> Ident {
+    ident(&variant_name(member))
+}
+
+/// A method identifier made from a prefix and a member name (`set_scopes`).
+pub(crate) fn prefixed_ident(prefix: &str, member: &str) -> Ident {
+    let name = format!("{prefix}_{}", field_name(member).trim_start_matches("r#"));
+    ident(&sanitize(&name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_become_raw_or_suffixed() {
+        for kw in KEYWORDS {
+            assert_eq!(field_name(kw), format!("r#{kw}"), "{kw}");
+            let _ = field_ident(kw);
+        }
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("super"), "super_");
+        assert_eq!(field_name("crate"), "crate_");
+    }
+
+    #[test]
+    fn awkward_model_names() {
+        assert_eq!(field_name("workloadIdentityToken"), "workload_identity_token");
+        assert_eq!(field_name("oauth2Flow"), "oauth2_flow");
+        assert_eq!(field_name("ARN"), "arn");
+        assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(field_name("x-amz-meta"), "x_amz_meta");
+        assert_eq!(variant_name("USER_FEDERATION"), "UserFederation");
+        assert_eq!(variant_name("M2M"), "M2m");
+        assert_eq!(variant_name("Unknown"), "UnknownValue");
+        assert_eq!(variant_name("1_0"), "Value10");
+        assert_eq!(variant_name("Self"), "Self_");
+        assert_eq!(type_name("Result"), "Result");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("GetResourceOauth2TokenRequest"), "GetResourceOauth2TokenRequest");
+        assert_eq!(prefixed_ident("set", "type").to_string(), "set_type");
+    }
+}
