@@ -95,6 +95,14 @@ impl<'a> Context<'a> {
 
     /// Emits everything, then fails with every diagnostic if there was any.
     pub(crate) fn emit_all(&self) -> Result<TokenStream, Vec<CodegenError>> {
+        if self.options.serde {
+            for op in &self.operations {
+                self.diagnostics.error(
+                    op,
+                    "serde derives are not supported yet; remove the `serde` option",
+                );
+            }
+        }
         self.check_type_names();
         let mut out = TokenStream::new();
         for id in &self.closure {

@@ -1,0 +1,159 @@
+//! Finds the model, parses it once per process, calls the generator, and
+//! makes every failure a spanned error.
+
+use crate::input::MacroInput;
+use opgen_model::{ShapeGraph, ShapeId};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// The size and modification time of every file a cached model was read
+/// from: when any differs, the model is read again.
+type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+static CACHE: Mutex<Option<HashMap<PathBuf, (Fingerprint, Arc<ShapeGraph>)>>> = Mutex::new(None);
+
+enum ModelChoice {
+    Path(PathBuf, Span),
+    Bundled,
+}
+
+pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let choice = match &input.model {
+        Some(lit) => ModelChoice::Path(manifest_dir.join(lit.value()), lit.span()),
+        None => {
+            let dir = manifest_dir.join("model");
+            if dir.is_dir() {
+                ModelChoice::Path(dir, input.operations[0].span())
+            } else {
+                ModelChoice::Bundled
+            }
+        }
+    };
+    let graph = match &choice {
+        ModelChoice::Path(path, span) => load_cached(path).map_err(|e| {
+            let hint = if matches!(e, opgen_model::ModelError::Io { .. }) {
+                "; paths are relative to the crate's Cargo.toml directory"
+            } else {
+                ""
+            };
+            syn::Error::new(*span, format!("{e}{hint}"))
+        })?,
+        ModelChoice::Bundled => Arc::new(
+            ShapeGraph::bundled()
+                .map_err(|e| syn::Error::new(Span::call_site(), format!("internal error: {e}")))?,
+        ),
+    };
+
+    let mut errors: Option<syn::Error> = None;
+    let mut push_error = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    let mut found: Vec<(ShapeId, Span)> = Vec::new();
+    for lit in &input.operations {
+        match graph.find_operation(&lit.value()) {
+            Ok(id) => {
+                if !found.iter().any(|(f, _)| f == &id) {
+                    found.push((id, lit.span()));
+                }
+            }
+            Err(e) => push_error(syn::Error::new(lit.span(), e.to_string())),
+        }
+    }
+
+    let ids: Vec<ShapeId> = found.iter().map(|(id, _)| id.clone()).collect();
+    let generated = if ids.is_empty() {
+        TokenStream::new()
+    } else {
+        match opgen_codegen::generate(&graph, &ids, &opgen_codegen::Options::default().with_serde(input.serde.is_some())) {
+            Ok(tokens) => tokens,
+            Err(problems) => {
+                for problem in problems {
+                    let span = match &input.serde {
+                        Some(serde) if problem.message.starts_with("serde") => serde.span(),
+                        _ => span_for(&graph, &found, &problem.shape),
+                    };
+                    push_error(syn::Error::new(
+                        span,
+                        format!("cannot generate `{}`: {}", problem.shape, problem.message),
+                    ));
+                }
+                TokenStream::new()
+            }
+        }
+    };
+
+    let tracked = graph.files().iter().map(|file| {
+        let path = file
+            .canonicalize()
+            .unwrap_or_else(|_| file.clone())
+            .to_string_lossy()
+            .into_owned();
+        quote!(const _: &[u8] = ::core::include_bytes!(#path);)
+    });
+    let compile_errors = errors.map(|e| e.into_compile_error());
+    Ok(quote! {
+        #(#tracked)*
+        #compile_errors
+        #generated
+    })
+}
+
+/// The span of the first operation whose closure holds `shape`, so the
+/// error points at the operation that needs it.
+fn span_for(graph: &ShapeGraph, found: &[(ShapeId, Span)], shape: &str) -> Span {
+    let root = shape.split('$').next().unwrap_or(shape);
+    let id = ShapeId::parse(root);
+    for (op, span) in found {
+        if let (Some(id), Ok(closure)) = (&id, graph.closure(std::slice::from_ref(op))) {
+            if closure.contains(id) {
+                return *span;
+            }
+        }
+    }
+    found.first().map_or(Span::call_site(), |(_, span)| *span)
+}
+
+fn fingerprint(path: &Path) -> Fingerprint {
+    let mut files = vec![path.to_path_buf()];
+    if path.is_dir() {
+        if let Ok(entries) = std::fs::read_dir(path) {
+            files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let meta = std::fs::metadata(&file).ok();
+            let size = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.and_then(|m| m.modified().ok());
+            (file, size, modified)
+        })
+        .collect()
+}
+
+fn load_cached(path: &Path) -> Result<Arc<ShapeGraph>, opgen_model::ModelError> {
+    let print = fingerprint(path);
+    if let Ok(guard) = CACHE.lock() {
+        if let Some((cached_print, graph)) = guard.as_ref().and_then(|c| c.get(path)) {
+            if *cached_print == print {
+                return Ok(graph.clone());
+            }
+        }
+    }
+    let graph = Arc::new(ShapeGraph::load(path)?);
+    if let Ok(mut guard) = CACHE.lock() {
+        guard
+            .get_or_insert_with(HashMap::new)
+            .insert(path.to_path_buf(), (print, graph.clone()));
+    }
+    Ok(graph)
+}

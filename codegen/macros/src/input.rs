@@ -1,0 +1,88 @@
+//! The macro grammar: `OP [, OP]* [, model = "PATH"] [, serde]`.
+
+use proc_macro2::Span;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitStr, Token};
+
+pub(crate) struct MacroInput {
+    pub(crate) operations: Vec<LitStr>,
+    pub(crate) model: Option<LitStr>,
+    pub(crate) serde: Option<Ident>,
+}
+
+const USAGE: &str = "expected `include_operation!(\"OperationName\" [, \"Other\"]* [, model = \"path/to/model.json\"] [, serde])`";
+
+impl Parse for MacroInput {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.is_empty() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                format!("no operation given; {USAGE}, e.g. include_operation!(\"GetResourceOauth2Token\")"),
+            ));
+        }
+        let mut parsed = MacroInput {
+            operations: Vec::new(),
+            model: None,
+            serde: None,
+        };
+        loop {
+            if input.peek(LitStr) {
+                let op: LitStr = input.parse()?;
+                if parsed.model.is_some() || parsed.serde.is_some() {
+                    return Err(syn::Error::new(
+                        op.span(),
+                        "operation names come before `model = …` and `serde`",
+                    ));
+                }
+                if op.value().trim().is_empty() {
+                    return Err(syn::Error::new(op.span(), "empty operation name; give an operation name such as \"GetResourceOauth2Token\""));
+                }
+                parsed.operations.push(op);
+            } else if input.peek(Ident) {
+                let key: Ident = input.parse()?;
+                match key.to_string().as_str() {
+                    "model" => {
+                        if parsed.model.is_some() {
+                            return Err(syn::Error::new(key.span(), "`model` is given twice; give one model path"));
+                        }
+                        input.parse::<Token![=]>().map_err(|e| {
+                            syn::Error::new(e.span(), "expected `=` after `model`, as in model = \"model/service.json\"")
+                        })?;
+                        let path: LitStr = input.parse().map_err(|e| {
+                            syn::Error::new(e.span(), "expected a string literal path after `model =`, as in model = \"model/service.json\"")
+                        })?;
+                        parsed.model = Some(path);
+                    }
+                    "serde" => {
+                        if parsed.serde.is_some() {
+                            return Err(syn::Error::new(key.span(), "`serde` is given twice"));
+                        }
+                        parsed.serde = Some(key);
+                    }
+                    other => {
+                        return Err(syn::Error::new(
+                            key.span(),
+                            format!("unknown argument `{other}`; {USAGE}"),
+                        ));
+                    }
+                }
+            } else {
+                return Err(input.error(USAGE));
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>().map_err(|e| syn::Error::new(e.span(), USAGE))?;
+            if input.is_empty() {
+                break;
+            }
+        }
+        if parsed.operations.is_empty() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                format!("no operation given; {USAGE}"),
+            ));
+        }
+        Ok(parsed)
+    }
+}
