@@ -5,8 +5,11 @@ use crate::{ShapeId, Traits};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+/// Makes the `@default` value of a primitive prelude shape.
+type DefaultValue = Option<fn() -> Value>;
+
 /// Simple prelude shapes: name, type, and the `@default` of the primitive ones.
-const SIMPLE: &[(&str, ShapeKind, Option<fn() -> Value>)] = &[
+const SIMPLE: &[(&str, ShapeKind, DefaultValue)] = &[
     ("String", ShapeKind::String, None),
     ("Blob", ShapeKind::Blob, None),
     ("BigInteger", ShapeKind::BigInteger, None),

@@ -38,7 +38,7 @@ fn every_shared_model_loads_and_every_operation_resolves() {
             let closure = graph.closure(std::slice::from_ref(op)).unwrap();
             assert!(closure.contains(op));
         }
-        assert_eq!(graph.files(), [file.clone()]);
+        assert_eq!(graph.files(), std::slice::from_ref(&file));
     }
 }
 

@@ -14,7 +14,10 @@ use std::time::SystemTime;
 /// from: when any differs, the model is read again.
 type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
 
-static CACHE: Mutex<Option<HashMap<PathBuf, (Fingerprint, Arc<ShapeGraph>)>>> = Mutex::new(None);
+/// Parsed models by path, with the fingerprint they were read at.
+type ModelCache = HashMap<PathBuf, (Fingerprint, Arc<ShapeGraph>)>;
+
+static CACHE: Mutex<Option<ModelCache>> = Mutex::new(None);
 
 enum ModelChoice {
     Path(PathBuf, Span),
