@@ -49,7 +49,11 @@ impl<'a> Context<'a> {
         ops.dedup();
         let closure = graph.closure(&ops).map_err(|e| {
             vec![CodegenError {
-                shape: ops.iter().map(ShapeId::to_string).collect::<Vec<_>>().join(", "),
+                shape: ops
+                    .iter()
+                    .map(ShapeId::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 message: e.to_string(),
             }]
         })?;
@@ -90,7 +94,10 @@ impl<'a> Context<'a> {
 
     /// Whether `member` of `container` is sensitive, on itself or its target.
     pub(crate) fn is_sensitive(&self, member: &Member) -> bool {
-        member.traits.sensitive() || self.shape(&member.target).is_some_and(|t| t.traits.sensitive())
+        member.traits.sensitive()
+            || self
+                .shape(&member.target)
+                .is_some_and(|t| t.traits.sensitive())
     }
 
     /// Emits everything, then fails with every diagnostic if there was any.
@@ -106,7 +113,9 @@ impl<'a> Context<'a> {
         self.check_type_names();
         let mut out = TokenStream::new();
         for id in &self.closure {
-            let Some(shape) = self.shape(id) else { continue };
+            let Some(shape) = self.shape(id) else {
+                continue;
+            };
             match shape.kind {
                 ShapeKind::Structure => {
                     out.extend(crate::structure::emit_structure(self, shape));
@@ -122,7 +131,9 @@ impl<'a> Context<'a> {
             }
         }
         for op in &self.operations {
-            let Some(shape) = self.shape(op) else { continue };
+            let Some(shape) = self.shape(op) else {
+                continue;
+            };
             out.extend(crate::operation::emit_operation(self, shape));
             out.extend(crate::error::emit_op_error(self, shape));
         }
@@ -150,7 +161,9 @@ impl<'a> Context<'a> {
             }
         };
         for id in &self.closure {
-            let Some(shape) = self.graph.shape(id) else { continue };
+            let Some(shape) = self.graph.shape(id) else {
+                continue;
+            };
             let name = naming::type_name(id.name());
             match shape.kind {
                 ShapeKind::Structure => {

@@ -133,6 +133,10 @@ fn newline(out: &mut String) {
 }
 
 fn paragraph(out: &mut String) {
+    // `<li><p>text</p></li>`: the item's text stays on the bullet's line.
+    if out.ends_with("- ") {
+        return;
+    }
     newline(out);
     if !out.is_empty() && !out.ends_with("\n\n") {
         out.push('\n');
@@ -153,7 +157,11 @@ fn tidy(text: &str) -> String {
             lines.push(line.to_string());
             continue;
         }
-        let collapsed = line.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        let collapsed = line
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         let collapsed = if line.starts_with("  ") && !collapsed.is_empty() {
             format!("  {collapsed}")
         } else {
@@ -186,11 +194,17 @@ mod tests {
     #[test]
     fn pre_blocks_are_text_fences_and_entities_decode() {
         let html = "<p>a &lt;b&gt;</p><pre><code>fn main() {}</code></pre>";
-        assert_eq!(html_to_text(html), "a \\<b\\>\n\n```text\nfn main() {}\n```");
+        assert_eq!(
+            html_to_text(html),
+            "a \\<b\\>\n\n```text\nfn main() {}\n```"
+        );
     }
 
     #[test]
     fn bare_urls_are_wrapped() {
-        assert_eq!(html_to_text("see https://aws.amazon.com now"), "see <https://aws.amazon.com> now");
+        assert_eq!(
+            html_to_text("see https://aws.amazon.com now"),
+            "see <https://aws.amazon.com> now"
+        );
     }
 }

@@ -252,18 +252,34 @@ pub(crate) fn emit_union(ctx: &Context, shape: &Shape) -> TokenStream {
     }
     let docs = doc_attrs(
         shape.traits.documentation(),
-        &format!("The `{}` union of the model: exactly one member is set.", shape.id.name()),
+        &format!(
+            "The `{}` union of the model: exactly one member is set.",
+            shape.id.name()
+        ),
     );
     let variants = variants(ctx, shape);
     let decls = variants.iter().map(|(ident, member)| {
         let ty = rust_type(ctx, &member.target, Some(&shape.id));
-        let doc = doc_attrs(member.traits.documentation(), &format!("The `{}` member.", member.name));
+        let doc = doc_attrs(
+            member.traits.documentation(),
+            &format!("The `{}` member.", member.name),
+        );
         quote!(#doc #ident(#ty),)
     });
     let accessors = variants.iter().map(|(ident, member)| {
         let ty = rust_type(ctx, &member.target, Some(&shape.id));
-        let as_fn = format_ident!("as_{}", field_ident(&member.name).to_string().trim_start_matches("r#"));
-        let is_fn = format_ident!("is_{}", field_ident(&member.name).to_string().trim_start_matches("r#"));
+        let as_fn = format_ident!(
+            "as_{}",
+            field_ident(&member.name)
+                .to_string()
+                .trim_start_matches("r#")
+        );
+        let is_fn = format_ident!(
+            "is_{}",
+            field_ident(&member.name)
+                .to_string()
+                .trim_start_matches("r#")
+        );
         let doc = format!(" The `{}` member, if it is the one set.", member.name);
         let is_doc = format!(" Whether the `{}` member is the one set.", member.name);
         quote! {

@@ -5,11 +5,11 @@ use proc_macro2::{Ident, Span};
 
 /// Strict and reserved keywords of every edition up to 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe",
-    "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -21,7 +21,13 @@ const NOT_RAW: &[&str] = &["self", "super", "Self", "crate", "extern", "_"];
 pub(crate) fn sanitize(name: &str) -> String {
     let mut out: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if out.is_empty() {
         out.push('_');
@@ -48,7 +54,8 @@ fn ident(text: &str) -> Ident {
 /// identifier.
 pub(crate) fn type_name(shape_name: &str) -> String {
     let name = sanitize(shape_name);
-    name.strip_prefix("r#").map_or(name.clone(), |n| n.to_upper_camel_case())
+    name.strip_prefix("r#")
+        .map_or(name.clone(), |n| n.to_upper_camel_case())
 }
 
 /// The identifier of a shape's type.
@@ -98,18 +105,22 @@ mod tests {
 
     #[test]
     fn keywords_become_raw_or_suffixed() {
-        for kw in KEYWORDS {
+        for kw in KEYWORDS.iter().filter(|kw| !NOT_RAW.contains(kw)) {
             assert_eq!(field_name(kw), format!("r#{kw}"), "{kw}");
             let _ = field_ident(kw);
         }
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("super"), "super_");
         assert_eq!(field_name("crate"), "crate_");
+        assert_eq!(field_name("extern"), "extern_");
     }
 
     #[test]
     fn awkward_model_names() {
-        assert_eq!(field_name("workloadIdentityToken"), "workload_identity_token");
+        assert_eq!(
+            field_name("workloadIdentityToken"),
+            "workload_identity_token"
+        );
         assert_eq!(field_name("oauth2Flow"), "oauth2_flow");
         assert_eq!(field_name("ARN"), "arn");
         assert_eq!(field_name("2fa"), "_2fa");
@@ -121,7 +132,10 @@ mod tests {
         assert_eq!(variant_name("Self"), "Self_");
         assert_eq!(type_name("Result"), "Result");
         assert_eq!(type_name("Self"), "Self_");
-        assert_eq!(type_name("GetResourceOauth2TokenRequest"), "GetResourceOauth2TokenRequest");
+        assert_eq!(
+            type_name("GetResourceOauth2TokenRequest"),
+            "GetResourceOauth2TokenRequest"
+        );
         assert_eq!(prefixed_ident("set", "type").to_string(), "set_type");
     }
 }

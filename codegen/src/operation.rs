@@ -60,7 +60,8 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         );
     }
     let Some(http) = op.traits.http() else {
-        ctx.diagnostics.error(&op.id, "a restJson1 operation needs an @http trait");
+        ctx.diagnostics
+            .error(&op.id, "a restJson1 operation needs an @http trait");
         return TokenStream::new();
     };
     let service_meta = service_metadata(service);
@@ -103,9 +104,12 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         }
     });
     // An operation shared by several inputs would make `send` ambiguous.
-    let shares_input = ctx.operations.iter().filter(|other| {
-        ctx.graph.shape(other).and_then(|s| s.input.as_ref()) == op.input.as_ref()
-    }).count() > 1;
+    let shares_input = ctx
+        .operations
+        .iter()
+        .filter(|other| ctx.graph.shape(other).and_then(|s| s.input.as_ref()) == op.input.as_ref())
+        .count()
+        > 1;
     let operation_input = (op.input.is_some() && !shares_input).then(|| {
         quote! {
             impl ::opgen::OperationInput for #input_ty {
@@ -183,11 +187,13 @@ fn service_metadata(service: &Shape) -> TokenStream {
             .map(str::to_string)
     };
     let shape_id = service.id.to_string();
-    let sdk_id = string("aws.api#service", "sdkId").unwrap_or_else(|| service.id.name().to_string());
+    let sdk_id =
+        string("aws.api#service", "sdkId").unwrap_or_else(|| service.id.name().to_string());
     let signing_name = string("aws.auth#sigv4", "name")
         .or_else(|| string("aws.api#service", "endpointPrefix"))
         .unwrap_or_else(|| service.id.name().to_ascii_lowercase());
-    let endpoint_prefix = string("aws.api#service", "endpointPrefix").unwrap_or_else(|| signing_name.clone());
+    let endpoint_prefix =
+        string("aws.api#service", "endpointPrefix").unwrap_or_else(|| signing_name.clone());
     let api_version = service.version.clone().unwrap_or_default();
     quote! {
         ::opgen::ServiceMetadata {
@@ -215,11 +221,16 @@ fn parse_uri(uri: &str) -> (Vec<UriPiece<'_>>, Vec<(&str, Option<&str>)>) {
         if open > 0 {
             pieces.push(UriPiece::Literal(&rest[..open]));
         }
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let label = &rest[open + 1..open + close];
         pieces.push(match label.strip_suffix('+') {
             Some(name) => UriPiece::Label { name, greedy: true },
-            None => UriPiece::Label { name: label, greedy: false },
+            None => UriPiece::Label {
+                name: label,
+                greedy: false,
+            },
         });
         rest = &rest[open + close + 1..];
     }
@@ -264,7 +275,9 @@ fn scalar_text(
         Some(ShapeKind::Enum) => quote!(::std::string::String::from(#v.as_str())),
         Some(ShapeKind::IntEnum) => quote!(::std::string::ToString::to_string(&#v.as_i32())),
         Some(ShapeKind::String)
-            if ctx.shape(target).is_some_and(|t| t.traits.media_type().is_some()) =>
+            if ctx
+                .shape(target)
+                .is_some_and(|t| t.traits.media_type().is_some()) =>
         {
             quote!(::opgen::__private::json::base64_encode(#v.as_bytes()))
         }
@@ -309,7 +322,9 @@ fn emit_serialize(
                 let Some(field) = fields.iter().find(|f| f.member.name == *name) else {
                     ctx.diagnostics.error(
                         &op.id,
-                        format!("the @http URI label `{{{name}}}` has no input member of that name"),
+                        format!(
+                            "the @http URI label `{{{name}}}` has no input member of that name"
+                        ),
                     );
                     continue;
                 };
@@ -352,7 +367,13 @@ fn emit_serialize(
             Binding::Query(name) => {
                 let stmt = match list_member(ctx, field) {
                     Some(item_target) => {
-                        let item = scalar_text(ctx, field, &item_target, quote!(item), TimestampFormat::DateTime);
+                        let item = scalar_text(
+                            ctx,
+                            field,
+                            &item_target,
+                            quote!(item),
+                            TimestampFormat::DateTime,
+                        );
                         quote!(for item in value.iter() { request.query(#name, &#item); })
                     }
                     None => {
@@ -380,7 +401,13 @@ fn emit_serialize(
             Binding::Header(name) => {
                 let stmt = match list_member(ctx, field) {
                     Some(item_target) => {
-                        let item = scalar_text(ctx, field, &item_target, quote!(item), TimestampFormat::HttpDate);
+                        let item = scalar_text(
+                            ctx,
+                            field,
+                            &item_target,
+                            quote!(item),
+                            TimestampFormat::HttpDate,
+                        );
                         quote! {
                             let items: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| ::opgen::__private::rest::header_list_item(&#item)).collect();
                             if !items.is_empty() {
@@ -474,7 +501,9 @@ fn host_prefix(ctx: &Context, op: &Shape, fields: &[Field]) -> TokenStream {
     let mut rest = prefix;
     while let Some(open) = rest.find('{') {
         format.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let label = &rest[open + 1..open + close];
         match fields.iter().find(|f| f.member.name == label) {
             Some(field) => {
@@ -542,7 +571,9 @@ pub(crate) fn emit_from_http(ctx: &Context, shape: &Shape) -> TokenStream {
                 inits.push(quote!(#ident: #value,));
             }
             Binding::ResponseCode => {
-                let value = wrap(quote!(::core::option::Option::Some(i32::from(response.status().as_u16()))));
+                let value = wrap(quote!(::core::option::Option::Some(i32::from(
+                    response.status().as_u16()
+                ))));
                 inits.push(quote!(#ident: #value,));
             }
             Binding::Payload => {
@@ -604,7 +635,9 @@ fn parse_header(ctx: &Context, field: &Field) -> TokenStream {
                 quote!(|text: &str| <i32 as ::opgen::__private::rest::TextValue>::from_text(text).map(#ident::from))
             }
             Some(ShapeKind::String)
-                if ctx.shape(target).is_some_and(|t| t.traits.media_type().is_some()) =>
+                if ctx
+                    .shape(target)
+                    .is_some_and(|t| t.traits.media_type().is_some()) =>
             {
                 quote!(::opgen::__private::rest::base64_text)
             }

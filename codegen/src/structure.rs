@@ -49,7 +49,11 @@ pub(crate) fn fields<'a>(ctx: &Context, shape: &'a Shape) -> Vec<Field<'a>> {
             member,
             ty: rust_type(ctx, &member.target, Some(&shape.id)),
             optional: is_optional(ctx, shape, member),
-            wire_name: member.traits.json_name().unwrap_or(&member.name).to_string(),
+            wire_name: member
+                .traits
+                .json_name()
+                .unwrap_or(&member.name)
+                .to_string(),
             ident,
         });
     }
@@ -106,10 +110,10 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
 }
 
 fn default_doc(ctx: &Context, shape: &Shape) -> String {
-    let op_of = |set: &std::collections::BTreeSet<opgen_model::ShapeId>, which: fn(&Shape) -> Option<&opgen_model::ShapeId>| {
+    let op_of = |set: &std::collections::BTreeSet<opgen_model::ShapeId>,
+                 which: fn(&Shape) -> Option<&opgen_model::ShapeId>| {
         ctx.operations.iter().find(|op| {
-            set.contains(&shape.id)
-                && ctx.graph.shape(op).and_then(which) == Some(&shape.id)
+            set.contains(&shape.id) && ctx.graph.shape(op).and_then(which) == Some(&shape.id)
         })
     };
     if let Some(op) = op_of(&ctx.inputs, |s| s.input.as_ref()) {
@@ -321,7 +325,10 @@ pub(crate) fn json_value(ctx: &Context, member: &Member, value: TokenStream) -> 
         let format = member
             .traits
             .timestamp_format()
-            .or_else(|| ctx.shape(&member.target).and_then(|t| t.traits.timestamp_format()))
+            .or_else(|| {
+                ctx.shape(&member.target)
+                    .and_then(|t| t.traits.timestamp_format())
+            })
             .unwrap_or(TimestampFormat::EpochSeconds);
         let format = timestamp_format_tokens(format);
         quote!(::opgen::__private::json::timestamp_to_json(#value, #format))

@@ -9,7 +9,11 @@ use std::collections::BTreeSet;
 
 /// The Rust type of values of shape `target`, inside `container` (boxed
 /// when `target` leads back to `container` without a collection between).
-pub(crate) fn rust_type(ctx: &Context, target: &ShapeId, container: Option<&ShapeId>) -> TokenStream {
+pub(crate) fn rust_type(
+    ctx: &Context,
+    target: &ShapeId,
+    container: Option<&ShapeId>,
+) -> TokenStream {
     let Some(shape) = ctx.shape(target) else {
         return quote!(());
     };
@@ -52,8 +56,10 @@ pub(crate) fn rust_type(ctx: &Context, target: &ShapeId, container: Option<&Shap
             }
         }
         ShapeKind::Service | ShapeKind::Operation | ShapeKind::Resource => {
-            ctx.diagnostics
-                .error(target, format!("a {} cannot be a member target", shape.kind));
+            ctx.diagnostics.error(
+                target,
+                format!("a {} cannot be a member target", shape.kind),
+            );
             quote!(())
         }
     };

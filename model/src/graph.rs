@@ -295,24 +295,22 @@ impl ShapeGraph {
                 shape: shape.id.to_string(),
                 message,
             };
-            let expect = |id: &ShapeId, what: &str, kinds: &[ShapeKind]| {
-                match self.shapes.get(id) {
-                    None => Err(invalid(format!(
-                        "{what} targets `{id}`, which is not defined in the model"
-                    ))),
-                    Some(target) if !kinds.is_empty() && !kinds.contains(&target.kind) => {
-                        Err(invalid(format!(
-                            "{what} targets `{id}`, a {}, but must target a {}",
-                            target.kind,
-                            kinds
-                                .iter()
-                                .map(|k| k.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" or ")
-                        )))
-                    }
-                    Some(_) => Ok(()),
+            let expect = |id: &ShapeId, what: &str, kinds: &[ShapeKind]| match self.shapes.get(id) {
+                None => Err(invalid(format!(
+                    "{what} targets `{id}`, which is not defined in the model"
+                ))),
+                Some(target) if !kinds.is_empty() && !kinds.contains(&target.kind) => {
+                    Err(invalid(format!(
+                        "{what} targets `{id}`, a {}, but must target a {}",
+                        target.kind,
+                        kinds
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    )))
                 }
+                Some(_) => Ok(()),
             };
             use ShapeKind::*;
             let value_kinds: &[ShapeKind] = &[

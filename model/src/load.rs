@@ -137,8 +137,9 @@ mod tests {
 
     #[test]
     fn json_syntax_error_has_line_and_column() {
-        let err = ShapeGraph::from_json("m.json", "{\n  \"smithy\": \"2.0\",\n  \"shapes\": {,}\n}")
-            .unwrap_err();
+        let err =
+            ShapeGraph::from_json("m.json", "{\n  \"smithy\": \"2.0\",\n  \"shapes\": {,}\n}")
+                .unwrap_err();
         match err {
             ModelError::Json { location, .. } => {
                 assert_eq!((location.line, location.column), (3, 14));
@@ -158,7 +159,9 @@ mod tests {
     }
   }
 }"#;
-        let err = ShapeGraph::from_json("m.json", text).unwrap_err().to_string();
+        let err = ShapeGraph::from_json("m.json", text)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "invalid model at m.json:4:5: shape `ex#A`: member `b` targets `ex#Missing`, which is not defined in the model"
@@ -170,7 +173,9 @@ mod tests {
         let text = r#"{"smithy": "2.0", "shapes": {
   "ex#Op": {"type": "operation", "input": {"target": "ex#S"}},
   "ex#S": {"type": "string"}}}"#;
-        let err = ShapeGraph::from_json("m.json", text).unwrap_err().to_string();
+        let err = ShapeGraph::from_json("m.json", text)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("shape `ex#Op`: operation input/output targets `ex#S`, a string, but must target a structure"),
             "{err}"
@@ -183,8 +188,13 @@ mod tests {
   "ex#S": {"type": "structure", "members": {"a": {"target": "smithy.api#String"}}},
   "ex#S$a": {"type": "apply", "traits": {"smithy.api#required": {}}},
   "ex#S2": {"type": "apply", "traits": {}}}}"#;
-        let err = ShapeGraph::from_json("m.json", text).unwrap_err().to_string();
-        assert!(err.contains("`apply` targets a shape that does not exist"), "{err}");
+        let err = ShapeGraph::from_json("m.json", text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`apply` targets a shape that does not exist"),
+            "{err}"
+        );
         let ok = text.replace(",\n  \"ex#S2\": {\"type\": \"apply\", \"traits\": {}}", "");
         let graph = ShapeGraph::from_json("m.json", &ok).unwrap();
         let shape = graph.shape(&ShapeId::parse("ex#S").unwrap()).unwrap();

@@ -152,7 +152,11 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<Str
         .collect();
     scored.sort();
     scored.dedup();
-    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -17,7 +17,11 @@ const SIMPLE: &[(&str, ShapeKind, DefaultValue)] = &[
     ("Timestamp", ShapeKind::Timestamp, None),
     ("Document", ShapeKind::Document, None),
     ("Boolean", ShapeKind::Boolean, None),
-    ("PrimitiveBoolean", ShapeKind::Boolean, Some(|| json!(false))),
+    (
+        "PrimitiveBoolean",
+        ShapeKind::Boolean,
+        Some(|| json!(false)),
+    ),
     ("Byte", ShapeKind::Byte, None),
     ("PrimitiveByte", ShapeKind::Byte, Some(|| json!(0))),
     ("Short", ShapeKind::Short, None),

@@ -56,7 +56,10 @@ fn control_plane_has_153_operations() {
 #[test]
 fn unknown_operation_suggests_the_closest_name() {
     let Some(files) = shared_models() else { return };
-    let file = files.iter().find(|f| f.ends_with("2025-10-13.json")).unwrap();
+    let file = files
+        .iter()
+        .find(|f| f.ends_with("2025-10-13.json"))
+        .unwrap();
     let graph = ShapeGraph::load(file).unwrap();
     let err = graph.find_operation("GetResourceOAuth2Token").unwrap_err();
     assert!(matches!(err, ModelError::UnknownOperation { .. }));

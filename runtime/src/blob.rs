@@ -194,7 +194,9 @@ impl DateTime {
         let b = text.as_bytes();
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let s = text.get(r)?;
-            s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse().ok())?
         };
         if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
             return None;
@@ -219,7 +221,11 @@ impl DateTime {
             if digits.is_empty() {
                 return None;
             }
-            let padded: String = digits.chars().chain(std::iter::repeat('0')).take(9).collect();
+            let padded: String = digits
+                .chars()
+                .chain(std::iter::repeat('0'))
+                .take(9)
+                .collect();
             nanos = padded.parse().ok()?;
         }
         let offset = match text.get(i..)? {
@@ -336,7 +342,9 @@ impl Document {
             Value::Bool(b) => Document::Bool(*b),
             Value::Number(n) => Document::Number(n.as_f64().unwrap_or(f64::NAN)),
             Value::String(s) => Document::String(s.clone()),
-            Value::Array(items) => Document::Array(items.iter().map(Document::from_value).collect()),
+            Value::Array(items) => {
+                Document::Array(items.iter().map(Document::from_value).collect())
+            }
             Value::Object(map) => Document::Object(
                 map.iter()
                     .map(|(k, v)| (k.clone(), Document::from_value(v)))
@@ -359,9 +367,9 @@ impl Document {
             }
             Document::String(s) => Value::String(s.clone()),
             Document::Array(items) => Value::Array(items.iter().map(Document::to_value).collect()),
-            Document::Object(map) => Value::Object(
-                map.iter().map(|(k, v)| (k.clone(), v.to_value())).collect(),
-            ),
+            Document::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
+            }
         }
     }
 }

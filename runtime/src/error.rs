@@ -88,7 +88,10 @@ impl fmt::Display for BuildError {
                 shape,
                 member,
                 reason,
-            } => write!(f, "invalid value for member `{member}` of `{shape}`: {reason}"),
+            } => write!(
+                f,
+                "invalid value for member `{member}` of `{shape}`: {reason}"
+            ),
             BuildErrorKind::Other(reason) => f.write_str(reason),
         }
     }
@@ -106,11 +109,7 @@ pub struct ErrorMetadata {
 
 impl ErrorMetadata {
     /// Metadata from its parts.
-    pub fn new(
-        code: Option<String>,
-        message: Option<String>,
-        request_id: Option<String>,
-    ) -> Self {
+    pub fn new(code: Option<String>, message: Option<String>, request_id: Option<String>) -> Self {
         ErrorMetadata {
             code,
             message,
@@ -164,13 +163,30 @@ pub trait ProvideErrorMetadata {
     }
 }
 
+/// The parts of an HTTP response kept by errors: status, headers, raw body.
+/// Boxed inside the errors so that `Result`s stay small.
+#[derive(Debug, Clone)]
+struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    fn of(response: &http::Response<Bytes>) -> Box<RawResponse> {
+        Box::new(RawResponse {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.body().clone(),
+        })
+    }
+}
+
 /// An error response whose code matches no error modeled for the operation.
 #[derive(Debug, Clone)]
 pub struct UnhandledError {
     meta: ErrorMetadata,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+    raw: Option<Box<RawResponse>>,
 }
 
 impl UnhandledError {
@@ -178,9 +194,7 @@ impl UnhandledError {
     pub fn new(meta: ErrorMetadata, response: &http::Response<Bytes>) -> Self {
         UnhandledError {
             meta,
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.body().clone(),
+            raw: Some(RawResponse::of(response)),
         }
     }
 
@@ -189,25 +203,34 @@ impl UnhandledError {
         &self.meta
     }
 
-    /// The HTTP status of the response.
-    pub fn status(&self) -> StatusCode {
-        self.status
+    /// The HTTP status of the response; `None` when the error did not come
+    /// from a response (see [`Error::into_service_error`]).
+    pub fn status(&self) -> Option<StatusCode> {
+        self.raw.as_ref().map(|raw| raw.status)
     }
 
-    /// The headers of the response.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+    /// The headers of the response, if there was one.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.raw.as_ref().map(|raw| &raw.headers)
     }
 
-    /// The raw body of the response.
-    pub fn body(&self) -> &Bytes {
-        &self.body
+    /// The raw body of the response, if there was one.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.raw.as_ref().map(|raw| &raw.body)
     }
 }
 
 impl fmt::Display for UnhandledError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unhandled error (HTTP {}): {}", self.status.as_u16(), self.meta)
+        match self.status() {
+            Some(status) => write!(
+                f,
+                "unhandled error (HTTP {}): {}",
+                status.as_u16(),
+                self.meta
+            ),
+            None => write!(f, "{}", self.meta),
+        }
     }
 }
 
@@ -218,9 +241,7 @@ impl StdError for UnhandledError {}
 #[derive(Debug, Clone)]
 pub struct ResponseError {
     reason: String,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+    raw: Box<RawResponse>,
 }
 
 impl ResponseError {
@@ -228,9 +249,7 @@ impl ResponseError {
     pub fn new(reason: impl Into<String>, response: &http::Response<Bytes>) -> Self {
         ResponseError {
             reason: reason.into(),
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.body().clone(),
+            raw: RawResponse::of(response),
         }
     }
 
@@ -241,17 +260,17 @@ impl ResponseError {
 
     /// The HTTP status of the response.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.raw.status
     }
 
     /// The headers of the response.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.raw.headers
     }
 
     /// The raw body of the response.
     pub fn body(&self) -> &Bytes {
-        &self.body
+        &self.raw.body
     }
 }
 
@@ -260,7 +279,7 @@ impl fmt::Display for ResponseError {
         write!(
             f,
             "invalid response (HTTP {}): {}",
-            self.status.as_u16(),
+            self.raw.status.as_u16(),
             self.reason
         )
     }
@@ -273,9 +292,7 @@ impl StdError for ResponseError {}
 #[derive(Debug)]
 pub struct ServiceError<E> {
     error: E,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+    raw: Box<RawResponse>,
 }
 
 impl<E> ServiceError<E> {
@@ -283,9 +300,7 @@ impl<E> ServiceError<E> {
     pub fn new(error: E, response: &http::Response<Bytes>) -> Self {
         ServiceError {
             error,
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.body().clone(),
+            raw: RawResponse::of(response),
         }
     }
 
@@ -301,17 +316,17 @@ impl<E> ServiceError<E> {
 
     /// The HTTP status of the error response.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.raw.status
     }
 
     /// The headers of the error response.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.raw.headers
     }
 
     /// The raw body of the error response.
     pub fn body(&self) -> &Bytes {
-        &self.body
+        &self.raw.body
     }
 }
 
@@ -340,7 +355,9 @@ impl fmt::Display for TransportError {
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }
 
@@ -400,7 +417,6 @@ impl fmt::Display for EndpointError {
 
 impl StdError for EndpointError {}
 
-
 /// Everything that can go wrong in a call, one variant per stage.
 ///
 /// `E` is the operation's error enum (`{Op}Error`); [`Error::into_service_error`]
@@ -437,17 +453,25 @@ impl<E> Error<E> {
     /// failure is turned into the operation's `Unhandled` variant.
     pub fn into_service_error(self) -> E
     where
-        E: From<UnhandledError> + ProvideErrorMetadata,
+        E: From<UnhandledError> + StdError + ProvideErrorMetadata + 'static,
     {
         match self {
             Error::Service(e) => e.into_err(),
             other => {
-                let message = other.to_string();
+                // Keep the cause's text: the variant is gone once converted.
+                let mut message = other.to_string();
+                let mut source = StdError::source(&other as &dyn StdError);
+                while let Some(cause) = source {
+                    message.push_str(&format!(": {cause}"));
+                    source = cause.source();
+                }
+                let raw = match &other {
+                    Error::Response(e) => Some(e.raw.clone()),
+                    _ => None,
+                };
                 E::from(UnhandledError {
                     meta: ErrorMetadata::new(None, Some(message), None),
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    headers: HeaderMap::new(),
-                    body: Bytes::new(),
+                    raw,
                 })
             }
         }
@@ -462,16 +486,9 @@ impl<E> Error<E> {
             Error::Transport(e) => Error::Transport(e),
             Error::Timeout(e) => Error::Timeout(e),
             Error::Response(e) => Error::Response(e),
-            Error::Service(ServiceError {
-                error,
-                status,
-                headers,
-                body,
-            }) => Error::Service(ServiceError {
+            Error::Service(ServiceError { error, raw }) => Error::Service(ServiceError {
                 error: f(error),
-                status,
-                headers,
-                body,
+                raw,
             }),
         }
     }

@@ -37,3 +37,118 @@ impl HttpClient for SharedHttpClient {
         self.0.call(request)
     }
 }
+
+/// The default connect timeout: long enough for a TLS handshake across an
+/// ocean, short enough that an unreachable host fails fast.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_millis(3100);
+
+/// The default [`HttpClient`] (feature `rustls`): reqwest over HTTP/1.1,
+/// with rustls on the `ring` crypto provider and the platform's root
+/// certificates for `https://`; plain `http://` works too. Redirects are not
+/// followed, since a signed request must not be replayed elsewhere.
+#[cfg(feature = "rustls")]
+#[derive(Debug, Clone)]
+pub struct ReqwestHttpClient {
+    client: reqwest::Client,
+}
+
+#[cfg(feature = "rustls")]
+impl ReqwestHttpClient {
+    /// A client with the default connect timeout (3.1 s).
+    ///
+    /// Fails when the TLS configuration cannot be built, e.g. when the
+    /// platform's root certificates cannot be loaded.
+    pub fn new() -> Result<Self, TransportError> {
+        Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// A client that gives up connecting (TCP and TLS) after
+    /// `connect_timeout`.
+    pub fn with_connect_timeout(
+        connect_timeout: std::time::Duration,
+    ) -> Result<Self, TransportError> {
+        use rustls_platform_verifier::BuilderVerifierExt;
+
+        let tls_error =
+            |e: rustls::Error| TransportError::new("failed to configure TLS", Some(Box::new(e)));
+        // The provider is passed explicitly rather than installed as the
+        // process default, so an application's own choice is left alone.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(tls_error)?
+            .with_platform_verifier()
+            .map_err(tls_error)?
+            .with_no_client_auth();
+        // reqwest is built without HTTP/2, so only HTTP/1.1 may be offered.
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .connect_timeout(connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                TransportError::new("failed to build the HTTP client", Some(Box::new(e)))
+            })?;
+        Ok(ReqwestHttpClient { client })
+    }
+}
+
+#[cfg(feature = "rustls")]
+impl HttpClient for ReqwestHttpClient {
+    fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let request = reqwest::Request::try_from(request).map_err(reqwest_error)?;
+            let response = client.execute(request).await.map_err(reqwest_error)?;
+            let status = response.status();
+            let version = response.version();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(reqwest_error)?;
+            let mut response = http::Response::new(body);
+            *response.status_mut() = status;
+            *response.version_mut() = version;
+            *response.headers_mut() = headers;
+            Ok(response)
+        })
+    }
+}
+
+#[cfg(feature = "rustls")]
+fn reqwest_error(error: reqwest::Error) -> TransportError {
+    let message = if error.is_connect() && error.is_timeout() {
+        "connect timeout"
+    } else if error.is_connect() {
+        "failed to connect"
+    } else if error.is_builder() {
+        "invalid HTTP request"
+    } else if error.is_body() || error.is_decode() {
+        "failed to read the response body"
+    } else {
+        "failed to send the request or receive the response"
+    };
+    TransportError::new(message, Some(Box::new(error)))
+}
+
+/// Stands in when no HTTP client could be made, so that building a
+/// [`Client`](crate::Client) never fails and each call reports why.
+#[derive(Debug)]
+pub(crate) struct UnavailableHttpClient {
+    reason: String,
+}
+
+impl UnavailableHttpClient {
+    pub(crate) fn new(reason: impl Into<String>) -> Self {
+        UnavailableHttpClient {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl HttpClient for UnavailableHttpClient {
+    fn call(&self, _request: http::Request<Bytes>) -> HttpClientFuture {
+        let reason = self.reason.clone();
+        Box::pin(async move { Err(TransportError::new(reason, None)) })
+    }
+}

@@ -39,7 +39,7 @@ pub mod sigv4;
 #[doc(hidden)]
 pub mod __private;
 
-pub use blob::{Blob, DateTime};
+pub use blob::{Blob, DateTime, Document};
 pub use client::{Client, Config, ConfigBuilder};
 pub use credentials::{
     Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
@@ -47,8 +47,10 @@ pub use credentials::{
 };
 pub use endpoint::Endpoint;
 pub use error::{
-    BuildError, EndpointError, Error, ErrorMetadata, ProvideErrorMetadata,
-    ResponseError, ServiceError, TimeoutError, TransportError, UnhandledError,
+    BuildError, EndpointError, Error, ErrorMetadata, ProvideErrorMetadata, ResponseError,
+    ServiceError, TimeoutError, TransportError, UnhandledError,
 };
+#[cfg(feature = "rustls")]
+pub use http_client::ReqwestHttpClient;
 pub use http_client::{HttpClient, HttpClientFuture, SharedHttpClient};
 pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};

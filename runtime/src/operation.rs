@@ -53,8 +53,10 @@ pub trait Operation: Send + Sync + 'static {
     const SERVICE: &'static ServiceMetadata;
 
     /// Builds the unsigned HTTP request for `input`, addressed to `endpoint`.
-    fn serialize(input: &Self::Input, endpoint: &Endpoint)
-        -> Result<http::Request<Bytes>, BuildError>;
+    fn serialize(
+        input: &Self::Input,
+        endpoint: &Endpoint,
+    ) -> Result<http::Request<Bytes>, BuildError>;
 
     /// Parses an HTTP response: the output on success, [`Error::Service`]
     /// for an error response, [`Error::Response`] when the response does not

@@ -1,1 +1,878 @@
-//! AWS Signature Version 4. (Being written.)
+//! AWS Signature Version 4, sans-IO.
+//!
+//! [`sign`] turns a request description and signing parameters into a
+//! [`SigningOutput`]: the intermediate canonical request and string to sign
+//! (useful to debug a `SignatureDoesNotMatch`), the signature, and the
+//! headers or query parameters to add to the request. [`sign_http_request`]
+//! does the same for an [`http::Request`] and applies the result; it is what
+//! the [`Client`](crate::Client) calls before each attempt.
+//!
+//! ```
+//! use opgen::sigv4::{sign, SignableBody, SignableRequest, SigningParams, SigningSettings};
+//! use opgen::Credentials;
+//! use std::time::{Duration, UNIX_EPOCH};
+//!
+//! let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+//! let params = SigningParams {
+//!     credentials: &credentials,
+//!     region: "us-east-1",
+//!     service: "service",
+//!     time: UNIX_EPOCH + Duration::from_secs(1_440_938_160), // 2015-08-30T12:36:00Z
+//!     settings: SigningSettings::default(),
+//! };
+//! let request = SignableRequest {
+//!     method: "GET",
+//!     uri: "/",
+//!     headers: &[("Host", "example.amazonaws.com")],
+//!     body: SignableBody::Bytes(b""),
+//! };
+//! let output = sign(&request, &params)?;
+//! assert_eq!(
+//!     output.signature(),
+//!     "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+//! );
+//! # Ok::<(), opgen::sigv4::SigningError>(())
+//! ```
+
+use crate::Credentials;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// AWS rejects presigned URLs valid for longer than seven days.
+const MAX_EXPIRES_IN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// Headers never signed: they are set or rewritten by proxies and HTTP
+/// stacks after signing (`user-agent`, hop-by-hop headers), or they carry the
+/// signature itself.
+const UNSIGNED_HEADERS: &[&str] = &[
+    "authorization",
+    "connection",
+    "expect",
+    "transfer-encoding",
+    "user-agent",
+    "x-amzn-trace-id",
+];
+
+/// Where the signature goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureLocation {
+    /// In the `Authorization` header, with `X-Amz-Date` (and the session
+    /// token) as headers. What API calls use.
+    Headers,
+    /// In the query string (a presigned URL) that stays valid for
+    /// `expires_in` (at most seven days).
+    QueryParams {
+        /// How long the presigned request stays valid.
+        expires_in: Duration,
+    },
+}
+
+/// How to sign: the knobs that differ between services and use cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigningSettings {
+    /// Remove `.` and `..` segments and duplicate slashes from the path
+    /// before signing. Default `true`; S3 signs the path as sent.
+    pub normalize_path: bool,
+    /// Percent-encode the path (as sent, so already-encoded characters get
+    /// encoded a second time) in the canonical request. Default `true`, which
+    /// every service but S3 expects.
+    pub double_uri_encode: bool,
+    /// Add and sign an `x-amz-content-sha256` header with the payload hash
+    /// (header signing only). Default `false`; S3 requires it.
+    pub sign_body: bool,
+    /// Sign without the session token and add it afterwards, as a few
+    /// services (IoT) require. Default `false`.
+    pub omit_session_token: bool,
+    /// Headers or query string. Default [`SignatureLocation::Headers`].
+    pub location: SignatureLocation,
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        SigningSettings {
+            normalize_path: true,
+            double_uri_encode: true,
+            sign_body: false,
+            omit_session_token: false,
+            location: SignatureLocation::Headers,
+        }
+    }
+}
+
+/// Who signs, for which region and service, at what time.
+#[derive(Debug, Clone, Copy)]
+pub struct SigningParams<'a> {
+    /// The credentials to sign with.
+    pub credentials: &'a Credentials,
+    /// The region of the credential scope, e.g. `us-east-1`.
+    pub region: &'a str,
+    /// The signing name of the service in the credential scope.
+    pub service: &'a str,
+    /// The signing time; requests more than 15 minutes off are rejected.
+    pub time: SystemTime,
+    /// How to sign.
+    pub settings: SigningSettings,
+}
+
+/// The body of a request to sign, or what stands for it in the signature.
+#[derive(Clone, Copy)]
+pub enum SignableBody<'a> {
+    /// The body bytes; their SHA-256 is signed.
+    Bytes(&'a [u8]),
+    /// Sign the literal `UNSIGNED-PAYLOAD` instead of a hash.
+    UnsignedPayload,
+    /// A hex SHA-256 (or another payload marker) computed by the caller.
+    Precomputed(&'a str),
+}
+
+impl fmt::Debug for SignableBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignableBody::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+            SignableBody::UnsignedPayload => f.write_str("UnsignedPayload"),
+            SignableBody::Precomputed(hash) => f.debug_tuple("Precomputed").field(hash).finish(),
+        }
+    }
+}
+
+/// A request to sign, as it will be sent.
+#[derive(Clone, Copy)]
+pub struct SignableRequest<'a> {
+    /// The HTTP method, e.g. `GET`.
+    pub method: &'a str,
+    /// The request target as sent: path and raw query, e.g. `/a%20b?x=1`.
+    pub uri: &'a str,
+    /// The headers in order; a name may repeat. Must include `host`.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body.
+    pub body: SignableBody<'a>,
+}
+
+impl fmt::Debug for SignableRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|&(name, value)| {
+                (
+                    name,
+                    if is_secret_header(name) {
+                        REDACTED
+                    } else {
+                        value
+                    },
+                )
+            })
+            .collect();
+        f.debug_struct("SignableRequest")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// The result of [`sign`]: the intermediate values and what to add to the
+/// request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningOutput {
+    canonical_request: String,
+    string_to_sign: String,
+    signature: String,
+    headers: Vec<(&'static str, String)>,
+    query_params: Vec<(&'static str, String)>,
+}
+
+impl SigningOutput {
+    /// The canonical request that was hashed. May contain the session token.
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// The string that was signed.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+
+    /// The hex signature.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// Headers to add, in order (empty for query signing): the session
+    /// token, `X-Amz-Date`, `x-amz-content-sha256` when signing the body,
+    /// and `Authorization`.
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// Query parameters to append, in order (empty for header signing).
+    /// Values are already percent-encoded: append `name=value` pairs as is.
+    pub fn query_params(&self) -> &[(&'static str, String)] {
+        &self.query_params
+    }
+}
+
+impl fmt::Debug for SigningOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The canonical request and the added values may carry the session
+        // token, so only the parts that are safe to log are shown.
+        let redact = |list: &[(&'static str, String)]| -> Vec<(&'static str, String)> {
+            list.iter()
+                .map(|(name, value)| {
+                    let shown = if is_secret_header(name) {
+                        REDACTED.to_owned()
+                    } else {
+                        value.clone()
+                    };
+                    (*name, shown)
+                })
+                .collect()
+        };
+        f.debug_struct("SigningOutput")
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &self.signature)
+            .field("headers", &redact(&self.headers))
+            .field("query_params", &redact(&self.query_params))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The request cannot be signed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningError {
+    message: String,
+}
+
+impl SigningError {
+    fn new(message: impl Into<String>) -> Self {
+        SigningError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SigningError {}
+
+/// Signs `request`. Pure: the same inputs always give the same output.
+///
+/// Fails when the signing time is before 1970 or a presigned request would
+/// be valid for more than seven days.
+pub fn sign(
+    request: &SignableRequest<'_>,
+    params: &SigningParams<'_>,
+) -> Result<SigningOutput, SigningError> {
+    let settings = &params.settings;
+    let (date, date_time) = format_date(params.time)?;
+    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let credential = format!("{}/{scope}", params.credentials.access_key_id());
+    let token = params.credentials.session_token();
+    let signed_token = token.filter(|_| !settings.omit_session_token);
+    let payload_hash = match request.body {
+        SignableBody::Bytes(bytes) => hex(&Sha256::digest(bytes)),
+        SignableBody::UnsignedPayload => UNSIGNED_PAYLOAD.to_owned(),
+        SignableBody::Precomputed(hash) => hash.to_owned(),
+    };
+
+    let (path, query) = match request.uri.split_once('?') {
+        Some((path, query)) => (path, query),
+        None => (request.uri, ""),
+    };
+
+    // Headers the signer adds replace any the caller left from an earlier
+    // signature, so that re-signing a retried request works.
+    let mut added: Vec<(&str, &str)> = Vec::new();
+    let in_headers = settings.location == SignatureLocation::Headers;
+    if in_headers {
+        added.push(("x-amz-date", &date_time));
+        if let Some(token) = signed_token {
+            added.push(("x-amz-security-token", token));
+        }
+        if settings.sign_body {
+            added.push(("x-amz-content-sha256", &payload_hash));
+        }
+    }
+    let (canonical_headers, signed_headers) = canonical_headers(request.headers, &added);
+
+    let mut query_params = parse_query(query);
+    let expires_in = match settings.location {
+        SignatureLocation::Headers => None,
+        SignatureLocation::QueryParams { expires_in } => {
+            if expires_in > MAX_EXPIRES_IN {
+                return Err(SigningError::new(format!(
+                    "a presigned request cannot be valid for more than 7 days (asked: {expires_in:?})"
+                )));
+            }
+            Some(expires_in.as_secs().to_string())
+        }
+    };
+    let mut auth_params: Vec<(&'static str, String)> = Vec::new();
+    if let Some(expires) = &expires_in {
+        auth_params.push(("X-Amz-Algorithm", ALGORITHM.to_owned()));
+        auth_params.push(("X-Amz-Credential", encode(credential.as_bytes(), false)));
+        auth_params.push(("X-Amz-Date", date_time.clone()));
+        auth_params.push((
+            "X-Amz-SignedHeaders",
+            encode(signed_headers.as_bytes(), false),
+        ));
+        auth_params.push(("X-Amz-Expires", expires.clone()));
+        if let Some(token) = signed_token {
+            auth_params.push(("X-Amz-Security-Token", encode(token.as_bytes(), false)));
+        }
+        query_params.extend(
+            auth_params
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone())),
+        );
+    }
+    query_params.sort();
+    let canonical_query = query_params
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&");
+
+    let canonical_request = format!(
+        "{}\n{}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
+        request.method,
+        canonical_path(path, settings),
+    );
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{date_time}\n{scope}\n{}",
+        hex(&Sha256::digest(canonical_request.as_bytes()))
+    );
+    let signature = hex(&signing_key_sign(
+        params.credentials.secret_access_key(),
+        &date,
+        params.region,
+        params.service,
+        &string_to_sign,
+    )?);
+
+    let mut headers = Vec::new();
+    let mut out_query = Vec::new();
+    if in_headers {
+        // The token goes on the request even when it was left out of the
+        // signature: the service still needs it to find the credentials.
+        if let Some(token) = token {
+            headers.push(("X-Amz-Security-Token", token.to_owned()));
+        }
+        headers.push(("X-Amz-Date", date_time));
+        if settings.sign_body {
+            headers.push(("x-amz-content-sha256", payload_hash));
+        }
+        headers.push((
+            "Authorization",
+            format!(
+                "{ALGORITHM} Credential={credential}, SignedHeaders={signed_headers}, Signature={signature}"
+            ),
+        ));
+    } else {
+        out_query = auth_params;
+        if let (Some(token), true) = (token, settings.omit_session_token) {
+            out_query.push(("X-Amz-Security-Token", encode(token.as_bytes(), false)));
+        }
+        out_query.push(("X-Amz-Signature", signature.clone()));
+    }
+
+    Ok(SigningOutput {
+        canonical_request,
+        string_to_sign,
+        signature,
+        headers,
+        query_params: out_query,
+    })
+}
+
+/// Signs `request` in place: adds `host` if missing (from the URI), then the
+/// signature headers (replacing any from an earlier signature) or, for query
+/// signing, the signature query parameters.
+///
+/// Fails for the reasons of [`sign`], or when a header value is not UTF-8.
+pub fn sign_http_request(
+    request: &mut http::Request<bytes::Bytes>,
+    params: &SigningParams<'_>,
+) -> Result<(), SigningError> {
+    if !request.headers().contains_key(http::header::HOST) {
+        let host = request
+            .uri()
+            .authority()
+            .map(|authority| authority.as_str().rsplit('@').next().unwrap_or_default())
+            .ok_or_else(|| {
+                SigningError::new("the request has no `host` header and no authority")
+            })?;
+        let host = http::HeaderValue::from_str(host)
+            .map_err(|_| SigningError::new("the request authority is not a valid `host` header"))?;
+        request.headers_mut().insert(http::header::HOST, host);
+    }
+
+    let output = {
+        let mut headers = Vec::with_capacity(request.headers().len());
+        for (name, value) in request.headers() {
+            let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
+                SigningError::new(format!("the value of header `{name}` is not UTF-8"))
+            })?;
+            headers.push((name.as_str(), value));
+        }
+        let uri = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |path_and_query| path_and_query.as_str());
+        let signable = SignableRequest {
+            method: request.method().as_str(),
+            uri,
+            headers: &headers,
+            body: SignableBody::Bytes(request.body()),
+        };
+        sign(&signable, params)?
+    };
+
+    for (name, value) in output.headers() {
+        let header_name = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| SigningError::new(format!("invalid header name `{name}`")))?;
+        let mut header_value = http::HeaderValue::from_str(value)
+            .map_err(|_| SigningError::new(format!("invalid value for header `{name}`")))?;
+        header_value.set_sensitive(is_secret_header(name));
+        request.headers_mut().insert(header_name, header_value);
+    }
+
+    if !output.query_params().is_empty() {
+        let mut target = request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+        for (name, value) in output.query_params() {
+            target.push(if target.contains('?') { '&' } else { '?' });
+            target.push_str(name);
+            target.push('=');
+            target.push_str(value);
+        }
+        let mut parts = request.uri().clone().into_parts();
+        parts.path_and_query = Some(
+            target
+                .parse()
+                .map_err(|_| SigningError::new("the presigned URI is invalid"))?,
+        );
+        *request.uri_mut() = http::Uri::from_parts(parts)
+            .map_err(|_| SigningError::new("the presigned URI is invalid"))?;
+    }
+    Ok(())
+}
+
+fn is_secret_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("x-amz-security-token") || name.eq_ignore_ascii_case("authorization")
+}
+
+/// The canonical header block (`name:value\n` per name) and the
+/// `;`-separated signed header names.
+fn canonical_headers(headers: &[(&str, &str)], added: &[(&str, &str)]) -> (String, String) {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for &(name, value) in headers {
+        let name = name.trim().to_ascii_lowercase();
+        if UNSIGNED_HEADERS.contains(&name.as_str())
+            || added.iter().any(|(added_name, _)| *added_name == name)
+        {
+            continue;
+        }
+        by_name
+            .entry(name)
+            .or_default()
+            .push(fold_whitespace(value));
+    }
+    for &(name, value) in added {
+        by_name
+            .entry(name.to_owned())
+            .or_default()
+            .push(value.to_owned());
+    }
+    let mut block = String::new();
+    for (name, values) in &by_name {
+        block.push_str(name);
+        block.push(':');
+        block.push_str(&values.join(","));
+        block.push('\n');
+    }
+    let signed = by_name
+        .keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(";");
+    (block, signed)
+}
+
+/// Trims a header value and folds each run of whitespace (including the
+/// line breaks of an obsolete multi-line value) into one space.
+fn fold_whitespace(value: &str) -> String {
+    value.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn canonical_path(path: &str, settings: &SigningSettings) -> String {
+    let path = if path.is_empty() { "/" } else { path };
+    let normalized;
+    let path = if settings.normalize_path {
+        normalized = normalize_path(path);
+        normalized.as_str()
+    } else {
+        path
+    };
+    if settings.double_uri_encode {
+        encode(path.as_bytes(), true)
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Removes `.` and `..` segments and empty segments (duplicate slashes),
+/// keeping a trailing slash.
+fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            segment => segments.push(segment),
+        }
+    }
+    let trailing_slash = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    let mut normalized = String::with_capacity(path.len());
+    normalized.push('/');
+    normalized.push_str(&segments.join("/"));
+    if trailing_slash && !segments.is_empty() {
+        normalized.push('/');
+    }
+    normalized
+}
+
+/// Splits a raw query into `(name, value)` pairs, each decoded then
+/// re-encoded, so that `ሴ` and `%E1%88%B4` sign the same.
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (encode(&decode(name), false), encode(&decode(value), false))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
+                out.push(high << 4 | low);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-encodes every byte but the unreserved ones (RFC 3986), and `/`
+/// when `keep_slash`.
+fn encode(bytes: &[u8], keep_slash: bool) -> String {
+    const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(bytes.len());
+    for &byte in bytes {
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'~')
+            || (keep_slash && byte == b'/')
+        {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX_UPPER[usize::from(byte >> 4)]));
+            out.push(char::from(HEX_UPPER[usize::from(byte & 0xf)]));
+        }
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(char::from(HEX_LOWER[usize::from(byte >> 4)]));
+        out.push(char::from(HEX_LOWER[usize::from(byte & 0xf)]));
+    }
+    out
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<[u8; 32], SigningError> {
+    // HMAC accepts keys of any length, so this error is only a formality.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .map_err(|_| SigningError::new("invalid HMAC key length"))?;
+    mac.update(data);
+    Ok(mac.finalize().into_bytes().into())
+}
+
+/// Derives the signing key from the secret and scope, then signs.
+fn signing_key_sign(
+    secret: &str,
+    date: &str,
+    region: &str,
+    service: &str,
+    string_to_sign: &str,
+) -> Result<[u8; 32], SigningError> {
+    let secret = format!("AWS4{secret}");
+    let key = hmac_sha256(secret.as_bytes(), date.as_bytes())?;
+    let key = hmac_sha256(&key, region.as_bytes())?;
+    let key = hmac_sha256(&key, service.as_bytes())?;
+    let key = hmac_sha256(&key, b"aws4_request")?;
+    hmac_sha256(&key, string_to_sign.as_bytes())
+}
+
+/// `(YYYYMMDD, YYYYMMDD'T'HHMMSS'Z')` in UTC.
+fn format_date(time: SystemTime) -> Result<(String, String), SigningError> {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| SigningError::new("the signing time is before 1970"))?
+        .as_secs();
+    let days = secs / 86_400;
+    let of_day = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    let date = format!("{year:04}{month:02}{day:02}");
+    let date_time = format!(
+        "{date}T{:02}{:02}{:02}Z",
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60
+    );
+    Ok((date, date_time))
+}
+
+/// Year, month and day of `days` since 1970-01-01 in the proleptic Gregorian
+/// calendar (Howard Hinnant's `civil_from_days`, for non-negative days).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    // 2015-08-30T12:36:00Z, the time of the AWS test suite.
+    const SUITE_TIME: u64 = 1_440_938_160;
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn params(credentials: &Credentials) -> SigningParams<'_> {
+        SigningParams {
+            credentials,
+            region: "us-east-1",
+            service: "service",
+            time: at(SUITE_TIME),
+            settings: SigningSettings::default(),
+        }
+    }
+
+    #[test]
+    fn dates_format_in_utc() {
+        assert_eq!(
+            format_date(at(0)).unwrap(),
+            ("19700101".into(), "19700101T000000Z".into())
+        );
+        assert_eq!(format_date(at(SUITE_TIME)).unwrap().1, "20150830T123600Z");
+        // 2000-02-29T23:59:59Z: a leap day of a year divisible by 400.
+        assert_eq!(format_date(at(951_868_799)).unwrap().1, "20000229T235959Z");
+        // 2100-03-01T00:00:00Z: 2100 is not a leap year.
+        assert_eq!(
+            format_date(at(4_107_542_400)).unwrap().1,
+            "21000301T000000Z"
+        );
+        assert!(format_date(UNIX_EPOCH - Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn paths_normalize_dots_and_slashes() {
+        assert_eq!(normalize_path("/example/.."), "/");
+        assert_eq!(normalize_path("//example//"), "/example/");
+        assert_eq!(normalize_path("/./example"), "/example");
+        assert_eq!(normalize_path("/a/b/../c/."), "/a/c/");
+        assert_eq!(normalize_path("/"), "/");
+    }
+
+    #[test]
+    fn path_is_encoded_again_unless_disabled() {
+        let mut settings = SigningSettings::default();
+        assert_eq!(canonical_path("/a%20b/ሴ", &settings), "/a%2520b/%E1%88%B4");
+        settings.double_uri_encode = false;
+        settings.normalize_path = false;
+        assert_eq!(canonical_path("/a%20b//c", &settings), "/a%20b//c");
+    }
+
+    #[test]
+    fn query_pairs_are_decoded_then_encoded() {
+        assert_eq!(
+            parse_query("b=%2a&a&%E1%88%B4=x+y&bad=%zz&&"),
+            vec![
+                ("b".into(), "%2A".into()),
+                ("a".into(), "".into()),
+                ("%E1%88%B4".into(), "x%2By".into()),
+                ("bad".into(), "%25zz".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn header_values_are_trimmed_and_folded() {
+        let (block, signed) = canonical_headers(
+            &[
+                ("Host", "example.amazonaws.com"),
+                ("My-Header", "  a   b\n  c "),
+                ("my-header", "d"),
+                ("User-Agent", "not signed"),
+                ("X-Amz-Date", "stale"),
+            ],
+            &[("x-amz-date", "20150830T123600Z")],
+        );
+        assert_eq!(
+            block,
+            "host:example.amazonaws.com\nmy-header:a b c,d\nx-amz-date:20150830T123600Z\n"
+        );
+        assert_eq!(signed, "host;my-header;x-amz-date");
+    }
+
+    #[test]
+    fn get_vanilla_signs_like_the_suite() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
+        let request = SignableRequest {
+            method: "GET",
+            uri: "/",
+            headers: &[("Host", "example.amazonaws.com")],
+            body: SignableBody::Bytes(b""),
+        };
+        let output = sign(&request, &params(&credentials)).unwrap();
+        assert_eq!(
+            output.signature(),
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        );
+        assert_eq!(
+            output.headers()[0],
+            ("X-Amz-Date", "20150830T123600Z".into())
+        );
+        assert!(output.query_params().is_empty());
+    }
+
+    #[test]
+    fn presigning_longer_than_a_week_is_refused() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
+        let mut params = params(&credentials);
+        params.settings.location = SignatureLocation::QueryParams {
+            expires_in: MAX_EXPIRES_IN + Duration::from_secs(1),
+        };
+        let request = SignableRequest {
+            method: "GET",
+            uri: "/",
+            headers: &[("host", "example.amazonaws.com")],
+            body: SignableBody::UnsignedPayload,
+        };
+        assert!(sign(&request, &params).is_err());
+    }
+
+    #[test]
+    fn http_request_gets_host_date_token_and_authorization() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET, Some("the-token".into()));
+        let mut request = http::Request::post("https://example.amazonaws.com/a?b=c")
+            .header("x-amz-date", "stale")
+            .body(bytes::Bytes::from_static(b"{}"))
+            .unwrap();
+        sign_http_request(&mut request, &params(&credentials)).unwrap();
+        let headers = request.headers();
+        assert_eq!(headers["host"], "example.amazonaws.com");
+        assert_eq!(headers.get_all("x-amz-date").iter().count(), 1);
+        assert_eq!(headers["x-amz-date"], "20150830T123600Z");
+        assert_eq!(headers["x-amz-security-token"], "the-token");
+        let authorization = headers["authorization"].to_str().unwrap();
+        assert!(authorization.starts_with(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+             SignedHeaders=host;x-amz-date;x-amz-security-token, Signature="
+        ));
+    }
+
+    #[test]
+    fn http_request_can_be_presigned() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
+        let mut params = params(&credentials);
+        params.settings.location = SignatureLocation::QueryParams {
+            expires_in: Duration::from_secs(3600),
+        };
+        let mut request = http::Request::get("https://example.amazonaws.com/?Param1=value1")
+            .body(bytes::Bytes::new())
+            .unwrap();
+        sign_http_request(&mut request, &params).unwrap();
+        assert_eq!(
+            request.uri().query().unwrap(),
+            "Param1=value1&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=49096700cbbaa5753443850f40df10f904fc2fdb544dc9512203cc77c471a9de"
+        );
+        assert!(request.headers().get("authorization").is_none());
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET, Some("the-token".into()));
+        let request = SignableRequest {
+            method: "GET",
+            uri: "/",
+            headers: &[("host", "h"), ("X-Amz-Security-Token", "the-token")],
+            body: SignableBody::Bytes(b""),
+        };
+        let params = params(&credentials);
+        let output = sign(&request, &params).unwrap();
+        for shown in [
+            format!("{output:?}"),
+            format!("{params:?}"),
+            format!("{request:?}"),
+        ] {
+            assert!(!shown.contains(SECRET), "{shown}");
+            assert!(!shown.contains("the-token"), "{shown}");
+        }
+    }
+}

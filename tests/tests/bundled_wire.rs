@@ -82,31 +82,57 @@ fn success_response_is_parsed() {
         r#"{"authorizationUrl":"https://auth.example.com/authorize?x=1","sessionUri":"urn:ietf:params:oauth:request_uri:s1","sessionStatus":"IN_PROGRESS"}"#,
     ))
     .unwrap();
-    assert_eq!(output.authorization_url(), Some("https://auth.example.com/authorize?x=1"));
+    assert_eq!(
+        output.authorization_url(),
+        Some("https://auth.example.com/authorize?x=1")
+    );
     assert_eq!(output.access_token(), None);
-    assert_eq!(output.session_uri(), Some("urn:ietf:params:oauth:request_uri:s1"));
+    assert_eq!(
+        output.session_uri(),
+        Some("urn:ietf:params:oauth:request_uri:s1")
+    );
     assert_eq!(output.session_status(), Some(&SessionStatus::InProgress));
 }
 
 #[test]
 fn each_modeled_error_becomes_its_variant() {
     let cases: [(&str, u16, fn(&GetResourceOauth2TokenError) -> bool); 6] = [
-        ("AccessDeniedException", 403, |e| matches!(e, GetResourceOauth2TokenError::AccessDeniedException(_))),
-        ("InternalServerException", 500, |e| matches!(e, GetResourceOauth2TokenError::InternalServerException(_))),
-        ("ResourceNotFoundException", 404, |e| matches!(e, GetResourceOauth2TokenError::ResourceNotFoundException(_))),
-        ("ThrottlingException", 429, |e| matches!(e, GetResourceOauth2TokenError::ThrottlingException(_))),
-        ("UnauthorizedException", 401, |e| matches!(e, GetResourceOauth2TokenError::UnauthorizedException(_))),
-        ("ValidationException", 400, |e| matches!(e, GetResourceOauth2TokenError::ValidationException(_))),
+        ("AccessDeniedException", 403, |e| {
+            matches!(e, GetResourceOauth2TokenError::AccessDeniedException(_))
+        }),
+        ("InternalServerException", 500, |e| {
+            matches!(e, GetResourceOauth2TokenError::InternalServerException(_))
+        }),
+        ("ResourceNotFoundException", 404, |e| {
+            matches!(e, GetResourceOauth2TokenError::ResourceNotFoundException(_))
+        }),
+        ("ThrottlingException", 429, |e| {
+            matches!(e, GetResourceOauth2TokenError::ThrottlingException(_))
+        }),
+        ("UnauthorizedException", 401, |e| {
+            matches!(e, GetResourceOauth2TokenError::UnauthorizedException(_))
+        }),
+        ("ValidationException", 400, |e| {
+            matches!(e, GetResourceOauth2TokenError::ValidationException(_))
+        }),
     ];
     for (code, status, is_variant) in cases {
         let body = format!(r#"{{"message":"went wrong","reason":"FieldValidationFailed"}}"#);
         let err = GetResourceOauth2Token::deserialize(response(
             status,
-            &[("x-amzn-errortype", &format!("{code}:http://internal.amazon.com/coral/")), ("x-amzn-requestid", "req-7")],
+            &[
+                (
+                    "x-amzn-errortype",
+                    &format!("{code}:http://internal.amazon.com/coral/"),
+                ),
+                ("x-amzn-requestid", "req-7"),
+            ],
             &body,
         ))
         .unwrap_err();
-        let service = err.as_service_error().unwrap_or_else(|| panic!("{code}: {err:?}"));
+        let service = err
+            .as_service_error()
+            .unwrap_or_else(|| panic!("{code}: {err:?}"));
         assert!(is_variant(service), "{code}: {service:?}");
         assert_eq!(service.code(), Some(code));
         assert_eq!(service.message(), Some("went wrong"));
@@ -149,8 +175,8 @@ fn unmodeled_error_is_unhandled_with_raw_response() {
     };
     assert_eq!(e.meta().code(), Some("TeapotException"));
     assert_eq!(e.meta().message(), Some("short and stout"));
-    assert_eq!(e.status().as_u16(), 418);
-    assert!(e.body().starts_with(b"{\"code\""));
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(418));
+    assert!(e.body().unwrap().starts_with(b"{\"code\""));
 }
 
 #[test]
@@ -164,11 +190,16 @@ fn malformed_body_is_a_response_error_with_status_and_raw_body() {
     assert_eq!(e.body().as_ref(), raw.as_bytes());
     assert!(e.reason().contains("invalid JSON body"), "{}", e.reason());
 
-    let wrong_type = GetResourceOauth2Token::deserialize(response(200, &[], r#"{"accessToken": 42}"#)).unwrap_err();
+    let wrong_type =
+        GetResourceOauth2Token::deserialize(response(200, &[], r#"{"accessToken": 42}"#))
+            .unwrap_err();
     let opgen::Error::Response(e) = &wrong_type else {
         panic!("{wrong_type:?}")
     };
-    assert_eq!(e.reason(), "GetResourceOauth2TokenResponse.accessToken: expected a string, found a number");
+    assert_eq!(
+        e.reason(),
+        "GetResourceOauth2TokenResponse.accessToken: expected a string, found a number"
+    );
 }
 
 #[test]
@@ -183,7 +214,10 @@ fn sensitive_members_are_redacted_in_debug() {
 #[test]
 fn unknown_enum_value_round_trips() {
     let flow = Oauth2FlowType::from("ON_BEHALF_OF_TOKEN_EXCHANGE");
-    assert_eq!(flow, Oauth2FlowType::Unknown("ON_BEHALF_OF_TOKEN_EXCHANGE".into()));
+    assert_eq!(
+        flow,
+        Oauth2FlowType::Unknown("ON_BEHALF_OF_TOKEN_EXCHANGE".into())
+    );
     assert_eq!(flow.as_str(), "ON_BEHALF_OF_TOKEN_EXCHANGE");
     assert_eq!(Oauth2FlowType::from("M2M"), Oauth2FlowType::M2m);
     assert_eq!(Oauth2FlowType::values(), ["USER_FEDERATION", "M2M"]);

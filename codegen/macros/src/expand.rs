@@ -75,7 +75,11 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
     let generated = if ids.is_empty() {
         TokenStream::new()
     } else {
-        match opgen_codegen::generate(&graph, &ids, &opgen_codegen::Options::default().with_serde(input.serde.is_some())) {
+        match opgen_codegen::generate(
+            &graph,
+            &ids,
+            &opgen_codegen::Options::default().with_serde(input.serde.is_some()),
+        ) {
             Ok(tokens) => tokens,
             Err(problems) => {
                 for problem in problems {
@@ -99,7 +103,9 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
             .unwrap_or_else(|_| file.clone())
             .to_string_lossy()
             .into_owned();
-        quote!(const _: &[u8] = ::core::include_bytes!(#path);)
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
     });
     let compile_errors = errors.map(|e| e.into_compile_error());
     Ok(quote! {

@@ -43,10 +43,16 @@ impl Parse for MacroInput {
                 match key.to_string().as_str() {
                     "model" => {
                         if parsed.model.is_some() {
-                            return Err(syn::Error::new(key.span(), "`model` is given twice; give one model path"));
+                            return Err(syn::Error::new(
+                                key.span(),
+                                "`model` is given twice; give one model path",
+                            ));
                         }
                         input.parse::<Token![=]>().map_err(|e| {
-                            syn::Error::new(e.span(), "expected `=` after `model`, as in model = \"model/service.json\"")
+                            syn::Error::new(
+                                e.span(),
+                                "expected `=` after `model`, as in model = \"model/service.json\"",
+                            )
                         })?;
                         let path: LitStr = input.parse().map_err(|e| {
                             syn::Error::new(e.span(), "expected a string literal path after `model =`, as in model = \"model/service.json\"")
@@ -72,7 +78,9 @@ impl Parse for MacroInput {
             if input.is_empty() {
                 break;
             }
-            input.parse::<Token![,]>().map_err(|e| syn::Error::new(e.span(), USAGE))?;
+            input
+                .parse::<Token![,]>()
+                .map_err(|e| syn::Error::new(e.span(), USAGE))?;
             if input.is_empty() {
                 break;
             }

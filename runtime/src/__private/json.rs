@@ -136,7 +136,9 @@ impl ToJson for Blob {
 
 impl FromJson for Blob {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let text = value.as_str().ok_or_else(|| expected("a base64 string", value))?;
+        let text = value
+            .as_str()
+            .ok_or_else(|| expected("a base64 string", value))?;
         base64_decode(text).map(Blob::new)
     }
     fn missing() -> Option<Self> {
@@ -220,7 +222,9 @@ impl<T: ToJson> ToJson for Vec<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let items = value.as_array().ok_or_else(|| expected("an array", value))?;
+        let items = value
+            .as_array()
+            .ok_or_else(|| expected("an array", value))?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if item.is_null() {
@@ -241,13 +245,20 @@ impl<T: ToJson> ToJson for HashMap<String, T> {
         let mut entries: Vec<(&String, &T)> = self.iter().collect();
         // Sorted keys make the wire body, and so the signature, deterministic.
         entries.sort_by(|a, b| a.0.cmp(b.0));
-        Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+        Value::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect(),
+        )
     }
 }
 
 impl<T: FromJson> FromJson for HashMap<String, T> {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let entries = value.as_object().ok_or_else(|| expected("an object", value))?;
+        let entries = value
+            .as_object()
+            .ok_or_else(|| expected("an object", value))?;
         let mut out = HashMap::with_capacity(entries.len());
         for (key, item) in entries {
             if item.is_null() {
@@ -255,7 +266,10 @@ impl<T: FromJson> FromJson for HashMap<String, T> {
                     out.insert(key.clone(), v);
                 }
             } else {
-                out.insert(key.clone(), T::from_json(item).map_err(|e| format!("{key:?}: {e}"))?);
+                out.insert(
+                    key.clone(),
+                    T::from_json(item).map_err(|e| format!("{key:?}: {e}"))?,
+                );
             }
         }
         Ok(out)
@@ -340,7 +354,11 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -378,6 +396,15 @@ pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
         }
     }
     Ok(out)
+}
+
+impl FromJson for Map<String, Value> {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        value
+            .as_object()
+            .cloned()
+            .ok_or_else(|| expected("an object", value))
+    }
 }
 
 #[cfg(test)]
@@ -418,12 +445,9 @@ mod tests {
     #[test]
     fn floats_use_strings_for_non_finite_values() {
         assert_eq!(f64::NAN.to_json(), Value::String("NaN".into()));
-        assert_eq!(f32::from_json(&Value::String("-Infinity".into())).unwrap(), f32::NEG_INFINITY);
-    }
-}
-
-impl FromJson for Map<String, Value> {
-    fn from_json(value: &Value) -> Result<Self, String> {
-        value.as_object().cloned().ok_or_else(|| expected("an object", value))
+        assert_eq!(
+            f32::from_json(&Value::String("-Infinity".into())).unwrap(),
+            f32::NEG_INFINITY
+        );
     }
 }

@@ -57,7 +57,11 @@ impl RequestBuilder {
         greedy: bool,
     ) -> Result<(), BuildError> {
         if value.is_empty() {
-            return Err(BuildError::invalid_member(shape, member, "an HTTP label may not be empty"));
+            return Err(BuildError::invalid_member(
+                shape,
+                member,
+                "an HTTP label may not be empty",
+            ));
         }
         if greedy {
             let trimmed = value.trim_start_matches('/');
@@ -70,7 +74,8 @@ impl RequestBuilder {
 
     /// A literal query part of the URI pattern (`?key` or `?key=value`).
     pub fn literal_query(&mut self, name: &str, value: Option<&str>) {
-        self.query.push((name.to_string(), value.map(str::to_string)));
+        self.query
+            .push((name.to_string(), value.map(str::to_string)));
     }
 
     pub fn query(&mut self, name: &str, value: &str) {
@@ -93,7 +98,9 @@ impl RequestBuilder {
     }
 
     pub fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     pub fn json_body(&mut self, body: Value) {
@@ -123,7 +130,11 @@ impl RequestBuilder {
         }
         let body = match self.body {
             Some((bytes, content_type)) => {
-                if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+                if !self
+                    .headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                {
                     request = request.header("content-type", content_type);
                 }
                 bytes
@@ -201,7 +212,10 @@ pub fn json_body(response: &http::Response<Bytes>) -> Result<Map<String, Value>,
             format!("expected a JSON object body, found {}", other),
             response,
         )),
-        Err(e) => Err(ResponseError::new(format!("invalid JSON body: {e}"), response)),
+        Err(e) => Err(ResponseError::new(
+            format!("invalid JSON body: {e}"),
+            response,
+        )),
     }
 }
 
@@ -215,9 +229,16 @@ pub fn sanitize_error_code(code: &str) -> &str {
 
 /// Code (`x-amzn-errortype` header, else `__type` or `code` of the body),
 /// message and request id of an error response.
-pub fn error_metadata(response: &http::Response<Bytes>, body: &Map<String, Value>) -> ErrorMetadata {
+pub fn error_metadata(
+    response: &http::Response<Bytes>,
+    body: &Map<String, Value>,
+) -> ErrorMetadata {
     let code = header(response, "x-amzn-errortype")
-        .or_else(|| body.get("__type").and_then(Value::as_str).map(str::to_string))
+        .or_else(|| {
+            body.get("__type")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .or_else(|| body.get("code").and_then(Value::as_str).map(str::to_string))
         .map(|c| sanitize_error_code(&c).to_string())
         .filter(|c| !c.is_empty());
@@ -225,7 +246,8 @@ pub fn error_metadata(response: &http::Response<Bytes>, body: &Map<String, Value
         .iter()
         .find_map(|k| body.get(*k).and_then(Value::as_str))
         .map(str::to_string);
-    let request_id = header(response, "x-amzn-requestid").or_else(|| header(response, "x-amz-request-id"));
+    let request_id =
+        header(response, "x-amzn-requestid").or_else(|| header(response, "x-amz-request-id"));
     ErrorMetadata::new(code, message, request_id)
 }
 
@@ -243,9 +265,15 @@ mod tests {
     fn error_codes_are_sanitized() {
         for (raw, code) in [
             ("FooError", "FooError"),
-            ("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/", "FooError"),
+            (
+                "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+                "FooError",
+            ),
             ("aws.protocoltests.restjson#FooError", "FooError"),
-            ("aws.protocoltests.restjson#FooError:http://internal.amazon.com/", "FooError"),
+            (
+                "aws.protocoltests.restjson#FooError:http://internal.amazon.com/",
+                "FooError",
+            ),
         ] {
             assert_eq!(sanitize_error_code(raw), code);
         }
@@ -373,7 +401,9 @@ pub fn timestamp_from_text(
     let parsed = match format {
         TimestampFormat::DateTime => crate::DateTime::parse_date_time(text),
         TimestampFormat::HttpDate => crate::DateTime::parse_http_date(text),
-        TimestampFormat::EpochSeconds => text.parse::<f64>().ok().map(crate::DateTime::from_secs_f64),
+        TimestampFormat::EpochSeconds => {
+            text.parse::<f64>().ok().map(crate::DateTime::from_secs_f64)
+        }
     };
     parsed.ok_or_else(|| format!("invalid timestamp {text:?}"))
 }
@@ -414,6 +444,10 @@ pub fn host_label(
     if valid {
         Ok(value.to_string())
     } else {
-        Err(BuildError::invalid_member(shape, member, format!("{value:?} is not a valid host label")))
+        Err(BuildError::invalid_member(
+            shape,
+            member,
+            format!("{value:?} is not a valid host label"),
+        ))
     }
 }

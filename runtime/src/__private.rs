@@ -1,7 +1,0 @@
-//! What generated code calls. Not a public API: it changes with every
-//! release of `opgen-macros`, which is pinned to this crate's version.
-
-pub use bytes;
-pub use http;
-pub use serde;
-pub use serde_json;
