@@ -1,7 +1,9 @@
 use crate::ast::AstModel;
 use crate::error::{Location, ModelError};
 use crate::ShapeGraph;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The text of one model file, kept while the graph is built so errors can
 /// point at a line and column.
@@ -10,13 +12,73 @@ pub(crate) struct SourceFile {
     pub(crate) path: Option<PathBuf>,
     name: PathBuf,
     text: String,
+    /// Built on first use: where each shape-id key is, and where lines start.
+    index: OnceLock<SourceIndex>,
+}
+
+struct SourceIndex {
+    keys: HashMap<String, usize>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceIndex {
+    /// One pass over the text: every string holding a `#` that is used as an
+    /// object key (followed by `:`), first occurrence kept.
+    fn build(text: &str) -> SourceIndex {
+        let bytes = text.as_bytes();
+        let mut keys = HashMap::new();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'"' => {
+                    let start = i;
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        if bytes[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    let content = text.get(start + 1..i.min(bytes.len())).unwrap_or("");
+                    let mut after = i + 1;
+                    while after < bytes.len() && bytes[after].is_ascii_whitespace() {
+                        after += 1;
+                    }
+                    if content.contains('#') && bytes.get(after) == Some(&b':') {
+                        keys.entry(content.to_string()).or_insert(start);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        SourceIndex { keys, line_starts }
+    }
 }
 
 impl SourceFile {
+    fn new(path: Option<PathBuf>, name: PathBuf, text: String) -> SourceFile {
+        SourceFile {
+            path,
+            name,
+            text,
+            index: OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &SourceIndex {
+        self.index.get_or_init(|| SourceIndex::build(&self.text))
+    }
+
     fn location_at(&self, offset: usize) -> Location {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+        let starts = &self.index().line_starts;
+        let line = starts.partition_point(|start| *start <= offset).max(1);
+        let column = self.text[starts[line - 1]..offset.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
         Location {
             file: self.name.clone(),
             line,
@@ -32,17 +94,8 @@ impl SourceFile {
     /// Where the shape keyed `id` is defined: the first `"id"` followed by a
     /// `:`, i.e. used as an object key rather than as a target.
     pub(crate) fn location_of_shape(&self, id: &str) -> Location {
-        let quoted = format!("\"{id}\"");
-        let mut from = 0;
-        while let Some(found) = self.text[from..].find(&quoted) {
-            let start = from + found;
-            let after = self.text[start + quoted.len()..].trim_start();
-            if after.starts_with(':') {
-                return self.location_at(start);
-            }
-            from = start + quoted.len();
-        }
-        self.location_at(0)
+        let offset = self.index().keys.get(id).copied().unwrap_or(0);
+        self.location_at(offset)
     }
 
     fn parse(&self) -> Result<AstModel, ModelError> {
@@ -98,22 +151,18 @@ impl ShapeGraph {
                 path: file.clone(),
                 source,
             })?;
-            sources.push(SourceFile {
-                path: Some(file.clone()),
-                name: file,
-                text,
-            });
+            sources.push(SourceFile::new(Some(file.clone()), file, text));
         }
         Self::from_source_files(sources)
     }
 
     /// A model from JSON text; `name` is what errors call it.
     pub fn from_json(name: &str, text: &str) -> Result<ShapeGraph, ModelError> {
-        Self::from_source_files(vec![SourceFile {
-            path: None,
-            name: PathBuf::from(name),
-            text: text.to_string(),
-        }])
+        Self::from_source_files(vec![SourceFile::new(
+            None,
+            PathBuf::from(name),
+            text.to_string(),
+        )])
     }
 
     /// The bundled model (see [`crate::BUNDLED_MODEL`]).
