@@ -1,0 +1,21 @@
+//! Generated code is documented and warning-free in a crate that denies
+//! both: users with strict lints can include operations without allowances.
+#![deny(missing_docs, warnings, unreachable_pub)]
+
+/// The bundled operation, expanded into a public module.
+pub mod agentcore {
+    opgen::include_operation!("GetResourceOauth2Token");
+}
+
+#[test]
+fn strict_lints_accept_generated_code() {
+    // Compiling this file is the test; also touch the public surface.
+    let request = agentcore::GetResourceOauth2TokenRequest::builder()
+        .workload_identity_token("t")
+        .resource_credential_provider_name("p")
+        .scopes(["s"])
+        .oauth2_flow(agentcore::Oauth2FlowType::M2m)
+        .build()
+        .unwrap();
+    assert_eq!(request.scopes(), ["s"]);
+}
