@@ -305,15 +305,17 @@ fn emit_serialize(
             UriPiece::Literal(l) => Some(quote!(request.path(#l);)),
             UriPiece::Label { .. } => None,
         });
+        let endpoint_expr = host_prefix(ctx, op, &[]);
         return quote! {
             let _ = input;
             let mut request = ::opgen::__private::rest::RequestBuilder::new(#method);
             #(#path)*
-            request.build(endpoint)
+            #endpoint_expr
         };
     };
     let shape_name = input.id.name();
     let fields = fields(ctx, input);
+    let fill_tokens = fill_idempotency_tokens(&fields);
     let mut path = Vec::new();
     for piece in &pieces {
         match piece {
@@ -408,8 +410,14 @@ fn emit_serialize(
                             quote!(item),
                             TimestampFormat::HttpDate,
                         );
+                        // An http-date holds a comma of its own but is never quoted.
+                        let item = if ctx.kind(&item_target) == Some(ShapeKind::Timestamp) {
+                            item
+                        } else {
+                            quote!(::opgen::__private::rest::header_list_item(&#item))
+                        };
                         quote! {
-                            let items: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| ::opgen::__private::rest::header_list_item(&#item)).collect();
+                            let items: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| #item).collect();
                             if !items.is_empty() {
                                 request.header(#name, items.join(", "));
                             }
@@ -448,13 +456,49 @@ fn emit_serialize(
         }
     };
     let endpoint_expr = host_prefix(ctx, op, &fields);
+    let checksum = op
+        .traits
+        .has("smithy.api#httpChecksumRequired")
+        .then(|| quote!(request.content_md5();));
     quote! {
+        // Inputs whose members are all bound elsewhere (or absent) leave it unused.
+        let _ = input;
+        #fill_tokens
         let mut request = ::opgen::__private::rest::RequestBuilder::new(#method);
         #(#path)*
         #(#literal_query)*
         #(#bindings)*
         #body
+        #checksum
         #endpoint_expr
+    }
+}
+
+/// Rebinds `input` to a copy with every unset `@idempotencyToken` member
+/// filled with a fresh token, as the service expects one per logical call.
+fn fill_idempotency_tokens(fields: &[Field]) -> TokenStream {
+    let tokens: Vec<_> = fields
+        .iter()
+        .filter(|f| f.member.traits.idempotency_token() && f.optional)
+        .map(|f| &f.ident)
+        .collect();
+    if tokens.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        let filled;
+        let input = if #(input.#tokens.is_none())||* {
+            let mut copy = ::core::clone::Clone::clone(input);
+            #(
+                if copy.#tokens.is_none() {
+                    copy.#tokens = ::core::option::Option::Some(::opgen::__private::idempotency_token());
+                }
+            )*
+            filled = copy;
+            &filled
+        } else {
+            input
+        };
     }
 }
 
@@ -484,6 +528,13 @@ fn emit_payload(ctx: &Context, field: &Field) -> TokenStream {
                 }
             }
         }
+        Some(ShapeKind::Structure) => quote! {
+            // An unset structure payload is still sent as an empty object.
+            match #value {
+                ::core::option::Option::Some(value) => request.json_body(::opgen::__private::json::ToJson::to_json(value)),
+                ::core::option::Option::None => request.json_body(::opgen::__private::serde_json::Value::Object(::opgen::__private::serde_json::Map::new())),
+            }
+        },
         _ => quote! {
             if let ::core::option::Option::Some(value) = #value {
                 request.json_body(::opgen::__private::json::ToJson::to_json(value));

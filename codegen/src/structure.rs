@@ -218,12 +218,10 @@ fn emit_builder(
     let assigns = fields.iter().map(|f| {
         let ident = &f.ident;
         let member_name = &f.member.name;
-        let value = if f.member.traits.idempotency_token() {
-            quote!(self.#ident.or_else(|| ::core::option::Option::Some(::opgen::__private::idempotency_token())))
-        } else {
-            quote!(self.#ident)
-        };
-        let required = f.member.traits.required();
+        let value = quote!(self.#ident);
+        // An unset idempotency token is filled in when the request is
+        // serialized, so it is never "missing".
+        let required = f.member.traits.required() && !f.member.traits.idempotency_token();
         match (required, f.optional) {
             (true, true) => quote! {
                 #ident: ::core::option::Option::Some(#value.ok_or_else(|| ::opgen::BuildError::missing_member(#shape_name, #member_name))?),

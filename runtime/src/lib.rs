@@ -35,6 +35,8 @@ mod error;
 mod http_client;
 mod operation;
 pub mod sigv4;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 #[doc(hidden)]
 pub mod __private;

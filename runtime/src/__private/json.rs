@@ -336,16 +336,45 @@ pub fn timestamp_to_json(value: &DateTime, format: TimestampFormat) -> Value {
 
 pub fn timestamp_from_json(value: &Value, format: TimestampFormat) -> Result<DateTime, String> {
     match (value, format) {
-        (Value::Number(n), _) => n
-            .as_i64()
-            .map(DateTime::from_secs)
-            .or_else(|| n.as_f64().map(DateTime::from_secs_f64))
+        (Value::Number(n), _) => epoch_seconds_from_text(&n.to_string())
             .ok_or_else(|| format!("invalid epoch seconds {n}")),
         (Value::String(s), _) => DateTime::parse_date_time(s)
             .or_else(|| DateTime::parse_http_date(s))
             .ok_or_else(|| format!("invalid timestamp {s:?}")),
         (other, _) => Err(expected("a timestamp", other)),
     }
+}
+
+/// Epoch seconds from their decimal text, exactly: `946845296.123` is 123 ms,
+/// not the nearest `f64`.
+pub fn epoch_seconds_from_text(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    if text.contains(['e', 'E']) {
+        return text
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(DateTime::from_secs_f64);
+    }
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let seconds: i64 = whole.parse().ok()?;
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits: String = fraction
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(9)
+        .collect();
+    let nanos: u32 = digits.parse().ok()?;
+    if seconds < 0 || whole.starts_with('-') {
+        // -1.5 is one and a half seconds before the epoch.
+        let total = i128::from(seconds) * 1_000_000_000 - i128::from(nanos);
+        let secs = total.div_euclid(1_000_000_000) as i64;
+        let nanos = total.rem_euclid(1_000_000_000) as u32;
+        return Some(DateTime::from_secs_and_nanos(secs, nanos));
+    }
+    Some(DateTime::from_secs_and_nanos(seconds, nanos))
 }
 
 const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

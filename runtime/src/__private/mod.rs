@@ -13,7 +13,16 @@ pub use serde_json;
 /// A fresh idempotency token (a random UUID v4) for members marked
 /// `@idempotencyToken` that the caller left unset.
 pub fn idempotency_token() -> String {
-    uuid_v4()
+    FIXED_IDEMPOTENCY_TOKEN
+        .with(|fixed| fixed.borrow().clone())
+        .unwrap_or_else(uuid_v4)
+}
+
+thread_local! {
+    /// Set by `test_util::with_fixed_idempotency_token` so that tests can
+    /// compare serialized requests byte for byte.
+    pub(crate) static FIXED_IDEMPOTENCY_TOKEN: std::cell::RefCell<Option<String>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// A random UUID v4 from the std hasher's per-process random keys, the

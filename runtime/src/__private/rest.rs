@@ -29,6 +29,7 @@ pub struct RequestBuilder {
     method: &'static str,
     path: String,
     query: Vec<(String, Option<String>)>,
+    query_map: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<(Bytes, &'static str)>,
 }
@@ -39,6 +40,7 @@ impl RequestBuilder {
             method,
             path: String::new(),
             query: Vec::new(),
+            query_map: Vec::new(),
             headers: Vec::new(),
             body: None,
         }
@@ -82,15 +84,17 @@ impl RequestBuilder {
         self.query.push((name.to_string(), Some(value.to_string())));
     }
 
-    /// `@httpQueryParams` entries; a name already set by `@httpQuery` wins.
+    /// `@httpQueryParams` entries. They are added when the request is built,
+    /// after every `@httpQuery` member, so a name those set wins whatever
+    /// the member order.
     pub fn query_params<'a>(&mut self, entries: impl IntoIterator<Item = (&'a str, &'a str)>) {
-        let mut entries: Vec<(&str, &str)> = entries.into_iter().collect();
+        let mut entries: Vec<(String, String)> = entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        // Map iteration order is random; the wire order should not be.
         entries.sort();
-        for (name, value) in entries {
-            if !self.query.iter().any(|(n, _)| n == name) {
-                self.query(name, value);
-            }
-        }
+        self.query_map.extend(entries);
     }
 
     pub fn header(&mut self, name: &str, value: String) {
@@ -112,7 +116,26 @@ impl RequestBuilder {
         self.body = Some((bytes, content_type));
     }
 
-    pub fn build(self, endpoint: &Endpoint) -> Result<http::Request<Bytes>, BuildError> {
+    /// `Content-MD5` of the body, for operations marked
+    /// `@httpChecksumRequired`.
+    pub fn content_md5(&mut self) {
+        use md5::{Digest, Md5};
+        let body = self
+            .body
+            .as_ref()
+            .map(|(b, _)| b.as_ref())
+            .unwrap_or_default();
+        let digest = Md5::digest(body);
+        self.header("Content-MD5", super::json::base64_encode(&digest));
+    }
+
+    pub fn build(mut self, endpoint: &Endpoint) -> Result<http::Request<Bytes>, BuildError> {
+        let named: Vec<String> = self.query.iter().map(|(n, _)| n.clone()).collect();
+        for (name, value) in std::mem::take(&mut self.query_map) {
+            if !named.contains(&name) {
+                self.query.push((name, Some(value)));
+            }
+        }
         let mut uri = String::with_capacity(endpoint.url().len() + self.path.len() + 32);
         uri.push_str(endpoint.url());
         uri.push_str(&self.path);

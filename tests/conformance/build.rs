@@ -1,0 +1,155 @@
+//! Generates one module per conformance case of `../shared/conformance/restJson1`
+//! with the real generator, plus a table the tests run.
+
+use opgen_model::ShapeGraph;
+use serde_json::Value;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let dir = manifest.join("../../../shared/conformance/restJson1");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("cases.rs");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    println!("cargo::rerun-if-changed=build.rs");
+    let mut code = String::new();
+    let input = std::fs::read_to_string(dir.join("input.json")).ok();
+    let output = std::fs::read_to_string(dir.join("output.json")).ok();
+    let (Some(input), Some(output)) = (input, output) else {
+        code.push_str("/// Whether the shared conformance cases were found.\npub const AVAILABLE: bool = false;\n");
+        code.push_str("/// Request cases.\npub static INPUT_CASES: &[InputCase] = &[];\n");
+        code.push_str("/// Response cases.\npub static OUTPUT_CASES: &[OutputCase] = &[];\n");
+        std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
+        return;
+    };
+    code.push_str(
+        "/// Whether the shared conformance cases were found.\npub const AVAILABLE: bool = true;\n",
+    );
+    let mut table = String::from("/// Request cases.\npub static INPUT_CASES: &[InputCase] = &[\n");
+    for (i, case) in cases(&input).iter().enumerate() {
+        let id = case["id"].as_str().unwrap_or_default();
+        let run = match generate(case) {
+            Ok((tokens, has_input)) => {
+                let input = if has_input {
+                    "let input = <<Op as ::opgen::Operation>::Input as ::opgen::__private::json::FromJson>::from_json(params)?;"
+                } else {
+                    "let _ = params; let input = ();"
+                };
+                let _ = write!(
+                    code,
+                    "#[allow(missing_docs, dead_code, clippy::all)]\npub mod input_{i} {{\n{tokens}\n\
+                     type Op = {op};\n\
+                     pub fn run(params: &::opgen::__private::serde_json::Value, endpoint: &str) -> ::core::result::Result<::opgen::__private::http::Request<::opgen::__private::bytes::Bytes>, ::std::string::String> {{\n\
+                     {input}\n\
+                     ::opgen::test_util::with_fixed_idempotency_token(\"00000000-0000-4000-8000-000000000000\", || <Op as ::opgen::Operation>::serialize(&input, &::opgen::Endpoint::new(endpoint))).map_err(|e| e.to_string())\n}}\n}}\n",
+                    op = op_name(case),
+                );
+                format!("Ok(input_{i}::run)")
+            }
+            Err(e) => format!("Err({e:?})"),
+        };
+        let _ = writeln!(table, "    InputCase {{ id: {id:?}, run: {run} }},");
+    }
+    table.push_str("];\n");
+    table.push_str("/// Response cases.\npub static OUTPUT_CASES: &[OutputCase] = &[\n");
+    for (i, case) in cases(&output).iter().enumerate() {
+        let id = case["id"].as_str().unwrap_or_default();
+        let run = match generate(case) {
+            Ok((tokens, _)) => {
+                let _ = write!(
+                    code,
+                    "#[allow(missing_docs, dead_code, clippy::all)]\npub mod output_{i} {{\n{tokens}\n{}\n}}\n",
+                    output_runner(case)
+                );
+                format!("Ok(output_{i}::run)")
+            }
+            Err(e) => format!("Err({e:?})"),
+        };
+        let _ = writeln!(table, "    OutputCase {{ id: {id:?}, run: {run} }},");
+    }
+    table.push_str("];\n");
+    code.push_str(&table);
+    std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
+}
+
+fn cases(text: &str) -> Vec<Value> {
+    let file: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    file["cases"].as_array().cloned().unwrap_or_default()
+}
+
+fn op_name(case: &Value) -> String {
+    let id = case["operation"].as_str().unwrap_or_default();
+    id.rsplit('#').next().unwrap_or(id).to_string()
+}
+
+/// The generated tokens of the case's operation, and whether it has an input.
+fn generate(case: &Value) -> Result<(String, bool), String> {
+    let id = case["id"].as_str().unwrap_or("case");
+    let graph = ShapeGraph::from_json(id, &case["model"].to_string()).map_err(|e| e.to_string())?;
+    let op = graph
+        .find_operation(case["operation"].as_str().unwrap_or_default())
+        .map_err(|e| e.to_string())?;
+    let has_input = graph.shape(&op).is_some_and(|s| s.input.is_some());
+    let tokens = opgen_codegen::generate(&graph, &[op], &opgen_codegen::Options::default())
+        .map_err(|problems| {
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+    Ok((tokens.to_string(), has_input))
+}
+
+/// `run` for a response case: deserialize, then compare with the expected
+/// output or error built from the case's values.
+fn output_runner(case: &Value) -> String {
+    let op = op_name(case);
+    let graph = ShapeGraph::from_json("case", &case["model"].to_string()).ok();
+    let op_id = graph.as_ref().and_then(|g| {
+        g.find_operation(case["operation"].as_str().unwrap_or_default())
+            .ok()
+    });
+    let has_output = graph
+        .as_ref()
+        .zip(op_id.as_ref())
+        .and_then(|(g, id)| g.shape(id))
+        .is_some_and(|s| s.output.is_some());
+    let errors: Vec<String> = graph
+        .as_ref()
+        .zip(op_id.as_ref())
+        .map(|(g, id)| {
+            g.operation_errors(id)
+                .iter()
+                .map(|e| e.name().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let expected_output = if has_output {
+        "let expected = <<Op as ::opgen::Operation>::Output as ::opgen::__private::json::FromJson>::from_json(expected)?; crate::same(&actual, &expected)?;"
+    } else {
+        "let _ = (actual, expected);"
+    };
+    let mut arms = String::new();
+    for e in &errors {
+        let _ = write!(
+            arms,
+            "{op}Error::{e}(actual) => {{ if error_shape != Some({e:?}) {{ return Err(format!(\"got error {e}, expected {{error_shape:?}}\")); }}\n\
+             let meta = actual.meta().clone();\n\
+             let expected = <{e} as ::opgen::__private::json::FromJson>::from_json(expected)?;\n\
+             crate::same(&actual.__with_meta(::core::default::Default::default()), &expected)?; Ok(::core::option::Option::Some(meta)) }}\n"
+        );
+    }
+    format!(
+        "type Op = {op};\n\
+         pub fn run(response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>, expected: &::opgen::__private::serde_json::Value, error_shape: Option<&str>) -> ::core::result::Result<::core::option::Option<::opgen::ErrorMetadata>, ::std::string::String> {{\n\
+         match <Op as ::opgen::Operation>::deserialize(response) {{\n\
+           Ok(actual) => {{ if let Some(shape) = error_shape {{ return Err(format!(\"expected error {{shape}}, got {{actual:?}}\")); }} {expected_output} Ok(None) }}\n\
+           Err(::opgen::Error::Service(e)) => match e.into_err() {{\n\
+             {arms}\
+             {op}Error::Unhandled(u) => if error_shape.is_none() {{ Ok(Some(u.meta().clone())) }} else {{ Err(format!(\"got an unhandled error {{u}}, expected {{error_shape:?}}\")) }},\n\
+           }},\n\
+           Err(other) => Err(format!(\"{{other}}: {{other:?}}\")),\n\
+         }}\n}}"
+    )
+}
