@@ -94,22 +94,30 @@ impl<'a> Context<'a> {
 
     /// Whether `member` of `container` is sensitive, on itself or its target.
     pub(crate) fn is_sensitive(&self, member: &Member) -> bool {
-        member.traits.sensitive()
-            || self
-                .shape(&member.target)
-                .is_some_and(|t| t.traits.sensitive())
+        member.traits.sensitive() || self.holds_sensitive(&member.target, 0)
     }
 
+    /// Whether values of `target` are sensitive: the shape itself, or the
+    /// items of a list or values of a map (a map of secrets is secret).
+    fn holds_sensitive(&self, target: &ShapeId, depth: usize) -> bool {
+        let Some(shape) = self.graph.shape(target) else {
+            return false;
+        };
+        if shape.traits.sensitive() {
+            return true;
+        }
+        let element = match shape.kind {
+            ShapeKind::List | ShapeKind::Set => shape.member("member"),
+            ShapeKind::Map => shape.member("value"),
+            _ => None,
+        };
+        // Collections nest only so deep in real models; the bound guards cycles.
+        depth < 8
+            && element
+                .is_some_and(|m| m.traits.sensitive() || self.holds_sensitive(&m.target, depth + 1))
+    }
     /// Emits everything, then fails with every diagnostic if there was any.
     pub(crate) fn emit_all(&self) -> Result<TokenStream, Vec<CodegenError>> {
-        if self.options.serde {
-            for op in &self.operations {
-                self.diagnostics.error(
-                    op,
-                    "serde derives are not supported yet; remove the `serde` option",
-                );
-            }
-        }
         self.check_type_names();
         let mut out = TokenStream::new();
         for id in &self.closure {

@@ -66,10 +66,41 @@ pub(crate) fn emit_enum(ctx: &Context, shape: &Shape) -> TokenStream {
         names.push(ident.clone());
         values.push(value);
     }
-    if is_int {
+    let serde = ctx.options.serde.then(|| emit_enum_serde(&name, is_int));
+    let body = if is_int {
         emit_int_enum(&name, &docs, &decls, &names, &values)
     } else {
         emit_string_enum(&name, &docs, &decls, &names, &values)
+    };
+    quote!(#body #serde)
+}
+
+/// serde as the wire value (a string, or an integer for intEnums), so an
+/// unknown value round-trips too.
+fn emit_enum_serde(name: &Ident, is_int: bool) -> TokenStream {
+    let (ser, de) = if is_int {
+        (
+            quote!(serializer.serialize_i32(self.as_i32())),
+            quote!(<i32 as ::opgen::__private::serde::Deserialize>::deserialize(deserializer).map(#name::from)),
+        )
+    } else {
+        (
+            quote!(serializer.serialize_str(self.as_str())),
+            quote!(<::std::string::String as ::opgen::__private::serde::Deserialize>::deserialize(deserializer).map(#name::from)),
+        )
+    };
+    quote! {
+        impl ::opgen::__private::serde::Serialize for #name {
+            fn serialize<S: ::opgen::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                #ser
+            }
+        }
+
+        impl<'de> ::opgen::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::opgen::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                #de
+            }
+        }
     }
 }
 
@@ -258,14 +289,19 @@ pub(crate) fn emit_union(ctx: &Context, shape: &Shape) -> TokenStream {
         ),
     );
     let variants = variants(ctx, shape);
+    let serde = ctx.options.serde;
     let decls = variants.iter().map(|(ident, member)| {
         let ty = rust_type(ctx, &member.target, Some(&shape.id));
         let doc = doc_attrs(
             member.traits.documentation(),
             &format!("The `{}` member.", member.name),
         );
-        quote!(#doc #ident(#ty),)
+        let name = &member.name;
+        let rename = serde.then(|| quote!(#[serde(rename = #name)]));
+        quote!(#doc #rename #ident(#ty),)
     });
+    let serde_derive = crate::structure::serde_derive(ctx);
+    let skip_unknown = serde.then(|| quote!(#[serde(skip)]));
     let accessors = variants.iter().map(|(ident, member)| {
         let ty = rust_type(ctx, &member.target, Some(&shape.id));
         let as_fn = format_ident!(
@@ -324,10 +360,12 @@ pub(crate) fn emit_union(ctx: &Context, shape: &Shape) -> TokenStream {
     quote! {
         #docs
         #[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+        #serde_derive
         #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             /// A member this version of the model does not know.
+            #skip_unknown
             Unknown,
         }
 

@@ -96,10 +96,12 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
         }
 
         impl ::std::error::Error for #name {
+            // Transparent: `Display` already shows the inner error, so the
+            // chain continues with the inner error's own source.
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    #(#name::#variants(e) => ::core::option::Option::Some(e),)*
-                    #name::Unhandled(e) => ::core::option::Option::Some(e),
+                    #(#name::#variants(e) => ::std::error::Error::source(e),)*
+                    #name::Unhandled(e) => ::std::error::Error::source(e),
                 }
             }
         }

@@ -97,9 +97,9 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         quote! {
             ::core::option::Option::Some(#code) => match #ident::__from_http(response) {
                 ::core::result::Result::Ok(e) => #error::#ident(e.__with_meta(meta)),
-                ::core::result::Result::Err(reason) => {
-                    return ::opgen::Error::Response(::opgen::ResponseError::new(reason, response));
-                }
+                // The code names a modeled error but its body does not fit
+                // the model: keep what is known rather than fail the parse.
+                ::core::result::Result::Err(_) => #error::Unhandled(::opgen::UnhandledError::new(meta, response)),
             },
         }
     });
@@ -638,13 +638,19 @@ pub(crate) fn emit_from_http(ctx: &Context, shape: &Shape) -> TokenStream {
         }
     }
     let reads = json_reads(shape, body_fields.iter().copied());
+    let is_error = ctx.errors.contains(&shape.id) || shape.traits.error().is_some();
     let body = needs_body.then(|| {
-        quote! {
-            let object = &::opgen::__private::rest::json_body(response).map_err(|e| ::std::string::String::from(e.reason()))?;
+        if is_error {
+            // Error bodies are read leniently: an HTML page from a proxy
+            // still yields the error its code header names.
+            quote!(let object = &::opgen::__private::rest::error_body(response);)
+        } else {
+            quote! {
+                let object = &::opgen::__private::rest::json_body(response).map_err(|e| ::std::string::String::from(e.reason()))?;
+            }
         }
     });
-    let meta = (ctx.errors.contains(&shape.id) || shape.traits.error().is_some())
-        .then(|| quote!(__meta: ::core::default::Default::default(),));
+    let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
     quote! {
         impl #name {
             #[doc(hidden)]

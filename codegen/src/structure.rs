@@ -67,16 +67,29 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
     let is_error = ctx.errors.contains(&shape.id) || shape.traits.error().is_some();
     let docs = doc_attrs(shape.traits.documentation(), &default_doc(ctx, shape));
 
+    let serde = ctx.options.serde;
     let decls = fields.iter().map(|f| {
         let ident = &f.ident;
         let ty = &f.ty;
+        let name = &f.member.name;
+        let attrs = match (serde, f.optional) {
+            (false, _) => quote!(),
+            (true, true) => quote! {
+                #[serde(rename = #name, default, skip_serializing_if = "::core::option::Option::is_none")]
+            },
+            (true, false) => quote!(#[serde(rename = #name)]),
+        };
         if f.optional {
-            quote!(#ident: ::core::option::Option<#ty>,)
+            quote!(#attrs #ident: ::core::option::Option<#ty>,)
         } else {
-            quote!(#ident: #ty,)
+            quote!(#attrs #ident: #ty,)
         }
     });
-    let meta_decl = is_error.then(|| quote!(__meta: ::opgen::ErrorMetadata,));
+    let meta_decl = is_error.then(|| {
+        let skip = serde.then(|| quote!(#[serde(skip)]));
+        quote!(#skip __meta: ::opgen::ErrorMetadata,)
+    });
+    let serde_derive = serde_derive(ctx);
     let getters = fields.iter().map(|f| emit_getter(ctx, f));
     let debug = emit_debug(ctx, shape, &name, &fields, false);
     let builder_def = emit_builder(ctx, shape, &name, &builder, &fields, is_error);
@@ -87,6 +100,7 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
     quote! {
         #docs
         #[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+        #serde_derive
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*
@@ -106,6 +120,19 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
         #builder_def
         #json
         #error_impls
+    }
+}
+
+/// The serde derives and crate path, when the `serde` option is on. The
+/// names are the model's member names; the wire format never uses these.
+pub(crate) fn serde_derive(ctx: &Context) -> TokenStream {
+    if ctx.options.serde {
+        quote! {
+            #[derive(::opgen::__private::serde::Serialize, ::opgen::__private::serde::Deserialize)]
+            #[serde(crate = "::opgen::__private::serde")]
+        }
+    } else {
+        TokenStream::new()
     }
 }
 

@@ -373,3 +373,51 @@ impl Document {
         }
     }
 }
+
+/// Blobs serialize as base64 text: readable in JSON caches and logs.
+impl serde::Serialize for Blob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&crate::__private::json::base64_encode(&self.0))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Blob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        crate::__private::json::base64_decode(&text)
+            .map(Blob)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Timestamps serialize as RFC 3339 text; they deserialize from that, an
+/// http-date, or epoch seconds.
+impl serde::Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.fmt_date_time())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::__private::json::timestamp_from_json(
+            &value,
+            crate::__private::json::TimestampFormat::DateTime,
+        )
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Documents serialize as the JSON value they hold.
+impl serde::Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(deserializer).map(|v| Document::from_value(&v))
+    }
+}

@@ -1,6 +1,6 @@
-//! Typed, signed, retrying AWS clients generated at compile time from Smithy models.
+//! Typed, signed AWS clients generated at compile time from Smithy models.
 //!
-//! ```ignore
+//! ```no_run
 //! mod agentcore {
 //!     opgen::include_operation!("GetResourceOauth2Token");
 //! }
@@ -11,7 +11,7 @@
 //!     .workload_identity_token("token")
 //!     .resource_credential_provider_name("github")
 //!     .scopes(["repo"])
-//!     .oauth2_flow(agentcore::Oauth2FlowType::M2M)
+//!     .oauth2_flow(agentcore::Oauth2FlowType::M2m)
 //!     .build()?;
 //! let output = client.send(input).await?;
 //! println!("{:?}", output.access_token());

@@ -207,6 +207,8 @@ fn sensitive_members_are_redacted_in_debug() {
     let shown = format!("{:?}", seed_input());
     assert!(!shown.contains("workload-token"), "{shown}");
     assert!(!shown.contains("csrf-state"), "{shown}");
+    // customParameters values target a @sensitive string: a map of secrets.
+    assert!(!shown.contains("consent"), "{shown}");
     assert!(shown.contains("*** Sensitive Data Redacted ***"));
     assert!(shown.contains("github-provider"));
 }

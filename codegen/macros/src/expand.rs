@@ -83,10 +83,7 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
             Ok(tokens) => tokens,
             Err(problems) => {
                 for problem in problems {
-                    let span = match &input.serde {
-                        Some(serde) if problem.message.starts_with("serde") => serde.span(),
-                        _ => span_for(&graph, &found, &problem.shape),
-                    };
+                    let span = span_for(&graph, &found, &problem.shape);
                     push_error(syn::Error::new(
                         span,
                         format!("cannot generate `{}`: {}", problem.shape, problem.message),

@@ -30,7 +30,9 @@ use proc_macro::TokenStream;
 ///   relative to the invoking crate's `CARGO_MANIFEST_DIR`. Without it: the
 ///   crate's `model/` directory if there is one, else the bundled Bedrock
 ///   AgentCore model.
-/// - `serde`: reserved for `serde` derives on the generated types.
+/// - `serde`: also derive `serde::Serialize`/`Deserialize` on the generated
+///   types (through `opgen`'s re-export, with the model's member names), for
+///   caching, logging and tests. The wire format never depends on it.
 #[proc_macro]
 pub fn include_operation(input: TokenStream) -> TokenStream {
     syn::parse::<input::MacroInput>(input)
