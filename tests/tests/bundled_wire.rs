@@ -96,7 +96,8 @@ fn success_response_is_parsed() {
 
 #[test]
 fn each_modeled_error_becomes_its_variant() {
-    let cases: [(&str, u16, fn(&GetResourceOauth2TokenError) -> bool); 6] = [
+    type IsVariant = fn(&GetResourceOauth2TokenError) -> bool;
+    let cases: [(&str, u16, IsVariant); 6] = [
         ("AccessDeniedException", 403, |e| {
             matches!(e, GetResourceOauth2TokenError::AccessDeniedException(_))
         }),
@@ -117,7 +118,7 @@ fn each_modeled_error_becomes_its_variant() {
         }),
     ];
     for (code, status, is_variant) in cases {
-        let body = format!(r#"{{"message":"went wrong","reason":"FieldValidationFailed"}}"#);
+        let body = r#"{"message":"went wrong","reason":"FieldValidationFailed"}"#;
         let err = GetResourceOauth2Token::deserialize(response(
             status,
             &[
@@ -127,7 +128,7 @@ fn each_modeled_error_becomes_its_variant() {
                 ),
                 ("x-amzn-requestid", "req-7"),
             ],
-            &body,
+            body,
         ))
         .unwrap_err();
         let service = err
