@@ -1,1 +1,211 @@
-fn main() {}
+//! `opgen`: inspect the code `opgen::include_operation!` generates.
+//!
+//! `opgen expand [--model PATH] (OP… | --all)` prints the generated module,
+//! `opgen list [--model PATH]` the services and their operations. Exit codes:
+//! 0 on success, 1 when the model or the generator fails, 2 on a usage error.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod args;
+
+use args::{Command, ExpandArgs, USAGE};
+use opgen_model::{ShapeGraph, ShapeId, BUNDLED_MODEL_NAME};
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// A failure after the arguments were understood: printed, then exit 1.
+/// Each entry is printed on a line of its own.
+struct Failure(Vec<String>);
+
+impl Failure {
+    fn one(message: impl ToString) -> Self {
+        Failure(vec![message.to_string()])
+    }
+}
+
+fn main() -> ExitCode {
+    let command = match args::parse(std::env::args_os().skip(1)) {
+        Ok(command) => command,
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help => write_stdout(USAGE.as_bytes()),
+        Command::Version => {
+            write_stdout(format!("opgen {}\n", env!("CARGO_PKG_VERSION")).as_bytes())
+        }
+        Command::List { model } => list(model.as_deref()),
+        Command::Expand(expand_args) => expand(&expand_args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(messages)) => {
+            for message in messages {
+                eprintln!("error: {message}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`opgen list | head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::one(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The model at `path`, or the bundled one; with the name the output uses.
+fn load_model(path: Option<&Path>) -> Result<(ShapeGraph, String), Failure> {
+    match path {
+        Some(path) => ShapeGraph::load(path)
+            .map(|graph| (graph, path.display().to_string()))
+            .map_err(Failure::one),
+        None => ShapeGraph::bundled()
+            .map(|graph| (graph, BUNDLED_MODEL_NAME.to_string()))
+            .map_err(|e| Failure::one(format!("internal error: {e}"))),
+    }
+}
+
+fn list(model: Option<&Path>) -> Result<(), Failure> {
+    let (graph, _) = load_model(model)?;
+    let mut out = String::new();
+    let mut services = 0;
+    for service in graph.services() {
+        services += 1;
+        let operations: Vec<ShapeId> = graph.service_operations(service).into_iter().collect();
+        let version = service
+            .version
+            .as_deref()
+            .map(|v| format!("version {v}, "))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{} ({version}{} operation{})\n",
+            service.id,
+            operations.len(),
+            if operations.len() == 1 { "" } else { "s" }
+        ));
+        list_operations(&graph, &operations, &mut out);
+    }
+    if services == 0 {
+        let unbound: Vec<ShapeId> = graph
+            .shapes()
+            .filter(|s| s.kind == opgen_model::ShapeKind::Operation)
+            .map(|s| s.id.clone())
+            .collect();
+        out.push_str(&format!(
+            "(no service shape; {} operation{})\n",
+            unbound.len(),
+            if unbound.len() == 1 { "" } else { "s" }
+        ));
+        list_operations(&graph, &unbound, &mut out);
+    }
+    write_stdout(out.as_bytes())
+}
+
+/// `  Name  METHOD /uri`, names padded to one column.
+fn list_operations(graph: &ShapeGraph, operations: &[ShapeId], out: &mut String) {
+    let width = operations
+        .iter()
+        .map(|id| id.name().len())
+        .max()
+        .unwrap_or(0);
+    for id in operations {
+        let http = graph
+            .shape(id)
+            .and_then(|shape| shape.traits.http())
+            .map(|http| format!("{} {}", http.method, http.uri));
+        match http {
+            Some(http) => out.push_str(&format!("  {:width$}  {http}\n", id.name())),
+            None => out.push_str(&format!("  {}\n", id.name())),
+        }
+    }
+}
+
+fn expand(args: &ExpandArgs) -> Result<(), Failure> {
+    let started = Instant::now();
+    eprintln!(
+        "loading model {}…",
+        args.model.as_deref().map_or_else(
+            || BUNDLED_MODEL_NAME.to_string(),
+            |p| p.display().to_string()
+        )
+    );
+    let (graph, model_name) = load_model(args.model.as_deref())?;
+    eprintln!(
+        "loaded {} shapes in {} ms",
+        graph.shapes().count(),
+        started.elapsed().as_millis()
+    );
+
+    let operations = resolve_operations(&graph, args)?;
+    eprintln!(
+        "generating {} operation{}…",
+        operations.len(),
+        if operations.len() == 1 { "" } else { "s" }
+    );
+    let started = Instant::now();
+    let options = opgen_codegen::Options::default().with_serde(args.serde);
+    let tokens = opgen_codegen::generate(&graph, &operations, &options)
+        .map_err(|errors| Failure(errors.iter().map(ToString::to_string).collect()))?;
+    eprintln!("generated in {} ms", started.elapsed().as_millis());
+
+    let started = Instant::now();
+    let source = opgen_cli::render(tokens, &operations, &model_name)
+        .map_err(|e| Failure::one(opgen_cli::ExpandError::Parse(e)))?;
+    eprintln!(
+        "formatted {} lines in {} ms",
+        source.lines().count(),
+        started.elapsed().as_millis()
+    );
+
+    match &args.output {
+        Some(path) => write_file(path, &source),
+        None => write_stdout(source.as_bytes()),
+    }
+}
+
+/// The operations asked for, as shape ids without duplicates, in the order
+/// given; every unknown name is reported, each with its suggestion.
+fn resolve_operations(graph: &ShapeGraph, args: &ExpandArgs) -> Result<Vec<ShapeId>, Failure> {
+    if args.all {
+        let all: Vec<ShapeId> = graph.operations().into_iter().collect();
+        if all.is_empty() {
+            return Err(Failure::one(
+                "the model has no operation bound to a service shape; name the operations to expand",
+            ));
+        }
+        return Ok(all);
+    }
+    let mut found: Vec<ShapeId> = Vec::new();
+    let mut errors = Vec::new();
+    for name in &args.operations {
+        match graph.find_operation(name) {
+            Ok(id) if !found.contains(&id) => found.push(id),
+            Ok(_) => {}
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(Failure(errors))
+    }
+}
+
+fn write_file(path: &Path, source: &str) -> Result<(), Failure> {
+    std::fs::write(path, source)
+        .map_err(|e| Failure::one(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}

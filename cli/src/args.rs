@@ -1,0 +1,330 @@
+//! Hand-written argument parsing: `opgen expand|list`, `--help`, `--version`.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The usage text `--help` prints and usage errors end with.
+pub(crate) const USAGE: &str = "\
+opgen: inspect the code opgen::include_operation! generates
+
+Usage:
+  opgen expand [--model PATH] [-o FILE] [--serde] (OPERATION... | --all)
+  opgen list [--model PATH]
+  opgen --help | --version
+
+Commands:
+  expand   print the generated Rust module for the operations (by name or
+           absolute shape id), formatted, ready to drop into a crate that
+           depends on opgen
+  list     print each service of the model and its operations with their
+           HTTP method and URI
+
+Options:
+  --model PATH       a Smithy JSON AST file, or a directory of them (default:
+                     the bundled Bedrock AgentCore model)
+  --all              expand every operation of the model's services
+  -o, --output FILE  write the expansion to FILE instead of stdout
+  --serde            also derive serde::Serialize/Deserialize
+  -h, --help         print this help
+  -V, --version      print the version
+";
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Command {
+    Help,
+    Version,
+    List { model: Option<PathBuf> },
+    Expand(ExpandArgs),
+}
+
+/// The arguments of `opgen expand`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ExpandArgs {
+    pub(crate) model: Option<PathBuf>,
+    /// Operation names or absolute shape ids, in the order given.
+    pub(crate) operations: Vec<String>,
+    pub(crate) all: bool,
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) serde: bool,
+}
+
+/// A command line that does not follow the usage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UsageError(pub(crate) String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn usage_error(message: impl Into<String>) -> UsageError {
+    UsageError(message.into())
+}
+
+/// Parses the arguments after the program name.
+pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut args = args.into_iter();
+    let Some(first) = args.next() else {
+        return Err(usage_error("missing command"));
+    };
+    let first = utf8(first)?;
+    match first.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "-V" | "--version" => Ok(Command::Version),
+        "list" => parse_list(args),
+        "expand" => parse_expand(args),
+        flag if flag.starts_with('-') => Err(usage_error(format!("unknown option `{flag}`"))),
+        other => Err(usage_error(format!(
+            "unknown command `{other}`; the commands are `expand` and `list`"
+        ))),
+    }
+}
+
+/// One command-line item: a flag (with its `=value` if written inline) or a
+/// positional argument.
+enum Item {
+    Flag(String, Option<OsString>),
+    Positional(OsString),
+}
+
+/// Splits `--flag=value`; everything after `--` is positional.
+struct Items<I> {
+    args: I,
+    only_positional: bool,
+}
+
+impl<I: Iterator<Item = OsString>> Items<I> {
+    fn new(args: I) -> Self {
+        Items {
+            args,
+            only_positional: false,
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<Item>, UsageError> {
+        let Some(arg) = self.args.next() else {
+            return Ok(None);
+        };
+        if self.only_positional {
+            return Ok(Some(Item::Positional(arg)));
+        }
+        let Some(text) = arg.to_str() else {
+            return Ok(Some(Item::Positional(arg)));
+        };
+        if text == "--" {
+            self.only_positional = true;
+            return self.next();
+        }
+        if text.starts_with("--") {
+            return Ok(Some(match text.split_once('=') {
+                Some((flag, value)) => Item::Flag(flag.to_string(), Some(value.into())),
+                None => Item::Flag(text.to_string(), None),
+            }));
+        }
+        if text.starts_with('-') && text.len() > 1 {
+            return Ok(Some(Item::Flag(text.to_string(), None)));
+        }
+        Ok(Some(Item::Positional(arg)))
+    }
+
+    /// The value of `flag`: inline (`--flag=value`) or the next argument.
+    fn value(&mut self, flag: &str, inline: Option<OsString>) -> Result<OsString, UsageError> {
+        match inline.or_else(|| self.args.next()) {
+            Some(value) if !value.is_empty() => Ok(value),
+            _ => Err(usage_error(format!("`{flag}` needs a value"))),
+        }
+    }
+}
+
+fn utf8(arg: OsString) -> Result<String, UsageError> {
+    arg.into_string()
+        .map_err(|arg| usage_error(format!("argument {arg:?} is not valid UTF-8")))
+}
+
+fn set_once(slot: &mut Option<PathBuf>, flag: &str, value: OsString) -> Result<(), UsageError> {
+    if slot.is_some() {
+        return Err(usage_error(format!("`{flag}` given twice")));
+    }
+    *slot = Some(PathBuf::from(value));
+    Ok(())
+}
+
+fn no_inline_value(flag: &str, inline: Option<OsString>) -> Result<(), UsageError> {
+    match inline {
+        Some(_) => Err(usage_error(format!("`{flag}` takes no value"))),
+        None => Ok(()),
+    }
+}
+
+fn parse_list(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut items = Items::new(args);
+    let mut model = None;
+    while let Some(item) = items.next()? {
+        match item {
+            Item::Flag(flag, inline) => match flag.as_str() {
+                "--model" => {
+                    let value = items.value(&flag, inline)?;
+                    set_once(&mut model, &flag, value)?;
+                }
+                "-h" | "--help" => return Ok(Command::Help),
+                _ => return Err(usage_error(format!("unknown option `{flag}` for `list`"))),
+            },
+            Item::Positional(arg) => {
+                return Err(usage_error(format!(
+                    "unexpected argument {arg:?}: `list` takes no operation names"
+                )))
+            }
+        }
+    }
+    Ok(Command::List { model })
+}
+
+fn parse_expand(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut items = Items::new(args);
+    let mut expand = ExpandArgs::default();
+    while let Some(item) = items.next()? {
+        match item {
+            Item::Flag(flag, inline) => match flag.as_str() {
+                "--model" => {
+                    let value = items.value(&flag, inline)?;
+                    set_once(&mut expand.model, &flag, value)?;
+                }
+                "-o" | "--output" => {
+                    let value = items.value(&flag, inline)?;
+                    set_once(&mut expand.output, &flag, value)?;
+                }
+                "--all" => {
+                    no_inline_value(&flag, inline)?;
+                    expand.all = true;
+                }
+                "--serde" => {
+                    no_inline_value(&flag, inline)?;
+                    expand.serde = true;
+                }
+                "-h" | "--help" => return Ok(Command::Help),
+                _ => return Err(usage_error(format!("unknown option `{flag}` for `expand`"))),
+            },
+            Item::Positional(arg) => expand.operations.push(utf8(arg)?),
+        }
+    }
+    match (expand.all, expand.operations.is_empty()) {
+        (false, true) => Err(usage_error(
+            "`expand` needs operation names, or `--all` for every operation",
+        )),
+        (true, false) => Err(usage_error(
+            "`--all` and operation names exclude each other; give one or the other",
+        )),
+        _ => Ok(Command::Expand(expand)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(args: &[&str]) -> Result<Command, UsageError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn expand(args: &[&str]) -> ExpandArgs {
+        match parse_str(args) {
+            Ok(Command::Expand(e)) => e,
+            other => panic!("{args:?} parsed as {other:?}"),
+        }
+    }
+
+    fn error(args: &[&str]) -> String {
+        match parse_str(args) {
+            Err(UsageError(message)) => message,
+            Ok(command) => panic!("{args:?} parsed as {command:?}"),
+        }
+    }
+
+    #[test]
+    fn help_and_version_flags() {
+        for args in [
+            &["--help"][..],
+            &["-h"],
+            &["help"],
+            &["expand", "-h"],
+            &["list", "--help"],
+        ] {
+            assert_eq!(parse_str(args), Ok(Command::Help), "{args:?}");
+        }
+        assert_eq!(parse_str(&["--version"]), Ok(Command::Version));
+        assert_eq!(parse_str(&["-V"]), Ok(Command::Version));
+    }
+
+    #[test]
+    fn list_with_and_without_model() {
+        assert_eq!(parse_str(&["list"]), Ok(Command::List { model: None }));
+        let with_model = Ok(Command::List {
+            model: Some(PathBuf::from("m.json")),
+        });
+        assert_eq!(parse_str(&["list", "--model", "m.json"]), with_model);
+        assert_eq!(parse_str(&["list", "--model=m.json"]), with_model);
+    }
+
+    #[test]
+    fn expand_collects_operations_in_order() {
+        let e = expand(&["expand", "B", "--model", "dir", "A", "ns#C"]);
+        assert_eq!(e.operations, ["B", "A", "ns#C"]);
+        assert_eq!(e.model, Some(PathBuf::from("dir")));
+        assert!(!e.all && !e.serde && e.output.is_none());
+    }
+
+    #[test]
+    fn expand_all_output_and_serde() {
+        let e = expand(&["expand", "--all", "-o", "out.rs", "--serde"]);
+        assert!(e.all && e.serde && e.operations.is_empty());
+        assert_eq!(e.output, Some(PathBuf::from("out.rs")));
+        assert_eq!(
+            expand(&["expand", "--output=x.rs", "Op"]).output,
+            Some(PathBuf::from("x.rs"))
+        );
+    }
+
+    #[test]
+    fn double_dash_makes_the_rest_positional() {
+        let e = expand(&["expand", "--", "--all"]);
+        assert_eq!(e.operations, ["--all"]);
+        assert!(!e.all);
+    }
+
+    #[test]
+    fn expand_needs_operations_or_all_but_not_both() {
+        assert!(error(&["expand"]).contains("needs operation names"));
+        assert!(error(&["expand", "--all", "Op"]).contains("exclude each other"));
+    }
+
+    #[test]
+    fn unknown_commands_and_flags_are_usage_errors() {
+        assert_eq!(error(&[]), "missing command");
+        assert!(error(&["frobnicate"]).contains("unknown command `frobnicate`"));
+        assert!(error(&["--frob"]).contains("unknown option `--frob`"));
+        assert!(error(&["expand", "--frob", "Op"]).contains("unknown option `--frob` for `expand`"));
+        assert!(error(&["list", "-x"]).contains("unknown option `-x` for `list`"));
+        assert!(error(&["list", "Op"]).contains("takes no operation names"));
+    }
+
+    #[test]
+    fn flag_values_are_required_and_single() {
+        assert_eq!(
+            error(&["expand", "Op", "--model"]),
+            "`--model` needs a value"
+        );
+        assert_eq!(
+            error(&["expand", "Op", "--model="]),
+            "`--model` needs a value"
+        );
+        assert_eq!(error(&["expand", "Op", "-o"]), "`-o` needs a value");
+        assert_eq!(
+            error(&["list", "--model", "a", "--model", "b"]),
+            "`--model` given twice"
+        );
+        assert_eq!(error(&["expand", "--all=yes"]), "`--all` takes no value");
+    }
+}
