@@ -22,11 +22,12 @@ pub(crate) fn html_to_text(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
     let mut in_pre = false;
+    let mut in_code = false;
     let mut link: Option<String> = None;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('<') {
             let Some(end) = after.find('>') else {
-                push_text(&mut out, rest, in_pre);
+                push_text(&mut out, rest, in_pre, in_code);
                 break;
             };
             let tag = &after[..end];
@@ -48,7 +49,10 @@ pub(crate) fn html_to_text(html: &str) -> String {
                     newline(&mut out);
                     out.push_str("  ");
                 }
-                ("code", _) if !in_pre => out.push('`'),
+                ("code", closing) if !in_pre => {
+                    out.push('`');
+                    in_code = !closing;
+                }
                 ("b" | "strong", _) => out.push_str("**"),
                 ("i" | "em", _) => out.push('*'),
                 ("pre", false) => {
@@ -71,7 +75,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
             }
         } else {
             let end = rest.find('<').unwrap_or(rest.len());
-            push_text(&mut out, &rest[..end], in_pre);
+            push_text(&mut out, &rest[..end], in_pre, in_code);
             rest = &rest[end..];
         }
     }
@@ -90,10 +94,16 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     Some(value[..value.find(quote)?].to_string())
 }
 
-fn push_text(out: &mut String, text: &str, in_pre: bool) {
+fn push_text(out: &mut String, text: &str, in_pre: bool, in_code: bool) {
     let text = decode_entities(text);
     if in_pre {
         out.push_str(&text);
+        return;
+    }
+    if in_code {
+        // Backslashes are literal inside a code span: escape nothing, and a
+        // backtick (rare in models) becomes a quote so the span stays closed.
+        out.push_str(&text.replace(['\n', '\r', '\t'], " ").replace('`', "'"));
         return;
     }
     for word in text.split_inclusive(char::is_whitespace) {
@@ -197,6 +207,14 @@ mod tests {
         assert_eq!(
             html_to_text(html),
             "a \\<b\\>\n\n```text\nfn main() {}\n```"
+        );
+    }
+
+    #[test]
+    fn code_spans_are_not_escaped() {
+        assert_eq!(
+            html_to_text("<p>Use <code>USER_FEDERATION</code> or [x]</p>"),
+            "Use `USER_FEDERATION` or \\[x\\]"
         );
     }
 

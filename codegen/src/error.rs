@@ -13,7 +13,11 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
     let errors = ctx.graph.operation_errors(&op.id);
     let variants: Vec<_> = errors.iter().map(|id| type_ident(id.name())).collect();
     let docs = variants.iter().zip(&errors).map(|(v, id)| {
-        let doc = format!(" The service returned [`{v}`] (`{}`).", id.name());
+        let doc = if *v == id.name() {
+            format!(" The service returned [`{v}`].")
+        } else {
+            format!(" The service returned [`{v}`] (`{}`).", id.name())
+        };
         quote!(#[doc = #doc])
     });
     let is_fns = variants.iter().map(|v| {
@@ -26,11 +30,14 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
             }
         }
     });
-    let doc = format!(
-        " An error of `{op_name}`: one variant per error the model declares, plus `Unhandled` for any other.\n\n Match with a wildcard arm: errors added to the model later become new variants."
+    let doc = crate::docs::doc_attrs(
+        None,
+        &format!(
+            "An error of `{op_name}`: one variant per error the model declares, plus `Unhandled` for any other.\n\nMatch with a wildcard arm: errors added to the model later become new variants."
+        ),
     );
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(::core::fmt::Debug)]
         #[non_exhaustive]
         pub enum #name {

@@ -91,7 +91,7 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         }
         None => quote!(::core::result::Result::Ok(())),
     };
-    let error_arms = ctx.graph.operation_errors(&op.id).into_iter().map(|id| {
+    let error_arms: Vec<TokenStream> = ctx.graph.operation_errors(&op.id).into_iter().map(|id| {
         let code = id.name().to_string();
         let ident = type_ident(id.name());
         quote! {
@@ -102,7 +102,18 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
                 ::core::result::Result::Err(_) => #error::Unhandled(::opgen::UnhandledError::new(meta, response)),
             },
         }
-    });
+    }).collect();
+    let unhandled = quote!(#error::Unhandled(::opgen::UnhandledError::new(meta, response)));
+    let dispatch = if error_arms.is_empty() {
+        unhandled
+    } else {
+        quote! {
+            match meta.code() {
+                #(#error_arms)*
+                _ => #unhandled,
+            }
+        }
+    };
     // An operation shared by several inputs would make `send` ambiguous.
     let shares_input = ctx
         .operations
@@ -122,7 +133,7 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         &format!("The `{op_name}` operation."),
     );
     let method = http.method.clone();
-    let code = http.code;
+    let code = proc_macro2::Literal::u16_unsuffixed(http.code);
     quote! {
         #docs
         ///
@@ -140,10 +151,7 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
             fn __error(response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>) -> ::opgen::Error<#error> {
                 let body = ::opgen::__private::rest::error_body(response);
                 let meta = ::opgen::__private::rest::error_metadata(response, &body);
-                let error = match meta.code() {
-                    #(#error_arms)*
-                    _ => #error::Unhandled(::opgen::UnhandledError::new(meta, response)),
-                };
+                let error = #dispatch;
                 ::opgen::Error::Service(::opgen::ServiceError::new(error, response))
             }
         }
@@ -460,9 +468,17 @@ fn emit_serialize(
         .traits
         .has("smithy.api#httpChecksumRequired")
         .then(|| quote!(request.content_md5();));
+    let uses_input = pieces.iter().any(|p| matches!(p, UriPiece::Label { .. }))
+        || !bindings.is_empty()
+        || !body_fields.is_empty()
+        || payload.is_some()
+        || op
+            .traits
+            .endpoint_host_prefix()
+            .is_some_and(|p| p.contains('{'));
+    let ignore_input = (!uses_input).then(|| quote!(let _ = input;));
     quote! {
-        // Inputs whose members are all bound elsewhere (or absent) leave it unused.
-        let _ = input;
+        #ignore_input
         #fill_tokens
         let mut request = ::opgen::__private::rest::RequestBuilder::new(#method);
         #(#path)*
@@ -576,6 +592,9 @@ fn host_prefix(ctx: &Context, op: &Shape, fields: &[Field]) -> TokenStream {
         rest = &rest[open + close + 1..];
     }
     format.push_str(rest);
+    if args.is_empty() {
+        return quote!(request.build(&endpoint.with_host_prefix(#prefix)));
+    }
     quote! {
         let prefix = ::std::format!(#format, #(#args),*);
         request.build(&endpoint.with_host_prefix(&prefix))
@@ -651,13 +670,14 @@ pub(crate) fn emit_from_http(ctx: &Context, shape: &Shape) -> TokenStream {
         }
     });
     let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
+    let ignore_response = (inits.is_empty() && !needs_body).then(|| quote!(let _ = response;));
     quote! {
         impl #name {
             #[doc(hidden)]
             pub fn __from_http(
                 response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
             ) -> ::core::result::Result<Self, ::std::string::String> {
-                let _ = response;
+                #ignore_response
                 #body
                 ::core::result::Result::Ok(#name {
                     #(#inits)*

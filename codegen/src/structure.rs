@@ -262,9 +262,16 @@ fn emit_builder(
     let meta_assign = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
     let debug = emit_debug(ctx, shape, name, fields, true);
     let doc = format!(" Builder of [`{name}`]: set members, then call `build`.");
-    let build_doc = format!(
-        " Builds the [`{name}`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set."
-    );
+    let has_required = fields
+        .iter()
+        .any(|f| f.member.traits.required() && !f.member.traits.idempotency_token());
+    let build_doc = if has_required {
+        format!(
+            " Builds the [`{name}`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set."
+        )
+    } else {
+        format!(" Builds the [`{name}`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.")
+    };
     quote! {
         #[doc = #doc]
         #[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]

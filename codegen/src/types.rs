@@ -47,6 +47,8 @@ pub(crate) fn rust_type(
             let value = element_type(ctx, shape, "value");
             quote!(::std::collections::HashMap<::std::string::String, #value>)
         }
+        // `smithy.api#Unit`, the target of union members that carry no value.
+        ShapeKind::Structure if shape.traits.unit_type() => quote!(::opgen::Unit),
         ShapeKind::Enum | ShapeKind::IntEnum | ShapeKind::Structure | ShapeKind::Union => {
             let ident = naming::type_ident(target.name());
             if container.is_some_and(|c| reaches(ctx, target, c)) {

@@ -421,3 +421,21 @@ impl<'de> serde::Deserialize<'de> for Document {
         serde_json::Value::deserialize(deserializer).map(|v| Document::from_value(&v))
     }
 }
+
+/// The value of a union member that carries no data (a Smithy
+/// `smithy.api#Unit` target): on the wire, an empty JSON object.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Unit;
+
+impl serde::Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Unit)
+    }
+}

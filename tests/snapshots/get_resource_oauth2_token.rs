@@ -46,7 +46,7 @@ impl AccessDeniedExceptionBuilder {
         self.message = value;
         self
     }
-    /// Builds the [`AccessDeniedException`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    /// Builds the [`AccessDeniedException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
     pub fn build(
         self,
     ) -> ::core::result::Result<AccessDeniedException, ::opgen::BuildError> {
@@ -129,9 +129,7 @@ impl AccessDeniedException {
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        let _ = response;
-        let object = &::opgen::__private::rest::json_body(response)
-            .map_err(|e| ::std::string::String::from(e.reason()))?;
+        let object = &::opgen::__private::rest::error_body(response);
         ::core::result::Result::Ok(AccessDeniedException {
             message: ::opgen::__private::json::member(
                 object,
@@ -171,7 +169,7 @@ impl GetResourceOauth2TokenRequest {
     pub fn scopes(&self) -> &[::std::string::String] {
         self.scopes.as_deref().unwrap_or_default()
     }
-    /// Which OAuth 2.0 flow to run: `USER\_FEDERATION` (on behalf of a user) or `M2M` (machine to machine).
+    /// Which OAuth 2.0 flow to run: `USER_FEDERATION` (on behalf of a user) or `M2M` (machine to machine).
     pub fn oauth2_flow(&self) -> ::core::option::Option<&Oauth2FlowType> {
         self.oauth2_flow.as_ref()
     }
@@ -217,7 +215,7 @@ impl ::core::fmt::Debug for GetResourceOauth2TokenRequest {
             .field("session_uri", &self.session_uri)
             .field("resource_oauth2_return_url", &self.resource_oauth2_return_url)
             .field("force_authentication", &self.force_authentication)
-            .field("custom_parameters", &self.custom_parameters)
+            .field("custom_parameters", &"*** Sensitive Data Redacted ***")
             .field("custom_state", &"*** Sensitive Data Redacted ***")
             .finish()
     }
@@ -291,7 +289,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self.scopes = value;
         self
     }
-    /// Which OAuth 2.0 flow to run: `USER\_FEDERATION` (on behalf of a user) or `M2M` (machine to machine).
+    /// Which OAuth 2.0 flow to run: `USER_FEDERATION` (on behalf of a user) or `M2M` (machine to machine).
     pub fn oauth2_flow(
         mut self,
         value: impl ::core::convert::Into<Oauth2FlowType>,
@@ -451,7 +449,7 @@ impl ::core::fmt::Debug for GetResourceOauth2TokenRequestBuilder {
             .field("session_uri", &self.session_uri)
             .field("resource_oauth2_return_url", &self.resource_oauth2_return_url)
             .field("force_authentication", &self.force_authentication)
-            .field("custom_parameters", &self.custom_parameters)
+            .field("custom_parameters", &"*** Sensitive Data Redacted ***")
             .field("custom_state", &"*** Sensitive Data Redacted ***")
             .finish()
     }
@@ -698,7 +696,7 @@ impl GetResourceOauth2TokenResponseBuilder {
         self.session_status = value;
         self
     }
-    /// Builds the [`GetResourceOauth2TokenResponse`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    /// Builds the [`GetResourceOauth2TokenResponse`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
     pub fn build(
         self,
     ) -> ::core::result::Result<GetResourceOauth2TokenResponse, ::opgen::BuildError> {
@@ -791,7 +789,6 @@ impl GetResourceOauth2TokenResponse {
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        let _ = response;
         let object = &::opgen::__private::rest::json_body(response)
             .map_err(|e| ::std::string::String::from(e.reason()))?;
         ::core::result::Result::Ok(GetResourceOauth2TokenResponse {
@@ -864,7 +861,7 @@ impl InternalServerExceptionBuilder {
         self.message = value;
         self
     }
-    /// Builds the [`InternalServerException`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    /// Builds the [`InternalServerException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
     pub fn build(
         self,
     ) -> ::core::result::Result<InternalServerException, ::opgen::BuildError> {
@@ -947,9 +944,7 @@ impl InternalServerException {
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        let _ = response;
-        let object = &::opgen::__private::rest::json_body(response)
-            .map_err(|e| ::std::string::String::from(e.reason()))?;
+        let object = &::opgen::__private::rest::error_body(response);
         ::core::result::Result::Ok(InternalServerException {
             message: ::opgen::__private::json::member(
                 object,
@@ -1095,7 +1090,7 @@ impl ResourceNotFoundExceptionBuilder {
         self.message = value;
         self
     }
-    /// Builds the [`ResourceNotFoundException`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    /// Builds the [`ResourceNotFoundException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
     pub fn build(
         self,
     ) -> ::core::result::Result<ResourceNotFoundException, ::opgen::BuildError> {
@@ -1181,9 +1176,7 @@ impl ResourceNotFoundException {
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        let _ = response;
-        let object = &::opgen::__private::rest::json_body(response)
-            .map_err(|e| ::std::string::String::from(e.reason()))?;
+        let object = &::opgen::__private::rest::error_body(response);
         ::core::result::Result::Ok(ResourceNotFoundException {
             message: ::opgen::__private::json::member(
                 object,
@@ -1327,7 +1320,7 @@ impl ThrottlingExceptionBuilder {
         self.message = value;
         self
     }
-    /// Builds the [`ThrottlingException`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    /// Builds the [`ThrottlingException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
     pub fn build(
         self,
     ) -> ::core::result::Result<ThrottlingException, ::opgen::BuildError> {
@@ -1410,9 +1403,7 @@ impl ThrottlingException {
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        let _ = response;
-        let object = &::opgen::__private::rest::json_body(response)
-            .map_err(|e| ::std::string::String::from(e.reason()))?;
+        let object = &::opgen::__private::rest::error_body(response);
         ::core::result::Result::Ok(ThrottlingException {
             message: ::opgen::__private::json::member(
                 object,
@@ -1467,7 +1458,7 @@ impl UnauthorizedExceptionBuilder {
         self.message = value;
         self
     }
-    /// Builds the [`UnauthorizedException`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    /// Builds the [`UnauthorizedException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
     pub fn build(
         self,
     ) -> ::core::result::Result<UnauthorizedException, ::opgen::BuildError> {
@@ -1550,9 +1541,7 @@ impl UnauthorizedException {
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        let _ = response;
-        let object = &::opgen::__private::rest::json_body(response)
-            .map_err(|e| ::std::string::String::from(e.reason()))?;
+        let object = &::opgen::__private::rest::error_body(response);
         ::core::result::Result::Ok(UnauthorizedException {
             message: ::opgen::__private::json::member(
                 object,
@@ -1775,9 +1764,7 @@ impl ValidationException {
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        let _ = response;
-        let object = &::opgen::__private::rest::json_body(response)
-            .map_err(|e| ::std::string::String::from(e.reason()))?;
+        let object = &::opgen::__private::rest::error_body(response);
         ::core::result::Result::Ok(ValidationException {
             message: ::opgen::__private::json::required_member(
                 object,
@@ -2060,7 +2047,7 @@ impl GetResourceOauth2Token {
     /// The HTTP method of the operation.
     pub const HTTP_METHOD: &'static str = "POST";
     /// The status code of a successful response.
-    pub const HTTP_SUCCESS_CODE: u16 = 200u16;
+    pub const HTTP_SUCCESS_CODE: u16 = 200;
     fn __error(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::opgen::Error<GetResourceOauth2TokenError> {
@@ -2074,10 +2061,10 @@ impl GetResourceOauth2Token {
                             e.__with_meta(meta),
                         )
                     }
-                    ::core::result::Result::Err(reason) => {
-                        return ::opgen::Error::Response(
-                            ::opgen::ResponseError::new(reason, response),
-                        );
+                    ::core::result::Result::Err(_) => {
+                        GetResourceOauth2TokenError::Unhandled(
+                            ::opgen::UnhandledError::new(meta, response),
+                        )
                     }
                 }
             }
@@ -2088,10 +2075,10 @@ impl GetResourceOauth2Token {
                             e.__with_meta(meta),
                         )
                     }
-                    ::core::result::Result::Err(reason) => {
-                        return ::opgen::Error::Response(
-                            ::opgen::ResponseError::new(reason, response),
-                        );
+                    ::core::result::Result::Err(_) => {
+                        GetResourceOauth2TokenError::Unhandled(
+                            ::opgen::UnhandledError::new(meta, response),
+                        )
                     }
                 }
             }
@@ -2102,10 +2089,10 @@ impl GetResourceOauth2Token {
                             e.__with_meta(meta),
                         )
                     }
-                    ::core::result::Result::Err(reason) => {
-                        return ::opgen::Error::Response(
-                            ::opgen::ResponseError::new(reason, response),
-                        );
+                    ::core::result::Result::Err(_) => {
+                        GetResourceOauth2TokenError::Unhandled(
+                            ::opgen::UnhandledError::new(meta, response),
+                        )
                     }
                 }
             }
@@ -2116,10 +2103,10 @@ impl GetResourceOauth2Token {
                             e.__with_meta(meta),
                         )
                     }
-                    ::core::result::Result::Err(reason) => {
-                        return ::opgen::Error::Response(
-                            ::opgen::ResponseError::new(reason, response),
-                        );
+                    ::core::result::Result::Err(_) => {
+                        GetResourceOauth2TokenError::Unhandled(
+                            ::opgen::UnhandledError::new(meta, response),
+                        )
                     }
                 }
             }
@@ -2130,10 +2117,10 @@ impl GetResourceOauth2Token {
                             e.__with_meta(meta),
                         )
                     }
-                    ::core::result::Result::Err(reason) => {
-                        return ::opgen::Error::Response(
-                            ::opgen::ResponseError::new(reason, response),
-                        );
+                    ::core::result::Result::Err(_) => {
+                        GetResourceOauth2TokenError::Unhandled(
+                            ::opgen::UnhandledError::new(meta, response),
+                        )
                     }
                 }
             }
@@ -2144,10 +2131,10 @@ impl GetResourceOauth2Token {
                             e.__with_meta(meta),
                         )
                     }
-                    ::core::result::Result::Err(reason) => {
-                        return ::opgen::Error::Response(
-                            ::opgen::ResponseError::new(reason, response),
-                        );
+                    ::core::result::Result::Err(_) => {
+                        GetResourceOauth2TokenError::Unhandled(
+                            ::opgen::UnhandledError::new(meta, response),
+                        )
                     }
                 }
             }
@@ -2180,7 +2167,6 @@ impl ::opgen::Operation for GetResourceOauth2Token {
         ::opgen::__private::http::Request<::opgen::__private::bytes::Bytes>,
         ::opgen::BuildError,
     > {
-        let _ = input;
         let mut request = ::opgen::__private::rest::RequestBuilder::new("POST");
         request.path("/identities/oauth2/token");
         let mut object = ::opgen::__private::serde_json::Map::new();
@@ -2267,23 +2253,23 @@ impl ::opgen::Operation for GetResourceOauth2Token {
 impl ::opgen::OperationInput for GetResourceOauth2TokenRequest {
     type Operation = GetResourceOauth2Token;
 }
-/** An error of `GetResourceOauth2Token`: one variant per error the model declares, plus `Unhandled` for any other.
-
- Match with a wildcard arm: errors added to the model later become new variants.*/
+/// An error of `GetResourceOauth2Token`: one variant per error the model declares, plus `Unhandled` for any other.
+///
+/// Match with a wildcard arm: errors added to the model later become new variants.
 #[derive(::core::fmt::Debug)]
 #[non_exhaustive]
 pub enum GetResourceOauth2TokenError {
-    /// The service returned [`AccessDeniedException`] (`AccessDeniedException`).
+    /// The service returned [`AccessDeniedException`].
     AccessDeniedException(AccessDeniedException),
-    /// The service returned [`InternalServerException`] (`InternalServerException`).
+    /// The service returned [`InternalServerException`].
     InternalServerException(InternalServerException),
-    /// The service returned [`ResourceNotFoundException`] (`ResourceNotFoundException`).
+    /// The service returned [`ResourceNotFoundException`].
     ResourceNotFoundException(ResourceNotFoundException),
-    /// The service returned [`ThrottlingException`] (`ThrottlingException`).
+    /// The service returned [`ThrottlingException`].
     ThrottlingException(ThrottlingException),
-    /// The service returned [`UnauthorizedException`] (`UnauthorizedException`).
+    /// The service returned [`UnauthorizedException`].
     UnauthorizedException(UnauthorizedException),
-    /// The service returned [`ValidationException`] (`ValidationException`).
+    /// The service returned [`ValidationException`].
     ValidationException(ValidationException),
     /// An error the model does not declare for this operation.
     Unhandled(::opgen::UnhandledError),
@@ -2396,24 +2382,24 @@ impl ::std::error::Error for GetResourceOauth2TokenError {
     fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             GetResourceOauth2TokenError::AccessDeniedException(e) => {
-                ::core::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
             GetResourceOauth2TokenError::InternalServerException(e) => {
-                ::core::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
             GetResourceOauth2TokenError::ResourceNotFoundException(e) => {
-                ::core::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
             GetResourceOauth2TokenError::ThrottlingException(e) => {
-                ::core::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
             GetResourceOauth2TokenError::UnauthorizedException(e) => {
-                ::core::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
             GetResourceOauth2TokenError::ValidationException(e) => {
-                ::core::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
-            GetResourceOauth2TokenError::Unhandled(e) => ::core::option::Option::Some(e),
+            GetResourceOauth2TokenError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

@@ -180,6 +180,21 @@ impl FromJson for Document {
     }
 }
 
+impl ToJson for crate::Unit {
+    fn to_json(&self) -> Value {
+        Value::Object(Map::new())
+    }
+}
+
+impl FromJson for crate::Unit {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        value
+            .as_object()
+            .map(|_| crate::Unit)
+            .ok_or_else(|| expected("an empty object", value))
+    }
+}
+
 impl<T: ToJson> ToJson for Box<T> {
     fn to_json(&self) -> Value {
         (**self).to_json()
