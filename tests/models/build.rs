@@ -1,0 +1,95 @@
+//! Writes, for each model of `../shared/models`, one `include_operation!`
+//! naming every operation the generator supports, and the list of those it
+//! does not (event streams), with the reason.
+
+use opgen_model::{ShapeGraph, ShapeId, ShapeKind};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+const MODELS: &[(&str, &str)] = &[
+    ("agentcore_2025_07_16", "bedrock-agentcore/2025-07-16.json"),
+    ("agentcore_2025_10_13", "bedrock-agentcore/2025-10-13.json"),
+    ("agentcore_2026_06_22", "bedrock-agentcore/2026-06-22.json"),
+    (
+        "agentcore_control",
+        "other/bedrock-agentcore-control-2023-06-05.json",
+    ),
+    ("lambda", "other/lambda-2015-03-31.json"),
+    ("dataexchange", "other/dataexchange-2017-07-25.json"),
+    ("mediatailor", "other/mediatailor-2018-04-23.json"),
+];
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    let shared = manifest.join("../../../shared/models");
+    println!("cargo::rerun-if-changed={}", shared.display());
+    println!("cargo::rustc-check-cfg=cfg(opgen_shared_models)");
+    let mut summary = String::from("/// Per model: name, operations compiled, operations left out with the reason.\npub static MODELS: &[(&str, &[&str], &[(&str, &str)])] = &[\n");
+    if shared.is_dir() {
+        println!("cargo::rustc-cfg=opgen_shared_models");
+    }
+    for (module, file) in MODELS {
+        let path = shared.join(file);
+        let mut code = String::new();
+        let (supported, unsupported) = if path.is_file() {
+            split(&path)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        if !supported.is_empty() {
+            let names: Vec<String> = supported.iter().map(|n| format!("{n:?}")).collect();
+            let _ = write!(
+                code,
+                "opgen::include_operation!({}, model = \"../../../shared/models/{file}\");",
+                names.join(", ")
+            );
+        }
+        let _ = std::fs::write(out.join(format!("{module}.rs")), code);
+        let _ = writeln!(
+            summary,
+            "    ({module:?}, &[{}], &[{}]),",
+            supported
+                .iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            unsupported
+                .iter()
+                .map(|(n, why)| format!("({n:?}, {why:?})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    summary.push_str("];\n");
+    let _ = std::fs::write(out.join("summary.rs"), summary);
+}
+
+/// Operations the generator supports, and the others with the reason.
+fn split(path: &Path) -> (Vec<String>, Vec<(String, String)>) {
+    let Ok(graph) = ShapeGraph::load(path) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut supported = Vec::new();
+    let mut unsupported = Vec::new();
+    for op in graph.operations() {
+        let closure = graph.closure(std::slice::from_ref(&op)).unwrap_or_default();
+        match closure.iter().find(|id| is_event_stream(&graph, id)) {
+            Some(stream) => unsupported.push((
+                op.name().to_string(),
+                format!(
+                    "event stream {} (@streaming union) is not supported yet",
+                    stream.name()
+                ),
+            )),
+            None => supported.push(op.name().to_string()),
+        }
+    }
+    (supported, unsupported)
+}
+
+fn is_event_stream(graph: &ShapeGraph, id: &ShapeId) -> bool {
+    graph
+        .shape(id)
+        .is_some_and(|s| s.kind == ShapeKind::Union && s.traits.streaming())
+}

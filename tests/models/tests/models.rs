@@ -1,0 +1,78 @@
+//! Prints `models: N operations generated, N compiled, N unsupported` for the
+//! crate's modules: reaching this test means every listed operation compiled.
+
+use opgen::Operation;
+
+#[test]
+fn every_supported_operation_of_the_shared_models_compiles() {
+    if opgen_models_check::MODELS
+        .iter()
+        .all(|(_, ops, _)| ops.is_empty())
+    {
+        eprintln!("skipped: ../shared/models is absent");
+        return;
+    }
+    let mut compiled = 0;
+    let mut unsupported = Vec::new();
+    for (model, ops, left_out) in opgen_models_check::MODELS {
+        println!(
+            "{model}: {} operations compiled, {} left out",
+            ops.len(),
+            left_out.len()
+        );
+        compiled += ops.len();
+        for (op, why) in *left_out {
+            unsupported.push(format!("{model}::{op}: {why}"));
+        }
+    }
+    println!(
+        "models: {} operations generated, {compiled} compiled, {} unsupported (listed)",
+        compiled + unsupported.len(),
+        unsupported.len()
+    );
+    for line in &unsupported {
+        println!("  unsupported {line}");
+    }
+    // Nothing is silently dropped: every operation the services bind is
+    // either compiled or listed (counts of the published models).
+    let expected = [
+        ("agentcore_2025_07_16", 26),
+        ("agentcore_2025_10_13", 32),
+        ("agentcore_2026_06_22", 65),
+        ("agentcore_control", 153),
+        ("lambda", 85),
+        ("dataexchange", 37),
+        ("mediatailor", 48),
+    ];
+    for ((model, ops, left_out), (name, count)) in opgen_models_check::MODELS.iter().zip(expected) {
+        assert_eq!((*model, ops.len() + left_out.len()), (name, count));
+    }
+    // Only event streams are allowed to be left out.
+    assert!(unsupported.iter().all(|u| u.contains("event stream")));
+}
+
+#[cfg(opgen_shared_models)]
+#[test]
+fn generated_operations_are_usable() {
+    use opgen_models_check::{agentcore_control, lambda};
+    // Names are real types implementing Operation, with the model's facts.
+    assert_eq!(<lambda::Invoke as Operation>::NAME, "Invoke");
+    assert_eq!(
+        <lambda::Invoke as Operation>::SERVICE.signing_name,
+        "lambda"
+    );
+    assert_eq!(
+        <agentcore_control::CreateGateway as Operation>::SERVICE.signing_name,
+        "bedrock-agentcore"
+    );
+    let request = lambda::GetFunctionRequest::builder()
+        .function_name("my-fn")
+        .build()
+        .unwrap();
+    let http = lambda::GetFunction::serialize(
+        &request,
+        &opgen::Endpoint::new("https://lambda.us-east-1.amazonaws.com"),
+    )
+    .unwrap();
+    assert_eq!(http.uri().path(), "/2015-03-31/functions/my-fn");
+}
