@@ -25,7 +25,7 @@ fn main() {
     let shared = manifest.join("../../../shared/models");
     println!("cargo::rerun-if-changed={}", shared.display());
     println!("cargo::rustc-check-cfg=cfg(opgen_shared_models)");
-    let mut summary = String::from("/// Per model: name, operations compiled, operations left out with the reason.\npub static MODELS: &[(&str, &[&str], &[(&str, &str)])] = &[\n");
+    let mut summary = String::from("/// Per model: name, operations compiled, operations left out with the reason.\npub static MODELS: &[crate::ModelSummary] = &[\n");
     if shared.is_dir() {
         println!("cargo::rustc-cfg=opgen_shared_models");
     }

@@ -3,6 +3,14 @@
 //! operations in one invocation (shared shapes emitted once). See `build.rs`.
 #![allow(missing_docs)]
 
+/// A model's module name, the operations compiled, and those left out with
+/// the reason.
+pub type ModelSummary = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
+
 include!(concat!(env!("OUT_DIR"), "/summary.rs"));
 
 #[cfg(opgen_shared_models)]

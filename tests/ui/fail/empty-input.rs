@@ -1,0 +1,6 @@
+// No operation at all.
+mod agentcore {
+    opgen::include_operation!();
+}
+
+fn main() {}
