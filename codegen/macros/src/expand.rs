@@ -40,14 +40,9 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
         }
     };
     let graph = match &choice {
-        ModelChoice::Path(path, span) => load_cached(path).map_err(|e| {
-            let hint = if matches!(e, opgen_model::ModelError::Io { .. }) {
-                "; paths are relative to the crate's Cargo.toml directory"
-            } else {
-                ""
-            };
-            syn::Error::new(*span, format!("{e}{hint}"))
-        })?,
+        ModelChoice::Path(path, span) => {
+            load_cached(path).map_err(|e| syn::Error::new(*span, model_error(&e, &manifest_dir)))?
+        }
         ModelChoice::Bundled => Arc::new(
             ShapeGraph::bundled()
                 .map_err(|e| syn::Error::new(Span::call_site(), format!("internal error: {e}")))?,
@@ -71,28 +66,8 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
         }
     }
 
-    let ids: Vec<ShapeId> = found.iter().map(|(id, _)| id.clone()).collect();
-    let generated = if ids.is_empty() {
-        TokenStream::new()
-    } else {
-        match opgen_codegen::generate(
-            &graph,
-            &ids,
-            &opgen_codegen::Options::default().with_serde(input.serde.is_some()),
-        ) {
-            Ok(tokens) => tokens,
-            Err(problems) => {
-                for problem in problems {
-                    let span = span_for(&graph, &found, &problem.shape);
-                    push_error(syn::Error::new(
-                        span,
-                        format!("cannot generate `{}`: {}", problem.shape, problem.message),
-                    ));
-                }
-                TokenStream::new()
-            }
-        }
-    };
+    let options = opgen_codegen::Options::default().with_serde(input.serde.is_some());
+    let generated = generate_softly(&graph, &found, &options, &mut push_error);
 
     let tracked = graph.files().iter().map(|file| {
         let path = file
@@ -112,19 +87,86 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
     })
 }
 
-/// The span of the first operation whose closure holds `shape`, so the
-/// error points at the operation that needs it.
-fn span_for(graph: &ShapeGraph, found: &[(ShapeId, Span)], shape: &str) -> Span {
-    let root = shape.split('$').next().unwrap_or(shape);
-    let id = ShapeId::parse(root);
-    for (op, span) in found {
-        if let (Some(id), Ok(closure)) = (&id, graph.closure(std::slice::from_ref(op))) {
-            if closure.contains(id) {
-                return *span;
+/// Generates the operations; when some cannot be, reports each problem on
+/// the literal of every operation that needs the shape at fault and still
+/// generates the others, so the user sees one error, not a cascade of
+/// unresolved names.
+fn generate_softly(
+    graph: &ShapeGraph,
+    found: &[(ShapeId, Span)],
+    options: &opgen_codegen::Options,
+    push_error: &mut impl FnMut(syn::Error),
+) -> TokenStream {
+    let ids: Vec<ShapeId> = found.iter().map(|(id, _)| id.clone()).collect();
+    if ids.is_empty() {
+        return TokenStream::new();
+    }
+    let problems = match opgen_codegen::generate(graph, &ids, options) {
+        Ok(tokens) => return tokens,
+        Err(problems) => problems,
+    };
+    let mut failed = vec![false; found.len()];
+    for problem in &problems {
+        let root = problem.shape.split('$').next().unwrap_or(&problem.shape);
+        let shape = ShapeId::parse(root);
+        let mut blamed = false;
+        for (i, (op, span)) in found.iter().enumerate() {
+            let needs = match (&shape, graph.closure(std::slice::from_ref(op))) {
+                (Some(shape), Ok(closure)) => closure.contains(shape),
+                _ => false,
+            };
+            if needs {
+                blamed = true;
+                failed[i] = true;
+                push_error(syn::Error::new(
+                    *span,
+                    format!(
+                        "cannot generate operation \"{}\": `{}`: {}",
+                        op.name(),
+                        problem.shape,
+                        problem.message
+                    ),
+                ));
             }
         }
+        if !blamed {
+            // Not tied to one operation (e.g. the service's protocol).
+            failed.iter_mut().for_each(|f| *f = true);
+            let span = found.first().map_or(Span::call_site(), |(_, span)| *span);
+            push_error(syn::Error::new(
+                span,
+                format!("cannot generate `{}`: {}", problem.shape, problem.message),
+            ));
+        }
     }
-    found.first().map_or(Span::call_site(), |(_, span)| *span)
+    let rest: Vec<ShapeId> = ids
+        .into_iter()
+        .zip(&failed)
+        .filter(|(_, failed)| !**failed)
+        .map(|(id, _)| id)
+        .collect();
+    if rest.is_empty() {
+        return TokenStream::new();
+    }
+    opgen_codegen::generate(graph, &rest, options).unwrap_or_default()
+}
+
+/// A model error as the user wrote the path: relative to the crate, not the
+/// absolute path the macro resolved (which differs between machines).
+fn model_error(error: &opgen_model::ModelError, manifest_dir: &Path) -> String {
+    let mut prefix = manifest_dir.to_string_lossy().into_owned();
+    if !prefix.ends_with('/') {
+        prefix.push('/');
+    }
+    let message = error.to_string().replace(&prefix, "");
+    match error {
+        opgen_model::ModelError::Io { .. } | opgen_model::ModelError::EmptyDirectory { .. } => {
+            format!(
+                "{message}; model paths are relative to the directory of the crate's Cargo.toml"
+            )
+        }
+        _ => message,
+    }
 }
 
 fn fingerprint(path: &Path) -> Fingerprint {

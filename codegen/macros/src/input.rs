@@ -66,9 +66,14 @@ impl Parse for MacroInput {
                         parsed.serde = Some(key);
                     }
                     other => {
+                        let hint = ["model", "serde"]
+                            .into_iter()
+                            .find(|known| close(other, known))
+                            .map(|known| format!("did you mean `{known}`? "))
+                            .unwrap_or_default();
                         return Err(syn::Error::new(
                             key.span(),
-                            format!("unknown argument `{other}`; {USAGE}"),
+                            format!("unknown argument `{other}`; {hint}{USAGE}"),
                         ));
                     }
                 }
@@ -92,5 +97,50 @@ impl Parse for MacroInput {
             ));
         }
         Ok(parsed)
+    }
+}
+
+/// Whether `typed` is one edit (or a swap of neighbours) away from `known`.
+fn close(typed: &str, known: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        typed.to_lowercase().chars().collect(),
+        known.chars().collect(),
+    );
+    if a == b {
+        return true;
+    }
+    if a.len() == b.len() {
+        let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+        return diffs.len() == 1
+            || (diffs.len() == 2
+                && diffs[1] == diffs[0] + 1
+                && a[diffs[0]] == b[diffs[1]]
+                && a[diffs[1]] == b[diffs[0]]);
+    }
+    let (short, long) = if a.len() < b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() != 1 {
+        return false;
+    }
+    let skip = (0..long.len())
+        .find(|&i| short.get(i) != long.get(i))
+        .unwrap_or(short.len());
+    short[..skip] == long[..skip] && short[skip..] == long[skip + 1..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::close;
+
+    #[test]
+    fn near_misses_of_argument_names() {
+        for typo in ["modle", "mode", "models", "Model", "serd", "sedre"] {
+            assert!(close(typo, "model") || close(typo, "serde"), "{typo}");
+        }
+        assert!(!close("path", "model"));
+        assert!(!close("json", "serde"));
     }
 }
