@@ -130,6 +130,10 @@ fn emit_string_enum(
             #(#decls)*
             /// A value this version of the model does not know, as received.
             Unknown(::std::string::String),
+            /// Not a value: makes a wildcard arm necessary in user `match`es,
+            /// so that values added to the model later break no build.
+            #[doc(hidden)]
+            __NonExhaustive(::opgen::__private::NonExhaustive),
         }
 
         impl #name {
@@ -138,6 +142,7 @@ fn emit_string_enum(
                 match self {
                     #(#name::#names => #texts,)*
                     #name::Unknown(value) => value.as_str(),
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
 
@@ -226,6 +231,10 @@ fn emit_int_enum(
             #(#decls)*
             /// A value this version of the model does not know, as received.
             Unknown(i32),
+            /// Not a value: makes a wildcard arm necessary in user `match`es,
+            /// so that values added to the model later break no build.
+            #[doc(hidden)]
+            __NonExhaustive(::opgen::__private::NonExhaustive),
         }
 
         impl #name {
@@ -234,6 +243,7 @@ fn emit_int_enum(
                 match self {
                     #(#name::#names => #numbers,)*
                     #name::Unknown(value) => *value,
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
 
@@ -367,6 +377,11 @@ pub(crate) fn emit_union(ctx: &Context, shape: &Shape) -> TokenStream {
             /// A member this version of the model does not know.
             #skip_unknown
             Unknown,
+            /// Not a member: makes a wildcard arm necessary in user `match`es,
+            /// so that members added to the model later break no build.
+            #[doc(hidden)]
+            #skip_unknown
+            __NonExhaustive(::opgen::__private::NonExhaustive),
         }
 
         impl #name {
@@ -383,6 +398,7 @@ pub(crate) fn emit_union(ctx: &Context, shape: &Shape) -> TokenStream {
                 match self {
                     #(#debug_arms)*
                     #name::Unknown => f.write_str("Unknown"),
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
         }
@@ -393,6 +409,7 @@ pub(crate) fn emit_union(ctx: &Context, shape: &Shape) -> TokenStream {
                 match self {
                     #(#to_json)*
                     #name::Unknown => {}
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
                 ::opgen::__private::serde_json::Value::Object(object)
             }

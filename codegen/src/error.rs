@@ -44,6 +44,10 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
             #(#docs #variants(#variants),)*
             /// An error the model does not declare for this operation.
             Unhandled(::opgen::UnhandledError),
+            /// Not an error: makes a wildcard arm necessary in user `match`es,
+            /// so that errors added to the model later break no build.
+            #[doc(hidden)]
+            __NonExhaustive(::opgen::__private::NonExhaustive),
         }
 
         impl #name {
@@ -52,6 +56,7 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
                 match self {
                     #(#name::#variants(e) => e.meta(),)*
                     #name::Unhandled(e) => e.meta(),
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
 
@@ -70,6 +75,7 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
                 match self {
                     #(#name::#variants(e) => e.is_retryable(),)*
                     #name::Unhandled(_) => false,
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
 
@@ -89,6 +95,7 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
                 match self {
                     #(#name::#variants(e) => e.is_throttling(),)*
                     #name::Unhandled(_) => false,
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
         }
@@ -98,6 +105,7 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
                 match self {
                     #(#name::#variants(e) => ::core::fmt::Display::fmt(e, f),)*
                     #name::Unhandled(e) => ::core::fmt::Display::fmt(e, f),
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
         }
@@ -109,6 +117,7 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
                 match self {
                     #(#name::#variants(e) => ::std::error::Error::source(e),)*
                     #name::Unhandled(e) => ::std::error::Error::source(e),
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 }
             }
         }

@@ -977,6 +977,10 @@ pub enum Oauth2FlowType {
     M2m,
     /// A value this version of the model does not know, as received.
     Unknown(::std::string::String),
+    /// Not a value: makes a wildcard arm necessary in user `match`es,
+    /// so that values added to the model later break no build.
+    #[doc(hidden)]
+    __NonExhaustive(::opgen::__private::NonExhaustive),
 }
 impl Oauth2FlowType {
     /// The value as sent on the wire.
@@ -985,6 +989,7 @@ impl Oauth2FlowType {
             Oauth2FlowType::UserFederation => "USER_FEDERATION",
             Oauth2FlowType::M2m => "M2M",
             Oauth2FlowType::Unknown(value) => value.as_str(),
+            Oauth2FlowType::__NonExhaustive(never) => never.unreachable(),
         }
     }
     /// Every value the model defines, in model order.
@@ -1209,6 +1214,10 @@ pub enum SessionStatus {
     Failed,
     /// A value this version of the model does not know, as received.
     Unknown(::std::string::String),
+    /// Not a value: makes a wildcard arm necessary in user `match`es,
+    /// so that values added to the model later break no build.
+    #[doc(hidden)]
+    __NonExhaustive(::opgen::__private::NonExhaustive),
 }
 impl SessionStatus {
     /// The value as sent on the wire.
@@ -1217,6 +1226,7 @@ impl SessionStatus {
             SessionStatus::InProgress => "IN_PROGRESS",
             SessionStatus::Failed => "FAILED",
             SessionStatus::Unknown(value) => value.as_str(),
+            SessionStatus::__NonExhaustive(never) => never.unreachable(),
         }
     }
     /// Every value the model defines, in model order.
@@ -1947,6 +1957,10 @@ pub enum ValidationExceptionReason {
     ResourceConflict,
     /// A value this version of the model does not know, as received.
     Unknown(::std::string::String),
+    /// Not a value: makes a wildcard arm necessary in user `match`es,
+    /// so that values added to the model later break no build.
+    #[doc(hidden)]
+    __NonExhaustive(::opgen::__private::NonExhaustive),
 }
 impl ValidationExceptionReason {
     /// The value as sent on the wire.
@@ -1960,6 +1974,7 @@ impl ValidationExceptionReason {
             ValidationExceptionReason::RootEventInOtherSession => "EventInOtherSession",
             ValidationExceptionReason::ResourceConflict => "ResourceConflict",
             ValidationExceptionReason::Unknown(value) => value.as_str(),
+            ValidationExceptionReason::__NonExhaustive(never) => never.unreachable(),
         }
     }
     /// Every value the model defines, in model order.
@@ -2273,6 +2288,10 @@ pub enum GetResourceOauth2TokenError {
     ValidationException(ValidationException),
     /// An error the model does not declare for this operation.
     Unhandled(::opgen::UnhandledError),
+    /// Not an error: makes a wildcard arm necessary in user `match`es,
+    /// so that errors added to the model later break no build.
+    #[doc(hidden)]
+    __NonExhaustive(::opgen::__private::NonExhaustive),
 }
 impl GetResourceOauth2TokenError {
     /// The code, message and request id the service sent.
@@ -2285,6 +2304,7 @@ impl GetResourceOauth2TokenError {
             GetResourceOauth2TokenError::UnauthorizedException(e) => e.meta(),
             GetResourceOauth2TokenError::ValidationException(e) => e.meta(),
             GetResourceOauth2TokenError::Unhandled(e) => e.meta(),
+            GetResourceOauth2TokenError::__NonExhaustive(never) => never.unreachable(),
         }
     }
     /// The error code (the error shape's name).
@@ -2305,6 +2325,7 @@ impl GetResourceOauth2TokenError {
             GetResourceOauth2TokenError::UnauthorizedException(e) => e.is_retryable(),
             GetResourceOauth2TokenError::ValidationException(e) => e.is_retryable(),
             GetResourceOauth2TokenError::Unhandled(_) => false,
+            GetResourceOauth2TokenError::__NonExhaustive(never) => never.unreachable(),
         }
     }
     /// Whether this is the `AccessDeniedException` variant.
@@ -2350,6 +2371,7 @@ impl ::opgen::ProvideErrorMetadata for GetResourceOauth2TokenError {
             GetResourceOauth2TokenError::UnauthorizedException(e) => e.is_throttling(),
             GetResourceOauth2TokenError::ValidationException(e) => e.is_throttling(),
             GetResourceOauth2TokenError::Unhandled(_) => false,
+            GetResourceOauth2TokenError::__NonExhaustive(never) => never.unreachable(),
         }
     }
 }
@@ -2375,6 +2397,7 @@ impl ::core::fmt::Display for GetResourceOauth2TokenError {
                 ::core::fmt::Display::fmt(e, f)
             }
             GetResourceOauth2TokenError::Unhandled(e) => ::core::fmt::Display::fmt(e, f),
+            GetResourceOauth2TokenError::__NonExhaustive(never) => never.unreachable(),
         }
     }
 }
@@ -2400,6 +2423,7 @@ impl ::std::error::Error for GetResourceOauth2TokenError {
                 ::std::error::Error::source(e)
             }
             GetResourceOauth2TokenError::Unhandled(e) => ::std::error::Error::source(e),
+            GetResourceOauth2TokenError::__NonExhaustive(never) => never.unreachable(),
         }
     }
 }
