@@ -148,6 +148,7 @@ fn output_runner(case: &Value) -> String {
            Err(::opgen::Error::Service(e)) => match e.into_err() {{\n\
              {arms}\
              {op}Error::Unhandled(u) => if error_shape.is_none() {{ Ok(Some(u.meta().clone())) }} else {{ Err(format!(\"got an unhandled error {{u}}, expected {{error_shape:?}}\")) }},\n\
+             other => Err(format!(\"unexpected error {{other:?}}\")),\n\
            }},\n\
            Err(other) => Err(format!(\"{{other}}: {{other:?}}\")),\n\
          }}\n}}"

@@ -66,9 +66,10 @@ pub(crate) fn uuid_v4() -> String {
 /// `#[non_exhaustive]` only binds other crates, and generated enums live in
 /// the user's crate; this variant forces a wildcard arm instead. No value of
 /// it exists, but the private field keeps that invisible to users' matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NonExhaustive(Never);
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Never {}
 
 impl NonExhaustive {
@@ -77,23 +78,3 @@ impl NonExhaustive {
         match self.0 {}
     }
 }
-
-macro_rules! impl_for_never {
-    ($($tr:path => $body:item)*) => {$(
-        impl $tr for NonExhaustive {
-            $body
-        }
-    )*};
-}
-
-impl_for_never! {
-    Clone => fn clone(&self) -> Self { self.unreachable() }
-    std::fmt::Debug => fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { self.unreachable() }
-    PartialEq => fn eq(&self, _: &Self) -> bool { self.unreachable() }
-    std::hash::Hash => fn hash<H: std::hash::Hasher>(&self, _: &mut H) { self.unreachable() }
-    PartialOrd => fn partial_cmp(&self, _: &Self) -> Option<std::cmp::Ordering> { self.unreachable() }
-    Ord => fn cmp(&self, _: &Self) -> std::cmp::Ordering { self.unreachable() }
-}
-
-impl Copy for NonExhaustive {}
-impl Eq for NonExhaustive {}
