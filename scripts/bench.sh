@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # Prints the figures of BENCHMARKS.md: clean release build time and stripped
-# size of the example, and the macro's expansion time.
+# size, CPU per call against a loopback stub, and the macro's expansion time.
 #
 #   bash scripts/bench.sh            # opgen only
 #   bash scripts/bench.sh --with-sdk # also the official SDK making the same call (slow: minutes)
 #
-# Builds go to target/bench-* so the normal target/ stays warm.
+# Two programs are compared when --with-sdk is given: opgen's and the
+# official SDK's, each making the same GetResourceOauth2Token call N times
+# (N from argv) against the endpoint in AWS_ENDPOINT_URL. Both are built in
+# temporary crates outside the repository, into target/bench-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 with_sdk=0
 [ "${1:-}" = "--with-sdk" ] && with_sdk=1
+calls=${BENCH_CALLS:-2000}
 
 echo "machine: $(nproc) cores, $(rustc --version)"
 
 clean_build() { # name, target dir, then the cargo command
   local name=$1 dir=$2; shift 2
   rm -rf "$dir"
-  local t0=$(date +%s.%N)
+  mkdir -p "$(dirname "$dir")"
+  local t0 t1
+  t0=$(date +%s.%N)
   CARGO_TARGET_DIR="$dir" "$@" >/dev/null 2>"$dir.log" || { cat "$dir.log"; exit 1; }
-  local t1=$(date +%s.%N)
+  t1=$(date +%s.%N)
   awk -v n="$name" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s: clean release build %.1f s\n", n, b - a }'
 }
 
@@ -32,21 +38,78 @@ stripped_size() { # name, binary
   rm -f "$copy"
 }
 
-# 1. opgen: the example, from nothing (dependencies included).
-dir="$root/target/bench-opgen"
-clean_build opgen "$dir" cargo build --release --locked --example get_resource_oauth2_token
-stripped_size opgen "$dir/release/examples/get_resource_oauth2_token"
+# CPU (user + system) of one run of a binary making N calls.
+cpu_seconds() { # binary, calls
+  /usr/bin/time -f "%U %S" -o /tmp/opgen-bench-time "$1" "$2" >/dev/null
+  awk '{ printf "%.3f", $1 + $2 }' /tmp/opgen-bench-time
+}
 
-# 2. The macro: parse + generate, in process (what include_operation! does).
-cargo bench --locked -q -p opgen-codegen --bench expand 2>/dev/null | grep -v '^$'
+cpu_per_call() { # name, binary
+  local base full
+  base=$(cpu_seconds "$2" 0)
+  full=$(cpu_seconds "$2" "$calls")
+  awk -v n="$1" -v b="$base" -v f="$full" -v c="$calls" \
+    'BEGIN { printf "%s: CPU per call %.1f us (%d calls: %.3f s, startup alone: %.3f s)\n", n, (f - b) / c * 1e6, c, f, b }'
+}
+
+# 1. The README's main job: the example (client and loopback stub), from nothing.
+dir="$root/target/bench-example"
+clean_build "opgen example" "$dir" cargo build --release --locked --example get_resource_oauth2_token
+stripped_size "opgen example" "$dir/release/examples/get_resource_oauth2_token"
+
+# 2. The same call as the SDK program below, client only.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/opgen/src"
+cat > "$work/opgen/Cargo.toml" <<TOML
+[package]
+name = "opgen-call"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+opgen = { path = "$root/runtime" }
+tokio = { version = "1", features = ["rt", "macros"] }
+
+[profile.release]
+codegen-units = 16
+
+[workspace]
+TOML
+cat > "$work/opgen/src/main.rs" <<'RS'
+mod agentcore {
+    opgen::include_operation!("GetResourceOauth2Token");
+}
+use agentcore::{GetResourceOauth2TokenRequest, Oauth2FlowType};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let calls: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1);
+    let client = opgen::Client::from_env();
+    for _ in 0..calls {
+        let input = GetResourceOauth2TokenRequest::builder()
+            .workload_identity_token("workload-token")
+            .resource_credential_provider_name("github-provider")
+            .scopes(["repo"])
+            .oauth2_flow(Oauth2FlowType::M2m)
+            .build()
+            .expect("input");
+        let output = client.send(input).await.expect("call");
+        assert!(output.access_token().is_some());
+    }
+}
+RS
+cp "$root/Cargo.lock" "$work/opgen/Cargo.lock"
+clean_build "opgen call" "$root/target/bench-call" cargo build --release --manifest-path "$work/opgen/Cargo.toml"
+stripped_size "opgen call" "$root/target/bench-call/release/opgen-call"
 
 # 3. The official SDK making the same call (kept out of CI: minutes of build).
 if [ "$with_sdk" = 1 ]; then
-  sdk=$(mktemp -d)
-  mkdir -p "$sdk/src"
-  cat > "$sdk/Cargo.toml" <<'TOML'
+  mkdir -p "$work/sdk/src"
+  cat > "$work/sdk/Cargo.toml" <<'TOML'
 [package]
-name = "sdk-get-resource-oauth2-token"
+name = "sdk-call"
 version = "0.1.0"
 edition = "2021"
 publish = false
@@ -54,31 +117,50 @@ publish = false
 [dependencies]
 aws-config = { version = "1", features = ["behavior-version-latest"] }
 aws-sdk-bedrockagentcore = "1"
-tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
+tokio = { version = "1", features = ["rt", "macros"] }
 
 [profile.release]
 codegen-units = 16
+
+[workspace]
 TOML
-  cat > "$sdk/src/main.rs" <<'RS'
+  cat > "$work/sdk/src/main.rs" <<'RS'
 use aws_sdk_bedrockagentcore::types::Oauth2FlowType;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
+    let calls: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1);
     let config = aws_config::load_from_env().await;
     let client = aws_sdk_bedrockagentcore::Client::new(&config);
-    let result = client
-        .get_resource_oauth2_token()
-        .workload_identity_token("workload-token")
-        .resource_credential_provider_name("github-provider")
-        .scopes("repo")
-        .oauth2_flow(Oauth2FlowType::M2M)
-        .send()
-        .await;
-    println!("{result:?}");
+    for _ in 0..calls {
+        let output = client
+            .get_resource_oauth2_token()
+            .workload_identity_token("workload-token")
+            .resource_credential_provider_name("github-provider")
+            .scopes("repo")
+            .oauth2_flow(Oauth2FlowType::M2M)
+            .send()
+            .await
+            .expect("call");
+        assert!(output.access_token().is_some());
+    }
 }
 RS
-  (cd "$sdk" && cargo generate-lockfile -q)
-  clean_build sdk "$root/target/bench-sdk" cargo build --release --manifest-path "$sdk/Cargo.toml"
-  stripped_size sdk "$root/target/bench-sdk/release/sdk-get-resource-oauth2-token"
-  rm -rf "$sdk"
+  (cd "$work/sdk" && cargo generate-lockfile -q)
+  clean_build "sdk call" "$root/target/bench-sdk" cargo build --release --manifest-path "$work/sdk/Cargo.toml"
+  stripped_size "sdk call" "$root/target/bench-sdk/release/sdk-call"
 fi
+
+# 4. CPU per call against a loopback stub (a separate process, not counted).
+coproc STUB { python3 "$root/scripts/stub_server.py"; }
+read -r port <&"${STUB[0]}"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_REGION=us-east-1 \
+  AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY \
+  AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+cpu_per_call "opgen call" "$root/target/bench-call/release/opgen-call"
+[ "$with_sdk" = 1 ] && cpu_per_call "sdk call" "$root/target/bench-sdk/release/sdk-call"
+exec {STUB[1]}>&-
+wait "$STUB_PID" 2>/dev/null || true
+
+# 5. The macro: parse + generate, in process (what include_operation! does).
+cargo bench --locked -q -p opgen-codegen --bench expand 2>/dev/null | grep -v '^$'

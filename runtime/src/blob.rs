@@ -143,7 +143,8 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl DateTime {
-    fn parts(&self) -> (i64, u32, u32, u32, u32, u32) {
+    /// Year, month, day, hour, minute and second, in UTC.
+    pub(crate) fn parts(&self) -> (i64, u32, u32, u32, u32, u32) {
         let days = self.seconds.div_euclid(86_400);
         let rem = self.seconds.rem_euclid(86_400) as u32;
         let (y, mo, d) = civil_from_days(days);

@@ -15,13 +15,10 @@ use crate::{
 };
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
-use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// The default bound on a whole call, so that no call hangs forever.
 const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
@@ -560,37 +557,8 @@ fn copy_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
 }
 
 /// A random UUID v4 to tell the service which attempts belong to one call.
-///
-/// Randomness comes from `RandomState`, whose keys are random per thread and
-/// change with every instance; time and a counter make values unique even
-/// if the keys repeated.
 fn invocation_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let half = |salt: u64| {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u128(nanos);
-        hasher.write_u64(count);
-        hasher.write_u64(salt);
-        hasher.finish()
-    };
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&half(0).to_be_bytes());
-    bytes[8..].copy_from_slice(&half(1).to_be_bytes());
-    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    crate::__private::uuid_v4()
 }
 
 /// A provider that always fails with the error found when the environment

@@ -654,41 +654,13 @@ fn signing_key_sign(
 
 /// `(YYYYMMDD, YYYYMMDD'T'HHMMSS'Z')` in UTC.
 fn format_date(time: SystemTime) -> Result<(String, String), SigningError> {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| SigningError::new("the signing time is before 1970"))?
-        .as_secs();
-    let days = secs / 86_400;
-    let of_day = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
+    if time < UNIX_EPOCH {
+        return Err(SigningError::new("the signing time is before 1970"));
+    }
+    let (year, month, day, hour, minute, second) = crate::DateTime::from(time).parts();
     let date = format!("{year:04}{month:02}{day:02}");
-    let date_time = format!(
-        "{date}T{:02}{:02}{:02}Z",
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60
-    );
+    let date_time = format!("{date}T{hour:02}{minute:02}{second:02}Z");
     Ok((date, date_time))
-}
-
-/// Year, month and day of `days` since 1970-01-01 in the proleptic Gregorian
-/// calendar (Howard Hinnant's `civil_from_days`, for non-negative days).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -205,3 +205,55 @@ fn load_cached(path: &Path) -> Result<Arc<ShapeGraph>, opgen_model::ModelError> 
     }
     Ok(graph)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(shape: &str) -> String {
+        format!(
+            r#"{{"smithy": "2.0", "shapes": {{"ex#{shape}": {{"type": "structure", "members": {{}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn parsed_models_are_cached_until_the_file_changes() {
+        let dir = std::env::temp_dir().join(format!("opgen-cache-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("model.json");
+        std::fs::write(&file, model("First")).unwrap();
+
+        let first = load_cached(&file).unwrap();
+        let again = load_cached(&file).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "second lookup must not parse");
+
+        // A different size is a different fingerprint, whatever the clock.
+        std::fs::write(&file, model("SecondShape")).unwrap();
+        let changed = load_cached(&file).unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed));
+        assert!(changed
+            .shape(&ShapeId::parse("ex#SecondShape").unwrap())
+            .is_some());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn cached_lookup_of_the_control_plane_model_skips_the_parse() {
+        let file = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/models/other/bedrock-agentcore-control-2023-06-05.json"
+        ));
+        if !file.exists() {
+            eprintln!("skipped: ../shared/models is absent");
+            return;
+        }
+        let start = std::time::Instant::now();
+        let parsed = load_cached(file).unwrap();
+        let parse = start.elapsed();
+        let start = std::time::Instant::now();
+        let cached = load_cached(file).unwrap();
+        let lookup = start.elapsed();
+        assert!(Arc::ptr_eq(&parsed, &cached));
+        println!("control-plane model: first load {parse:?}, cached lookup {lookup:?}");
+    }
+}

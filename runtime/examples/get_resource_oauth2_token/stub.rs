@@ -679,37 +679,23 @@ fn string_problem(value: &str, min: usize, max: usize, pattern: Option<Pattern>)
 
 /// `20150830T123600Z` as a `SystemTime`.
 fn parse_amz_date(text: &str) -> Option<SystemTime> {
-    let bytes = text.as_bytes();
-    let well_formed = bytes.len() == 16
-        && bytes[8] == b'T'
-        && bytes[15] == b'Z'
-        && bytes[..8]
-            .iter()
-            .chain(&bytes[9..15])
-            .all(u8::is_ascii_digit);
-    if !well_formed {
+    let basic = text.as_bytes();
+    if basic.len() != 16 || basic[8] != b'T' || basic[15] != b'Z' {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| -> u64 { text[range].parse().unwrap_or_default() };
-    let (year, month, day) = (number(0..4), number(4..6), number(6..8));
-    let (hour, minute, second) = (number(9..11), number(11..13), number(13..15));
-    if year < 1970
-        || !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil, for dates after 1970.
-    let year = if month <= 2 { year - 1 } else { year };
-    let (era, year_of_era) = (year / 400, year % 400);
-    let shifted_month = if month > 2 { month - 3 } else { month + 9 };
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    Some(UNIX_EPOCH + Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second))
+    // The same instant in RFC 3339, which opgen's DateTime parses.
+    let rfc3339 = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &text[0..4],
+        &text[4..6],
+        &text[6..8],
+        &text[9..11],
+        &text[11..13],
+        &text[13..15]
+    );
+    let time = opgen::DateTime::parse_date_time(&rfc3339)?;
+    let seconds = u64::try_from(time.secs()).ok()?;
+    Some(UNIX_EPOCH + Duration::from_secs(seconds))
 }
 
 /// A UUID-shaped id, unique within the process (request ids, sessions).

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""A minimal loopback stand-in for GetResourceOauth2Token, for benchmarks.
+
+Answers every POST with the M2M response, keeps connections alive, and
+prints its port on the first line of stdout. It does not check signatures
+(the example's own stub does); it only has to be cheap and identical for the
+clients being compared. Stops when stdin closes.
+"""
+import http.server
+import socketserver
+import sys
+import threading
+
+BODY = b'{"accessToken":"bench-token"}'
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        length = int(self.headers.get("content-length") or 0)
+        self.rfile.read(length)
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(BODY)))
+        self.send_header("x-amzn-requestid", "bench")
+        self.end_headers()
+        self.wfile.write(BODY)
+
+    def log_message(self, *args):
+        pass
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+server = Server(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+sys.stdin.read()
+server.shutdown()
