@@ -4,6 +4,7 @@
 #
 #   bash scripts/bench.sh            # opgen only
 #   bash scripts/bench.sh --with-sdk # also the official SDK making the same call (slow: minutes)
+#   bash scripts/bench.sh --cpu-only # only CPU per call, with the binaries an earlier run built
 #
 # Two programs are compared when --with-sdk is given: opgen's and the
 # official SDK's, each making the same GetResourceOauth2Token call N times
@@ -13,7 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 with_sdk=0
+cpu_only=0
 [ "${1:-}" = "--with-sdk" ] && with_sdk=1
+if [ "${1:-}" = "--cpu-only" ]; then
+  cpu_only=1
+  [ -x "$root/target/bench-sdk/release/sdk-call" ] && with_sdk=1
+fi
 calls=${BENCH_CALLS:-2000}
 
 echo "machine: $(nproc) cores, $(rustc --version)"
@@ -52,14 +58,16 @@ cpu_per_call() { # name, binary
     'BEGIN { printf "%s: CPU per call %.1f us (%d calls: %.3f s, startup alone: %.3f s)\n", n, (f - b) / c * 1e6, c, f, b }'
 }
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [ "$cpu_only" = 0 ]; then
 # 1. The README's main job: the example (client and loopback stub), from nothing.
 dir="$root/target/bench-example"
 clean_build "opgen example" "$dir" cargo build --release --locked --example get_resource_oauth2_token
 stripped_size "opgen example" "$dir/release/examples/get_resource_oauth2_token"
 
 # 2. The same call as the SDK program below, client only.
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/opgen/src"
 cat > "$work/opgen/Cargo.toml" <<TOML
 [package]
@@ -151,6 +159,8 @@ RS
   stripped_size "sdk call" "$root/target/bench-sdk/release/sdk-call"
 fi
 
+fi
+
 # 4. CPU per call against a loopback stub (a separate process, not counted).
 coproc STUB { python3 "$root/scripts/stub_server.py"; }
 read -r port <&"${STUB[0]}"
@@ -163,4 +173,21 @@ exec {STUB[1]}>&-
 wait "$STUB_PID" 2>/dev/null || true
 
 # 5. The macro: parse + generate, in process (what include_operation! does).
+[ "$cpu_only" = 1 ] && exit 0
 cargo bench --locked -q -p opgen-codegen --bench expand 2>/dev/null | grep -v '^$'
+
+# 6. `cargo check` of generated code, dependencies already checked: the
+#    macro (unoptimized, as cargo builds proc-macros) plus type checking.
+check_time() { # label, package, touched file, extra cargo args
+  cargo check -q --locked -p "$2" $4 >/dev/null 2>&1
+  touch "$3"
+  local t0 t1
+  t0=$(date +%s.%N)
+  cargo check -q --locked -p "$2" $4 >/dev/null 2>&1
+  t1=$(date +%s.%N)
+  awk -v n="$1" -v a="$t0" -v b="$t1" 'BEGIN { printf "cargo check, %s: %.2f s\n", n, b - a }'
+}
+check_time "the bundled operation" opgen-tests tests/tests/generated_lints.rs "--test generated_lints"
+if [ -d ../shared/models ]; then
+  check_time "all 440 operations of the 7 shared models" opgen-models-check tests/models/src/lib.rs ""
+fi
