@@ -656,7 +656,7 @@ pub(crate) fn emit_from_http(ctx: &Context, shape: &Shape) -> TokenStream {
             }
         }
     }
-    let reads = json_reads(shape, body_fields.iter().copied());
+    let reads = json_reads(ctx, shape, body_fields.iter().copied());
     let is_error = ctx.errors.contains(&shape.id) || shape.traits.error().is_some();
     let body = needs_body.then(|| {
         if is_error {

@@ -406,6 +406,7 @@ pub(crate) fn json_inserts<'f>(
 
 /// Field initialisers reading `fields` from a `serde_json::Map` named `object`.
 pub(crate) fn json_reads<'f>(
+    ctx: &Context,
     shape: &Shape,
     fields: impl IntoIterator<Item = &'f Field<'f>>,
 ) -> TokenStream {
@@ -413,7 +414,17 @@ pub(crate) fn json_reads<'f>(
     let reads = fields.into_iter().map(|f| {
         let ident = &f.ident;
         let wire = &f.wire_name;
-        if f.optional {
+        let default = f
+            .member
+            .traits
+            .default_value()
+            .or_else(|| ctx.shape(&f.member.target).and_then(|t| t.traits.default_value()))
+            .filter(|d| !d.is_null());
+        if let (true, Some(default)) = (f.optional, default) {
+            // A member the service left out takes the model's @default.
+            let default = default.to_string();
+            quote!(#ident: ::opgen::__private::json::member_or_default(object, #shape_name, #wire, #default)?,)
+        } else if f.optional {
             quote!(#ident: ::opgen::__private::json::member(object, #shape_name, #wire)?,)
         } else {
             quote!(#ident: ::opgen::__private::json::required_member(object, #shape_name, #wire)?,)
@@ -431,7 +442,7 @@ fn emit_json(
 ) -> TokenStream {
     let shape_name = shape.id.name();
     let inserts = json_inserts(ctx, fields, quote!(self));
-    let reads = json_reads(shape, fields);
+    let reads = json_reads(ctx, shape, fields);
     let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
     let object_binding = if fields.is_empty() {
         quote!(let _ = ::opgen::__private::json::object(value, #shape_name)?;)

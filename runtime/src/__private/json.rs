@@ -315,6 +315,24 @@ pub fn member<T: FromJson>(
     }
 }
 
+/// An optional member with a model `@default` (given as JSON text): when
+/// absent or `null`, that default.
+pub fn member_or_default<T: FromJson>(
+    object: &Map<String, Value>,
+    shape: &str,
+    name: &str,
+    default: &str,
+) -> Result<Option<T>, String> {
+    if let Some(value) = member(object, shape, name)? {
+        return Ok(Some(value));
+    }
+    let value: Value = serde_json::from_str(default)
+        .map_err(|e| format!("{shape}.{name}: invalid @default {default}: {e}"))?;
+    T::from_json(&value)
+        .map(Some)
+        .map_err(|e| format!("{shape}.{name}: @default {default}: {e}"))
+}
+
 /// A required member: when absent, the error-corrected value of its type,
 /// else an error naming it.
 pub fn required_member<T: FromJson>(
@@ -473,6 +491,24 @@ mod tests {
         assert_eq!(
             Vec::<Option<String>>::from_json(&v).unwrap(),
             [Some("a".to_string()), None, Some("b".to_string())]
+        );
+    }
+
+    #[test]
+    fn absent_members_take_the_model_default() {
+        let mut obj = Map::new();
+        assert_eq!(
+            member_or_default::<i32>(&obj, "S", "n", "7").unwrap(),
+            Some(7)
+        );
+        assert_eq!(
+            member_or_default::<Vec<String>>(&obj, "S", "l", "[]").unwrap(),
+            Some(vec![])
+        );
+        obj.insert("n".into(), Value::from(3));
+        assert_eq!(
+            member_or_default::<i32>(&obj, "S", "n", "7").unwrap(),
+            Some(3)
         );
     }
 
