@@ -29,16 +29,7 @@ pub(crate) fn rust_type(
         ShapeKind::Timestamp => quote!(::opgen::DateTime),
         ShapeKind::Blob => quote!(::opgen::Blob),
         ShapeKind::Document => quote!(::opgen::Document),
-        ShapeKind::BigInteger | ShapeKind::BigDecimal => {
-            ctx.diagnostics.error(
-                target,
-                format!(
-                    "{} shapes are not supported yet; use a model without them or leave out the operations that reach them",
-                    shape.kind
-                ),
-            );
-            quote!(::std::string::String)
-        }
+        ShapeKind::BigInteger | ShapeKind::BigDecimal => quote!(::opgen::BigNumber),
         ShapeKind::List | ShapeKind::Set => {
             let item = element_type(ctx, shape, "member");
             quote!(::std::vec::Vec<#item>)

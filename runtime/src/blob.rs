@@ -440,3 +440,67 @@ impl<'de> serde::Deserialize<'de> for Unit {
         serde::de::IgnoredAny::deserialize(deserializer).map(|_| Unit)
     }
 }
+
+/// An arbitrary-size number (a Smithy `bigInteger` or `bigDecimal`), kept as
+/// its decimal text.
+///
+/// On the JSON wire it is a JSON number; integers within `i64`/`u64` and
+/// decimals within `f64` precision round-trip exactly, longer ones are read
+/// and written at `f64` precision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BigNumber(String);
+
+impl BigNumber {
+    /// A number from its decimal text (`"12345678901234567890"`, `"-1.5e10"`);
+    /// `None` when the text is not a number.
+    pub fn parse(text: &str) -> Option<BigNumber> {
+        let text = text.trim();
+        let valid = !text.is_empty()
+            && text.parse::<f64>().is_ok_and(f64::is_finite)
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+        valid.then(|| BigNumber(text.to_string()))
+    }
+
+    /// The decimal text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BigNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<i64> for BigNumber {
+    fn from(value: i64) -> Self {
+        BigNumber(value.to_string())
+    }
+}
+
+impl From<u64> for BigNumber {
+    fn from(value: u64) -> Self {
+        BigNumber(value.to_string())
+    }
+}
+
+impl serde::Serialize for BigNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BigNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let text = match &value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        BigNumber::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a number: {text}")))
+    }
+}

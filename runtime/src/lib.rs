@@ -41,7 +41,7 @@ pub mod test_util;
 #[doc(hidden)]
 pub mod __private;
 
-pub use blob::{Blob, DateTime, Document, Unit};
+pub use blob::{BigNumber, Blob, DateTime, Document, Unit};
 pub use client::{Client, Config, ConfigBuilder};
 pub use credentials::{
     Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,

@@ -180,6 +180,23 @@ impl FromJson for Document {
     }
 }
 
+impl ToJson for crate::BigNumber {
+    fn to_json(&self) -> Value {
+        serde_json::from_str::<Number>(self.as_str()).map_or(Value::Null, Value::Number)
+    }
+}
+
+impl FromJson for crate::BigNumber {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let text = match value {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            other => return Err(expected("a number", other)),
+        };
+        crate::BigNumber::parse(&text).ok_or_else(|| format!("not a number: {text:?}"))
+    }
+}
+
 impl ToJson for crate::Unit {
     fn to_json(&self) -> Value {
         Value::Object(Map::new())
@@ -492,6 +509,15 @@ mod tests {
             Vec::<Option<String>>::from_json(&v).unwrap(),
             [Some("a".to_string()), None, Some("b".to_string())]
         );
+    }
+
+    #[test]
+    fn big_numbers_travel_as_json_numbers() {
+        let n = crate::BigNumber::parse("12345678901234567890").unwrap();
+        assert_eq!(n.to_json().to_string(), "12345678901234567890");
+        assert_eq!(crate::BigNumber::from_json(&n.to_json()).unwrap(), n);
+        assert!(crate::BigNumber::from_json(&Value::Bool(true)).is_err());
+        assert!(crate::BigNumber::parse("12abc").is_none());
     }
 
     #[test]

@@ -397,6 +397,15 @@ macro_rules! text_floats {
 }
 text_floats!(f32, f64);
 
+impl TextValue for crate::BigNumber {
+    fn to_text(&self) -> String {
+        self.as_str().to_string()
+    }
+    fn from_text(text: &str) -> Result<Self, String> {
+        crate::BigNumber::parse(text).ok_or_else(|| format!("expected a number, found {text:?}"))
+    }
+}
+
 impl TextValue for crate::Blob {
     fn to_text(&self) -> String {
         super::json::base64_encode(self.as_bytes())

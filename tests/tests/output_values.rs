@@ -1,5 +1,6 @@
-//! Members with a model `@default` that a response leaves out take that
-//! default; members without one stay unset.
+//! Output values: members with a model `@default` that a response leaves
+//! out take that default, members without one stay unset; big numbers keep
+//! their digits.
 
 mod settings {
     opgen::include_operation!("GetSettings", model = "ui/models/defaults.json");
@@ -35,4 +36,14 @@ fn present_members_keep_their_value() {
     assert_eq!(output.mode(), Some(&Mode::Slow));
     assert_eq!(output.enabled(), Some(true));
     assert_eq!(output.note(), Some("hi"));
+}
+
+#[test]
+fn big_numbers_keep_their_digits() {
+    let output = parse(r#"{"total": 12345678901234567890, "ratio": 0.125}"#);
+    assert_eq!(
+        output.total().map(|n| n.as_str()),
+        Some("12345678901234567890")
+    );
+    assert_eq!(output.ratio().map(|n| n.as_str()), Some("0.125"));
 }
