@@ -96,28 +96,16 @@ fn success_response_is_parsed() {
 
 #[test]
 fn each_modeled_error_becomes_its_variant() {
-    type IsVariant = fn(&GetResourceOauth2TokenError) -> bool;
-    let cases: [(&str, u16, IsVariant); 6] = [
-        ("AccessDeniedException", 403, |e| {
-            matches!(e, GetResourceOauth2TokenError::AccessDeniedException(_))
-        }),
-        ("InternalServerException", 500, |e| {
-            matches!(e, GetResourceOauth2TokenError::InternalServerException(_))
-        }),
-        ("ResourceNotFoundException", 404, |e| {
-            matches!(e, GetResourceOauth2TokenError::ResourceNotFoundException(_))
-        }),
-        ("ThrottlingException", 429, |e| {
-            matches!(e, GetResourceOauth2TokenError::ThrottlingException(_))
-        }),
-        ("UnauthorizedException", 401, |e| {
-            matches!(e, GetResourceOauth2TokenError::UnauthorizedException(_))
-        }),
-        ("ValidationException", 400, |e| {
-            matches!(e, GetResourceOauth2TokenError::ValidationException(_))
-        }),
+    // The variant is the one named like the code: its `Debug` starts with it.
+    let cases = [
+        ("AccessDeniedException", 403),
+        ("InternalServerException", 500),
+        ("ResourceNotFoundException", 404),
+        ("ThrottlingException", 429),
+        ("UnauthorizedException", 401),
+        ("ValidationException", 400),
     ];
-    for (code, status, is_variant) in cases {
+    for (code, status) in cases {
         let body = r#"{"message":"went wrong","reason":"FieldValidationFailed"}"#;
         let err = GetResourceOauth2Token::deserialize(response(
             status,
@@ -134,7 +122,10 @@ fn each_modeled_error_becomes_its_variant() {
         let service = err
             .as_service_error()
             .unwrap_or_else(|| panic!("{code}: {err:?}"));
-        assert!(is_variant(service), "{code}: {service:?}");
+        assert!(
+            format!("{service:?}").starts_with(&format!("{code}(")),
+            "{code}: {service:?}"
+        );
         assert_eq!(service.code(), Some(code));
         assert_eq!(service.message(), Some("went wrong"));
         assert_eq!(service.meta().request_id(), Some("req-7"));

@@ -209,29 +209,17 @@ async fn m2m_returns_an_access_token() {
 
 #[tokio::test]
 async fn each_modeled_error_becomes_its_variant_with_message_and_request_id() {
-    type IsVariant = fn(&GetResourceOauth2TokenError) -> bool;
-    let cases: [(&str, u16, IsVariant); 6] = [
-        ("AccessDeniedException", 403, |e| {
-            matches!(e, GetResourceOauth2TokenError::AccessDeniedException(_))
-        }),
-        ("InternalServerException", 500, |e| {
-            matches!(e, GetResourceOauth2TokenError::InternalServerException(_))
-        }),
-        ("ResourceNotFoundException", 404, |e| {
-            matches!(e, GetResourceOauth2TokenError::ResourceNotFoundException(_))
-        }),
-        ("ThrottlingException", 429, |e| {
-            matches!(e, GetResourceOauth2TokenError::ThrottlingException(_))
-        }),
-        ("UnauthorizedException", 401, |e| {
-            matches!(e, GetResourceOauth2TokenError::UnauthorizedException(_))
-        }),
-        ("ValidationException", 400, |e| {
-            matches!(e, GetResourceOauth2TokenError::ValidationException(_))
-        }),
+    // The variant is the one named like the code: its `Debug` starts with it.
+    let cases = [
+        ("AccessDeniedException", 403),
+        ("InternalServerException", 500),
+        ("ResourceNotFoundException", 404),
+        ("ThrottlingException", 429),
+        ("UnauthorizedException", 401),
+        ("ValidationException", 400),
     ];
     bounded(async {
-        for (code, status, is_variant) in cases {
+        for (code, status) in cases {
             let request_id = format!("req-{code}");
             let message = format!("{code} from the loopback server");
             // ValidationException has required members besides `message`.
@@ -249,7 +237,10 @@ async fn each_modeled_error_becomes_its_variant_with_message_and_request_id() {
             };
             assert_eq!(service.status().as_u16(), status, "{code}");
             let e = service.err();
-            assert!(is_variant(e), "{code}: {e:?}");
+            assert!(
+                format!("{e:?}").starts_with(&format!("{code}(")),
+                "{code}: {e:?}"
+            );
             assert_eq!(e.code(), Some(code));
             assert_eq!(e.message(), Some(message.as_str()));
             assert_eq!(e.meta().request_id(), Some(request_id.as_str()));
