@@ -1,4 +1,5 @@
-//! Hand-written argument parsing: `opgen expand|list`, `--help`, `--version`.
+//! Hand-written argument parsing: `opgen expand|list|check-endpoints`,
+//! `--help`, `--version`.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -11,6 +12,7 @@ opgen: inspect the code opgen::include_operation! generates
 Usage:
   opgen expand [--model PATH] [-o FILE] [--serde] (OPERATION... | --all)
   opgen list [--model PATH]
+  opgen check-endpoints MODEL...
   opgen --help | --version
 
 Commands:
@@ -19,6 +21,10 @@ Commands:
            depends on opgen
   list     print each service of the model and its operations with their
            HTTP method and URI
+  check-endpoints
+           run the smithy.rules#endpointTests of each model's services
+           against the endpoint rules engine; print each failure with a
+           diff, then `endpoints: N passed, N failed`; exit 1 on a failure
 
 Options:
   --model PATH       a Smithy JSON AST file, or a directory of them (default:
@@ -37,6 +43,7 @@ pub(crate) enum Command {
     Version,
     List { model: Option<PathBuf> },
     Expand(ExpandArgs),
+    CheckEndpoints { models: Vec<PathBuf> },
 }
 
 /// The arguments of `opgen expand`.
@@ -76,9 +83,10 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         "-V" | "--version" => Ok(Command::Version),
         "list" => parse_list(args),
         "expand" => parse_expand(args),
+        "check-endpoints" => parse_check_endpoints(args),
         flag if flag.starts_with('-') => Err(usage_error(format!("unknown option `{flag}`"))),
         other => Err(usage_error(format!(
-            "unknown command `{other}`; the commands are `expand` and `list`"
+            "unknown command `{other}`; the commands are `expand`, `list` and `check-endpoints`"
         ))),
     }
 }
@@ -180,6 +188,28 @@ fn parse_list(args: impl Iterator<Item = OsString>) -> Result<Command, UsageErro
         }
     }
     Ok(Command::List { model })
+}
+
+fn parse_check_endpoints(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut items = Items::new(args);
+    let mut models = Vec::new();
+    while let Some(item) = items.next()? {
+        match item {
+            Item::Flag(flag, _) if flag == "-h" || flag == "--help" => return Ok(Command::Help),
+            Item::Flag(flag, _) => {
+                return Err(usage_error(format!(
+                    "unknown option `{flag}` for `check-endpoints`"
+                )))
+            }
+            Item::Positional(model) => models.push(PathBuf::from(model)),
+        }
+    }
+    if models.is_empty() {
+        return Err(usage_error(
+            "`check-endpoints` needs at least one model file or directory",
+        ));
+    }
+    Ok(Command::CheckEndpoints { models })
 }
 
 fn parse_expand(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
@@ -298,6 +328,19 @@ mod tests {
     fn expand_needs_operations_or_all_but_not_both() {
         assert!(error(&["expand"]).contains("needs operation names"));
         assert!(error(&["expand", "--all", "Op"]).contains("exclude each other"));
+    }
+
+    #[test]
+    fn check_endpoints_takes_models() {
+        assert_eq!(
+            parse_str(&["check-endpoints", "a.json", "dir"]),
+            Ok(Command::CheckEndpoints {
+                models: vec![PathBuf::from("a.json"), PathBuf::from("dir")]
+            })
+        );
+        assert!(error(&["check-endpoints"]).contains("needs at least one model"));
+        assert!(error(&["check-endpoints", "--all"]).contains("unknown option `--all`"));
+        assert_eq!(parse_str(&["check-endpoints", "-h"]), Ok(Command::Help));
     }
 
     #[test]

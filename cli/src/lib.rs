@@ -21,6 +21,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod endpoints;
+
 use opgen_codegen::{CodegenError, Options};
 use opgen_model::{ShapeGraph, ShapeId};
 use proc_macro2::TokenStream;

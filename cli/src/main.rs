@@ -1,8 +1,10 @@
 //! `opgen`: inspect the code `opgen::include_operation!` generates.
 //!
 //! `opgen expand [--model PATH] (OP… | --all)` prints the generated module,
-//! `opgen list [--model PATH]` the services and their operations. Exit codes:
-//! 0 on success, 1 when the model or the generator fails, 2 on a usage error.
+//! `opgen list [--model PATH]` the services and their operations,
+//! `opgen check-endpoints MODEL…` runs the models' endpoint tests. Exit codes:
+//! 0 on success, 1 when the model or the generator fails (or an endpoint
+//! test does), 2 on a usage error.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         }
         Command::List { model } => list(model.as_deref()),
         Command::Expand(expand_args) => expand(&expand_args),
+        Command::CheckEndpoints { models } => check_endpoints(&models),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -201,6 +204,56 @@ fn resolve_operations(graph: &ShapeGraph, args: &ExpandArgs) -> Result<Vec<Shape
     } else {
         Err(Failure(errors))
     }
+}
+
+/// Runs the `smithy.rules#endpointTests` of every service of every model.
+fn check_endpoints(models: &[std::path::PathBuf]) -> Result<(), Failure> {
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut out = String::new();
+    for path in models {
+        let graph = ShapeGraph::load(path).map_err(Failure::one)?;
+        let mut checked = 0;
+        for service in graph.services() {
+            let (Some(rules), Some(tests)) = (
+                service.traits.get("smithy.rules#endpointRuleSet"),
+                service.traits.get("smithy.rules#endpointTests"),
+            ) else {
+                continue;
+            };
+            checked += 1;
+            let results = opgen_cli::endpoints::run_tests(rules, tests)
+                .map_err(|e| Failure::one(format!("{}: {}: {e}", path.display(), service.id)))?;
+            for result in results {
+                match result.outcome {
+                    Ok(()) => passed += 1,
+                    Err(diff) => {
+                        failed += 1;
+                        out.push_str(&format!(
+                            "FAILED {} ({}): {}\n{diff}",
+                            service.id,
+                            path.display(),
+                            result.documentation
+                        ));
+                    }
+                }
+            }
+        }
+        if checked == 0 {
+            eprintln!(
+                "warning: {}: no service with both smithy.rules#endpointRuleSet and smithy.rules#endpointTests",
+                path.display()
+            );
+        }
+    }
+    out.push_str(&format!("endpoints: {passed} passed, {failed} failed\n"));
+    write_stdout(out.as_bytes())?;
+    if failed > 0 {
+        return Err(Failure::one(format!(
+            "{failed} endpoint test{} failed",
+            if failed == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
 }
 
 fn write_file(path: &Path, source: &str) -> Result<(), Failure> {

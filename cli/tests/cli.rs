@@ -225,3 +225,48 @@ fn expand_all_of_the_lambda_model() {
     assert!(source.contains("// operations (84): AddLayerVersionPermission"));
     syn::parse_file(&source).unwrap();
 }
+
+#[test]
+fn check_endpoints_passes_the_endpoint_tests_of_a_shared_model() {
+    let Some(model) = shared_model("bedrock-agentcore/2025-10-13.json") else {
+        return;
+    };
+    let output = opgen(&["check-endpoints", model.to_str().unwrap()]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let out = stdout(&output);
+    let summary = out.lines().last().unwrap_or_default();
+    assert_eq!(summary, "endpoints: 21 passed, 0 failed", "{out}");
+}
+
+#[test]
+fn check_endpoints_shows_a_failing_case_and_exits_non_zero() {
+    let dir = std::env::temp_dir().join(format!("opgen-check-endpoints-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.json");
+    std::fs::write(
+        &model,
+        r#"{"smithy": "2.0", "shapes": {"example.e#Svc": {"type": "service", "version": "1",
+            "traits": {
+              "smithy.rules#endpointRuleSet": {"version": "1.0",
+                "parameters": {"Region": {"type": "string", "builtIn": "AWS::Region", "required": true}},
+                "rules": [{"conditions": [], "type": "endpoint",
+                           "endpoint": {"url": "https://svc.{Region}.example.com"}}]},
+              "smithy.rules#endpointTests": {"version": "1.0", "testCases": [
+                {"documentation": "right host", "params": {"Region": "us-east-1"},
+                 "expect": {"endpoint": {"url": "https://svc.us-east-1.example.com"}}},
+                {"documentation": "deliberately wrong host", "params": {"Region": "us-east-1"},
+                 "expect": {"endpoint": {"url": "https://other.us-east-1.example.com"}}}]}}}}}"#,
+    )
+    .unwrap();
+    let output = opgen(&["check-endpoints", model.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("FAILED example.e#Svc"), "{out}");
+    assert!(out.contains("deliberately wrong host"), "{out}");
+    assert!(!out.contains("right host\n"), "a passing case is not listed: {out}");
+    assert!(out.contains("  - url: https://other.us-east-1.example.com\n"), "{out}");
+    assert!(out.contains("  + url: https://svc.us-east-1.example.com\n"), "{out}");
+    assert!(out.ends_with("endpoints: 1 passed, 1 failed\n"), "{out}");
+    assert!(stderr(&output).contains("1 endpoint test failed"), "{}", stderr(&output));
+}

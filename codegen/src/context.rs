@@ -92,6 +92,12 @@ impl<'a> Context<'a> {
         self.shape(id).map(|s| s.kind)
     }
 
+    /// Whether `id` is a `@streaming` blob, which becomes a `ByteStream`.
+    pub(crate) fn is_byte_stream(&self, id: &ShapeId) -> bool {
+        self.shape(id)
+            .is_some_and(|s| s.kind == ShapeKind::Blob && s.traits.streaming())
+    }
+
     /// Whether `member` of `container` is sensitive, on itself or its target.
     pub(crate) fn is_sensitive(&self, member: &Member) -> bool {
         member.traits.sensitive() || self.holds_sensitive(&member.target, 0)

@@ -129,3 +129,85 @@ pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use opgen_model::ShapeGraph;
+
+    /// `@retryable` reaches `ProvideErrorMetadata`, which the client's retry
+    /// classifier reads: `is_retryable` for both errors, `is_throttling`
+    /// only for `@retryable(throttling: true)`.
+    #[test]
+    fn retryable_and_throttling_traits_are_emitted() {
+        let model = r#"{
+            "smithy": "2.0",
+            "shapes": {
+                "com.example#Service": {
+                    "type": "service",
+                    "version": "2024-01-01",
+                    "operations": [{"target": "com.example#Ping"}],
+                    "traits": {
+                        "aws.protocols#restJson1": {},
+                        "aws.api#service": {"sdkId": "Example", "endpointPrefix": "example"},
+                        "aws.auth#sigv4": {"name": "example"}
+                    }
+                },
+                "com.example#Ping": {
+                    "type": "operation",
+                    "traits": {"smithy.api#http": {"method": "POST", "uri": "/ping"}},
+                    "input": {"target": "smithy.api#Unit"},
+                    "output": {"target": "smithy.api#Unit"},
+                    "errors": [
+                        {"target": "com.example#SlowDown"},
+                        {"target": "com.example#Busy"},
+                        {"target": "com.example#Invalid"}
+                    ]
+                },
+                "com.example#SlowDown": {
+                    "type": "structure", "members": {},
+                    "traits": {"smithy.api#error": "client", "smithy.api#retryable": {"throttling": true}}
+                },
+                "com.example#Busy": {
+                    "type": "structure", "members": {},
+                    "traits": {"smithy.api#error": "server", "smithy.api#retryable": {}}
+                },
+                "com.example#Invalid": {
+                    "type": "structure", "members": {},
+                    "traits": {"smithy.api#error": "client"}
+                }
+            }
+        }"#;
+        let graph = ShapeGraph::from_json("retryable.json", model).unwrap();
+        let op = graph.find_operation("Ping").unwrap();
+        let code = crate::generate(&graph, &[op], &crate::Options::default())
+            .unwrap()
+            .to_string();
+        let flags = |shape: &str| {
+            let start = code.find(&format!("impl {shape} {{")).unwrap();
+            let body = &code[start..];
+            let value = |f: &str| {
+                let at = body
+                    .find(&format!("pub fn {f} (& self) -> bool {{"))
+                    .unwrap();
+                body[at..]
+                    .split('{')
+                    .nth(1)
+                    .unwrap()
+                    .split('}')
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .to_owned()
+            };
+            (value("is_retryable"), value("is_throttling"))
+        };
+        assert_eq!(flags("SlowDown"), ("true".into(), "true".into()));
+        assert_eq!(flags("Busy"), ("true".into(), "false".into()));
+        assert_eq!(flags("Invalid"), ("false".into(), "false".into()));
+        // The operation error delegates to each variant.
+        assert!(
+            code.contains("PingError :: SlowDown (e) => e . is_throttling ()"),
+            "{code}"
+        );
+    }
+}

@@ -17,6 +17,7 @@
 
 mod context;
 mod docs;
+mod endpoint;
 mod enums;
 mod error;
 mod naming;

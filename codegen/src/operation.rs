@@ -65,6 +65,8 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         return TokenStream::new();
     };
     let service_meta = service_metadata(service);
+    let endpoint = crate::endpoint::emit_endpoint(ctx, op, service);
+    let (endpoint_module_items, endpoint_impl_items) = (endpoint.module_items, endpoint.impl_items);
     let input_ty = match &op.input {
         Some(id) => {
             let ident = type_ident(id.name());
@@ -81,7 +83,27 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
     };
     let input_shape = op.input.as_ref().and_then(|id| ctx.shape(id));
     let serialize = emit_serialize(ctx, op, input_shape, &http);
-    let output = match op.output.as_ref().and_then(|id| ctx.shape(id)) {
+    let output_shape = op.output.as_ref().and_then(|id| ctx.shape(id));
+    let streams_output = output_shape.is_some_and(|shape| {
+        shape
+            .members
+            .iter()
+            .any(|m| ctx.is_byte_stream(&m.target))
+    });
+    let output = match output_shape {
+        Some(shape) if streams_output => {
+            let ident = type_ident(shape.id.name());
+            quote! {
+                let (head, body) = response.into_parts();
+                let head = ::opgen::__private::http::Response::from_parts(head, ());
+                match #ident::__from_http(&head, ::opgen::ByteStream::new(::core::clone::Clone::clone(&body))) {
+                    ::core::result::Result::Ok(output) => ::core::result::Result::Ok(output),
+                    ::core::result::Result::Err(reason) => ::core::result::Result::Err(::opgen::Error::Response(
+                        ::opgen::ResponseError::new(reason, &head.map(|()| body)),
+                    )),
+                }
+            }
+        }
         Some(shape) => {
             let ident = type_ident(shape.id.name());
             quote! {
@@ -91,6 +113,25 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         }
         None => quote!(::core::result::Result::Ok(())),
     };
+    let streaming = output_shape.filter(|_| streams_output).map(|shape| {
+        let ident = type_ident(shape.id.name());
+        quote! {
+            const STREAMING_RESPONSE: bool = true;
+
+            fn deserialize_streaming(
+                response: ::opgen::__private::http::Response<::opgen::ByteStream>,
+            ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {
+                let (head, body) = response.into_parts();
+                let head = ::opgen::__private::http::Response::from_parts(head, ());
+                match #ident::__from_http(&head, body) {
+                    ::core::result::Result::Ok(output) => ::core::result::Result::Ok(output),
+                    ::core::result::Result::Err(reason) => ::core::result::Result::Err(::opgen::Error::Response(
+                        ::opgen::ResponseError::new(reason, &head.map(|()| ::opgen::__private::bytes::Bytes::new())),
+                    )),
+                }
+            }
+        }
+    });
     let error_arms: Vec<TokenStream> = ctx.graph.operation_errors(&op.id).into_iter().map(|id| {
         let code = id.name().to_string();
         let ident = type_ident(id.name());
@@ -134,6 +175,16 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
     );
     let method = http.method.clone();
     let code = proc_macro2::Literal::u16_unsuffixed(http.code);
+    let encodings: Vec<&str> = op
+        .traits
+        .get("smithy.api#requestCompression")
+        .and_then(|t| t.get("encodings"))
+        .and_then(|e| e.as_array())
+        .map(|list| list.iter().filter_map(|e| e.as_str()).collect())
+        .unwrap_or_default();
+    let request_compression = (!encodings.is_empty()).then(|| {
+        quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];)
+    });
     quote! {
         #docs
         ///
@@ -141,6 +192,8 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         /// sans-IO [`Operation`](::opgen::Operation) methods directly.
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::default::Default)]
         pub struct #name;
+
+        #endpoint_module_items
 
         impl #name {
             /// The HTTP method of the operation.
@@ -162,7 +215,9 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
             type Error = #error;
 
             const NAME: &'static str = #op_name;
+            #request_compression
             const SERVICE: &'static ::opgen::ServiceMetadata = &#service_meta;
+            #endpoint_impl_items
 
             fn serialize(
                 input: &Self::Input,
@@ -179,6 +234,8 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
                 }
                 #output
             }
+
+            #streaming
         }
 
         #operation_input
@@ -324,6 +381,13 @@ fn emit_serialize(
     let shape_name = input.id.name();
     let fields = fields(ctx, input);
     let fill_tokens = fill_idempotency_tokens(&fields);
+    if !fill_tokens.is_empty() && fields.iter().any(|f| ctx.is_byte_stream(&f.member.target)) {
+        // Filling a token copies the input, and a stream cannot be copied.
+        ctx.diagnostics.error(
+            &input.id,
+            "an input with both a @streaming payload and an @idempotencyToken member is not supported yet",
+        );
+    }
     let mut path = Vec::new();
     for piece in &pieces {
         match piece {
@@ -528,6 +592,14 @@ fn emit_payload(ctx: &Context, field: &Field) -> TokenStream {
         quote!(::core::option::Option::Some(&input.#ident))
     };
     match target.map(|t| t.kind) {
+        Some(ShapeKind::Blob) if ctx.is_byte_stream(&field.member.target) => {
+            let content_type = media_type.unwrap_or_else(|| "application/octet-stream".into());
+            quote! {
+                if let ::core::option::Option::Some(value) = #value {
+                    request.body(::opgen::__private::rest::stream_body(value)?, #content_type);
+                }
+            }
+        }
         Some(ShapeKind::Blob) => {
             let content_type = media_type.unwrap_or_else(|| "application/octet-stream".into());
             quote! {
@@ -646,6 +718,15 @@ pub(crate) fn emit_from_http(ctx: &Context, shape: &Shape) -> TokenStream {
                 ))));
                 inits.push(quote!(#ident: #value,));
             }
+            // The stream is the body itself, so it is never missing.
+            Binding::Payload if ctx.is_byte_stream(&field.member.target) => {
+                let value = if field.optional {
+                    quote!(::core::option::Option::Some(body))
+                } else {
+                    quote!(body)
+                };
+                inits.push(quote!(#ident: #value,));
+            }
             Binding::Payload => {
                 let value = wrap(payload_value(ctx, field));
                 inits.push(quote!(#ident: #value,));
@@ -671,6 +752,23 @@ pub(crate) fn emit_from_http(ctx: &Context, shape: &Shape) -> TokenStream {
     });
     let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
     let ignore_response = (inits.is_empty() && !needs_body).then(|| quote!(let _ = response;));
+    if fields.iter().any(|f| ctx.is_byte_stream(&f.member.target)) {
+        // The body is the payload stream; everything else is in the head.
+        return quote! {
+            impl #name {
+                #[doc(hidden)]
+                pub fn __from_http(
+                    response: &::opgen::__private::http::Response<()>,
+                    body: ::opgen::ByteStream,
+                ) -> ::core::result::Result<Self, ::std::string::String> {
+                    #ignore_response
+                    ::core::result::Result::Ok(#name {
+                        #(#inits)*
+                    })
+                }
+            }
+        };
+    }
     quote! {
         impl #name {
             #[doc(hidden)]

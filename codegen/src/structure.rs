@@ -74,6 +74,8 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
         let name = &f.member.name;
         let attrs = match (serde, f.optional) {
             (false, _) => quote!(),
+            // A stream can be read only once, so it has no serde form.
+            (true, _) if ctx.is_byte_stream(&f.member.target) => quote!(#[serde(skip)]),
             (true, true) => quote! {
                 #[serde(rename = #name, default, skip_serializing_if = "::core::option::Option::is_none")]
             },
@@ -92,14 +94,18 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
     let serde_derive = serde_derive(ctx);
     let getters = fields.iter().map(|f| emit_getter(ctx, f));
     let debug = emit_debug(ctx, shape, &name, &fields, false);
+    let value_derives = value_derives(ctx, &fields);
     let builder_def = emit_builder(ctx, shape, &name, &builder, &fields, is_error);
-    let json = emit_json(ctx, shape, &name, &fields, is_error);
+    // A structure holding a stream is only ever a whole HTTP message, never
+    // a JSON value.
+    let json = (!has_byte_stream(ctx, &fields))
+        .then(|| emit_json(ctx, shape, &name, &fields, is_error));
     let error_impls = is_error.then(|| emit_error_impls(shape, &name, &fields));
     let builder_doc = format!(" Creates a builder for [`{name}`].");
 
     quote! {
         #docs
-        #[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+        #value_derives
         #serde_derive
         #[non_exhaustive]
         pub struct #name {
@@ -120,6 +126,20 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
         #builder_def
         #json
         #error_impls
+    }
+}
+
+fn has_byte_stream(ctx: &Context, fields: &[Field]) -> bool {
+    fields.iter().any(|f| ctx.is_byte_stream(&f.member.target))
+}
+
+/// `Clone` and `PartialEq`, which a structure holding a stream cannot have:
+/// a stream is read once and compared never.
+fn value_derives(ctx: &Context, fields: &[Field]) -> TokenStream {
+    if has_byte_stream(ctx, fields) {
+        TokenStream::new()
+    } else {
+        quote!(#[derive(::core::clone::Clone, ::core::cmp::PartialEq)])
     }
 }
 
@@ -178,9 +198,33 @@ fn emit_getter(ctx: &Context, f: &Field) -> TokenStream {
         (Access::Ref, true) => quote!(-> ::core::option::Option<&#ty> { self.#ident.as_ref() }),
         (Access::Ref, false) => quote!(-> &#ty { &self.#ident }),
     };
+    let take = ctx.is_byte_stream(&f.member.target).then(|| {
+        let take = prefixed_ident("take", &f.member.name);
+        let doc = format!(
+            " Takes the `{}` stream out to read it, leaving an empty one.",
+            f.member.name
+        );
+        if f.optional {
+            quote! {
+                #[doc = #doc]
+                pub fn #take(&mut self) -> ::core::option::Option<#ty> {
+                    self.#ident.take()
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #doc]
+                pub fn #take(&mut self) -> #ty {
+                    ::core::mem::take(&mut self.#ident)
+                }
+            }
+        }
+    });
     quote! {
         #docs
         pub fn #ident(&self) #body
+
+        #take
     }
 }
 
@@ -272,9 +316,11 @@ fn emit_builder(
     } else {
         format!(" Builds the [`{name}`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.")
     };
+    let value_derives = value_derives(ctx, fields);
     quote! {
         #[doc = #doc]
-        #[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+        #value_derives
+        #[derive(::core::default::Default)]
         pub struct #builder {
             #(#decls)*
         }

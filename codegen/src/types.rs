@@ -27,6 +27,7 @@ pub(crate) fn rust_type(
         ShapeKind::Float => quote!(f32),
         ShapeKind::Double => quote!(f64),
         ShapeKind::Timestamp => quote!(::opgen::DateTime),
+        ShapeKind::Blob if shape.traits.streaming() => quote!(::opgen::ByteStream),
         ShapeKind::Blob => quote!(::opgen::Blob),
         ShapeKind::Document => quote!(::opgen::Document),
         ShapeKind::BigInteger | ShapeKind::BigDecimal => quote!(::opgen::BigNumber),

@@ -7,11 +7,13 @@
 //! deserialize; the whole call is bounded by the operation timeout.
 
 use crate::http_client::{UnavailableHttpClient, DEFAULT_CONNECT_TIMEOUT};
+use crate::retry::{self, AsyncSleep, RetryConfig, RetryQuota, SharedAsyncSleep};
 use crate::sigv4::{self, SigningParams, SigningSettings};
 use crate::{
-    BuildError, CredentialsError, Endpoint, EndpointError, EnvironmentCredentials, Error,
-    HttpClient, Operation, OperationInput, ProvideCredentials, ProvideCredentialsFuture,
-    ServiceMetadata, SharedCredentialsProvider, SharedHttpClient, TimeoutError,
+    compress_request, BuildError, CredentialsError, Endpoint, EndpointError,
+    EnvironmentCredentials, Error, HttpClient, Operation, OperationInput, ProvideCredentials,
+    ProvideCredentialsFuture, RequestCompression, ServiceMetadata, SharedCredentialsProvider,
+    SharedHttpClient, TimeoutError,
 };
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
@@ -39,6 +41,9 @@ pub struct Config {
     connect_timeout: Duration,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
+    request_compression: RequestCompression,
+    retry_config: RetryConfig,
+    sleep: Option<SharedAsyncSleep>,
 }
 
 impl Default for Config {
@@ -52,14 +57,18 @@ impl Default for Config {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: None,
             operation_timeout: Some(DEFAULT_OPERATION_TIMEOUT),
+            request_compression: RequestCompression::default(),
+            retry_config: RetryConfig::standard(),
+            sleep: None,
         }
     }
 }
 
 impl Config {
     /// A builder with the defaults: no region, no credentials provider, the
-    /// reqwest HTTP client, connect timeout 3.1 s, no attempt timeout and
-    /// an operation timeout of 60 s.
+    /// reqwest HTTP client, connect timeout 3.1 s, no attempt timeout, an
+    /// operation timeout of 60 s (so that a call never hangs forever) and
+    /// [`RetryConfig::standard`] retries (3 attempts).
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -96,6 +105,7 @@ impl Config {
             credentials_provider: Some(credentials_provider),
             endpoint_url: non_empty("AWS_ENDPOINT_URL"),
             app_name: non_empty("AWS_SDK_UA_APP_ID"),
+            request_compression: RequestCompression::from_env_with(&get),
             ..Config::default()
         }
     }
@@ -136,6 +146,16 @@ impl Config {
     pub fn operation_timeout(&self) -> Option<Duration> {
         self.operation_timeout
     }
+
+    /// When request bodies are compressed.
+    pub fn request_compression(&self) -> RequestCompression {
+        self.request_compression
+    }
+
+    /// How failed attempts are retried.
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry_config
+    }
 }
 
 impl fmt::Debug for Config {
@@ -152,6 +172,9 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
+            .field("request_compression", &self.request_compression)
+            .field("retry_config", &self.retry_config)
+            .field("sleep", &self.sleep)
             .finish()
     }
 }
@@ -206,17 +229,47 @@ impl ConfigBuilder {
     }
 
     /// The limit on one attempt, from sending the request to reading the
-    /// whole response (default: none, only the operation timeout applies).
-    /// Exceeding it fails the attempt with [`Error::Timeout`].
+    /// whole response (default: none, only the operation timeout applies,
+    /// since a limit that suits small calls would cut large responses that
+    /// are merely slow). Exceeding it fails the attempt with
+    /// [`Error::Timeout`] (`which() == "attempt"`), which is retried like
+    /// a dropped connection.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.config.attempt_timeout = Some(timeout);
         self
     }
 
-    /// The limit on a whole call (default 60 s). Exceeding it fails the
-    /// call with [`Error::Timeout`]. Use [`Duration::MAX`] for no limit.
+    /// The limit on a whole call, every attempt and every backoff included
+    /// (default 60 s). Exceeding it fails the call with [`Error::Timeout`]
+    /// (`which() == "operation"`), never retried. Use [`Duration::MAX`] for
+    /// no limit.
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.config.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// How failed attempts are retried (default
+    /// [`RetryConfig::standard`]: 3 attempts); [`RetryConfig::disabled`]
+    /// for one attempt per call.
+    pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
+        self.config.retry_config = retry_config;
+        self
+    }
+
+    /// How the client waits between attempts (default: tokio's timer with
+    /// the `rt-tokio` feature; without it and without this setting, calls
+    /// are not retried). Timeouts still use tokio's timer.
+    pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.config.sleep = Some(SharedAsyncSleep::new(sleep));
+        self
+    }
+
+    /// When request bodies of `@requestCompression` operations are gzipped
+    /// (default: bodies of 10 KiB or more, with the `gzip` feature; also
+    /// read by [`Config::from_env`] from `AWS_DISABLE_REQUEST_COMPRESSION`
+    /// and `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
+    pub fn request_compression(mut self, settings: RequestCompression) -> Self {
+        self.config.request_compression = settings;
         self
     }
 
@@ -227,7 +280,13 @@ impl ConfigBuilder {
 }
 
 /// Sends generated operations: one client serves every operation of every
-/// service. Cheap to clone; clones share the HTTP connection pool.
+/// service. Cheap to clone; clones share the HTTP connection pool and the
+/// retry quota.
+///
+/// A call makes up to 3 attempts (see [`RetryConfig`]) within the
+/// operation timeout (60 s by default), so that it never hangs forever; see
+/// [`ConfigBuilder`] for the timeouts and [`Client::with_config_override`]
+/// to change them for some calls.
 ///
 /// ```no_run
 /// # async fn run<I: opgen::OperationInput>(input: I) {
@@ -249,6 +308,11 @@ pub struct Client {
 struct ClientInner {
     config: Config,
     http_client: SharedHttpClient,
+    /// Shared with the clients made by `with_config_override`: the quota
+    /// protects the service from this client as a whole.
+    quota: Arc<RetryQuota>,
+    /// `None` when there is no timer to wait with: then no retries.
+    sleep: Option<SharedAsyncSleep>,
 }
 
 /// What one attempt needs to know about the call it belongs to.
@@ -267,10 +331,66 @@ impl Client {
             Some(client) => client.clone(),
             None => default_http_client(config.connect_timeout),
         };
+        let quota = Arc::new(RetryQuota::new(config.retry_config.quota_tokens()));
+        let sleep = config.sleep.clone().or_else(retry::default_sleep);
         Client {
             inner: Arc::new(ClientInner {
                 config,
                 http_client,
+                quota,
+                sleep,
+            }),
+        }
+    }
+
+    /// A client for some calls with settings changed by `change`, e.g. a
+    /// shorter timeout or no retries for one call:
+    ///
+    /// ```no_run
+    /// # async fn run<I: opgen::OperationInput>(client: opgen::Client, input: I) {
+    /// use std::time::Duration;
+    /// let result = client
+    ///     .with_config_override(|c| {
+    ///         c.operation_timeout(Duration::from_secs(5))
+    ///             .retry_config(opgen::RetryConfig::disabled())
+    ///     })
+    ///     .send(input)
+    ///     .await;
+    /// # }
+    /// ```
+    ///
+    /// The new client shares this one's HTTP connection pool (unless
+    /// `change` sets another HTTP client, or changes the connect timeout of
+    /// the default one, which builds a new pool) and its retry quota
+    /// (whose size it cannot change). Cheap enough to make per call.
+    pub fn with_config_override(
+        &self,
+        change: impl FnOnce(ConfigBuilder) -> ConfigBuilder,
+    ) -> Client {
+        let current = &self.inner.config;
+        let mut builder = current.to_builder();
+        // Cleared so that an HTTP client set by `change` can be told apart.
+        builder.config.http_client = None;
+        let mut config = change(builder).build();
+        let http_client = match &config.http_client {
+            Some(client) => client.clone(),
+            None if current.http_client.is_none()
+                && config.connect_timeout != current.connect_timeout =>
+            {
+                default_http_client(config.connect_timeout)
+            }
+            None => {
+                config.http_client = current.http_client.clone();
+                self.inner.http_client.clone()
+            }
+        };
+        let sleep = config.sleep.clone().or_else(retry::default_sleep);
+        Client {
+            inner: Arc::new(ClientInner {
+                config,
+                http_client,
+                quota: self.inner.quota.clone(),
+                sleep,
             }),
         }
     }
@@ -301,11 +421,29 @@ impl Client {
     /// `client.call::<GetThing>(input)`.
     pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, Error<O::Error>> {
         let limit = self.inner.config.operation_timeout;
-        with_timeout(self.try_op::<O>(&input), limit, "operation").await
+        let invocation_id = invocation_id();
+        let call = with_timeout(self.try_op::<O>(&input, &invocation_id), limit, "operation");
+        #[cfg(feature = "tracing")]
+        let call = tracing::Instrument::instrument(
+            call,
+            tracing::debug_span!(
+                "operation",
+                rpc.service = O::SERVICE.sdk_id,
+                rpc.method = O::NAME,
+                invocation_id = invocation_id.as_str(),
+            ),
+        );
+        call.await
     }
 
-    /// Everything but the operation timeout: resolve, serialize, attempt.
-    async fn try_op<O: Operation>(&self, input: &O::Input) -> Result<O::Output, Error<O::Error>> {
+    /// Everything but the operation timeout: resolve, serialize, then
+    /// attempt until success, an error not worth retrying, the last
+    /// attempt or an empty retry quota.
+    async fn try_op<O: Operation>(
+        &self,
+        input: &O::Input,
+        invocation_id: &str,
+    ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
         // The region is also the signing scope, so it is required even with
         // an endpoint override.
@@ -315,17 +453,76 @@ impl Client {
             ))
         })?;
         let endpoint = resolve_endpoint(config, region, O::SERVICE).map_err(Error::Endpoint)?;
-        let request = O::serialize(input, &endpoint)?;
-        let invocation_id = invocation_id();
-        // Retries will loop here, each attempt signing a fresh copy.
-        let context = AttemptContext {
-            region,
-            invocation_id: &invocation_id,
-            attempt: 1,
-            max_attempts: 1,
+        let mut request = O::serialize(input, &endpoint)?;
+        compress_request::<O>(&mut request, &config.request_compression).map_err(Error::Build)?;
+        let retry_config = &config.retry_config;
+        let max_attempts = match self.inner.sleep {
+            Some(_) => retry_config.attempts(),
+            None => 1,
         };
-        self.try_attempt::<O>(copy_request(&request), &endpoint, &context)
-            .await
+        let quota = &self.inner.quota;
+        let mut last_retry_cost = None;
+        let mut attempt = 1;
+        loop {
+            let context = AttemptContext {
+                region,
+                invocation_id,
+                attempt,
+                max_attempts,
+            };
+            // Each attempt signs a fresh copy: the signature covers the
+            // time and the attempt number.
+            let try_attempt = self.try_attempt::<O>(copy_request(&request), &endpoint, &context);
+            #[cfg(feature = "tracing")]
+            let try_attempt = tracing::Instrument::instrument(
+                try_attempt,
+                tracing::debug_span!(
+                    "attempt",
+                    attempt,
+                    max_attempts,
+                    request_id = tracing::field::Empty,
+                ),
+            );
+            let error = match try_attempt.await {
+                Ok(output) => {
+                    quota.on_success(last_retry_cost);
+                    return Ok(output);
+                }
+                Err(error) => error,
+            };
+            let Some(kind) = retry::classify(&error) else {
+                return Err(error);
+            };
+            if attempt >= max_attempts {
+                return Err(error);
+            }
+            let cost = kind.cost();
+            if !quota.try_acquire(cost) {
+                #[cfg(feature = "tracing")]
+                tracing::debug!(
+                    attempt,
+                    reason = kind.as_str(),
+                    available = quota.available(),
+                    "not retrying: the retry quota is exhausted"
+                );
+                return Err(error);
+            }
+            last_retry_cost = Some(cost);
+            let hint = retry::retry_after(&error);
+            let delay = retry_config.backoff(attempt, retry::random_fraction(), hint);
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                attempt,
+                reason = kind.as_str(),
+                error = error_kind(&error),
+                ?delay,
+                "retrying after a backoff"
+            );
+            if let Some(sleep) = &self.inner.sleep {
+                sleep.sleep(delay).await;
+            }
+            attempt += 1;
+        }
     }
 
     /// One attempt: headers, credentials, signature, transmit, deserialize.
@@ -360,6 +557,9 @@ impl Client {
             )))
         })?;
 
+        if O::STREAMING_RESPONSE {
+            return self.try_streaming_attempt::<O>(request).await;
+        }
         let transmit = async {
             self.inner
                 .http_client
@@ -368,7 +568,65 @@ impl Client {
                 .map_err(Error::Transport)
         };
         let response = with_timeout(transmit, config.attempt_timeout, "attempt").await?;
+        #[cfg(feature = "tracing")]
+        record_request_id(response.headers());
         O::deserialize(response)
+    }
+
+    /// Transmits a signed request of an operation with a streaming output:
+    /// the attempt timeout covers the response head; a successful body is
+    /// handed over unread, an error body is read whole and parsed.
+    async fn try_streaming_attempt<O: Operation>(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<O::Output, Error<O::Error>> {
+        let limit = self.inner.config.attempt_timeout;
+        let transmit = async {
+            self.inner
+                .http_client
+                .call_streaming(request)
+                .await
+                .map_err(Error::Transport)
+        };
+        let response = with_timeout(transmit, limit, "attempt").await?;
+        #[cfg(feature = "tracing")]
+        record_request_id(response.headers());
+        if response.status().is_success() {
+            return O::deserialize_streaming(response);
+        }
+        let (head, body) = response.into_parts();
+        let read = async { body.collect().await.map_err(Error::Transport) };
+        let body = with_timeout(read, limit, "attempt").await?;
+        O::deserialize(http::Response::from_parts(head, body))
+    }
+}
+
+/// Records the response's request id on the attempt's span.
+#[cfg(feature = "tracing")]
+fn record_request_id(headers: &http::HeaderMap) {
+    let id = headers
+        .get("x-amzn-requestid")
+        .or_else(|| headers.get("x-amz-request-id"))
+        .and_then(|value| value.to_str().ok());
+    if let Some(id) = id {
+        tracing::Span::current().record("request_id", id);
+    }
+}
+
+/// What failed, for logs: the stage and, for a service error, its code and
+/// status. Never the message or the body, which may echo the input.
+#[cfg(feature = "tracing")]
+fn error_kind<E: crate::ProvideErrorMetadata>(error: &Error<E>) -> String {
+    match error {
+        Error::Service(e) => format!(
+            "service error {} (HTTP {})",
+            e.err().meta().code().unwrap_or("without code"),
+            e.status().as_u16()
+        ),
+        Error::Response(e) => format!("invalid response (HTTP {})", e.status().as_u16()),
+        Error::Transport(e) => format!("transport: {e}"),
+        Error::Timeout(e) => e.to_string(),
+        _ => "other".to_owned(),
     }
 }
 
@@ -626,6 +884,18 @@ mod tests {
         }
 
         fn deserialize(response: http::Response<Bytes>) -> Result<String, Error<Unreachable>> {
+            if !response.status().is_success() {
+                let code = response
+                    .headers()
+                    .get("x-amzn-errortype")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let meta = crate::ErrorMetadata::new(code, None, None);
+                return Err(Error::Service(crate::ServiceError::new(
+                    Unreachable(meta),
+                    &response,
+                )));
+            }
             Ok(String::from_utf8_lossy(response.body()).into_owned())
         }
     }
@@ -745,7 +1015,7 @@ mod tests {
         let headers = request.headers();
         assert_eq!(headers["host"], "things-api.us-east-1.amazonaws.com");
         assert_eq!(headers["content-length"], "2");
-        assert_eq!(headers["amz-sdk-request"], "attempt=1; max=1");
+        assert_eq!(headers["amz-sdk-request"], "attempt=1; max=3");
         assert!(headers["user-agent"]
             .to_str()
             .unwrap()
@@ -777,6 +1047,235 @@ mod tests {
         match error {
             Error::Credentials(e) => assert_eq!(e.to_string(), "AWS_ACCESS_KEY_ID is not set"),
             other => panic!("expected a credentials error, got {other:?}"),
+        }
+    }
+
+    /// Answers each request with the next response of its script.
+    #[derive(Debug, Clone)]
+    struct Scripted(Arc<Mutex<Vec<http::Response<Bytes>>>>);
+
+    impl HttpClient for Scripted {
+        fn call(&self, _request: http::Request<Bytes>) -> HttpClientFuture {
+            let next = self.0.lock().unwrap().remove(0);
+            Box::pin(async { Ok(next) })
+        }
+    }
+
+    /// Returns at once, so that backoffs cost nothing in tests.
+    #[derive(Debug)]
+    struct NoSleep;
+
+    impl AsyncSleep for NoSleep {
+        fn sleep(&self, _duration: Duration) -> crate::SleepFuture {
+            Box::pin(async {})
+        }
+    }
+
+    fn response(
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &'static str,
+    ) -> http::Response<Bytes> {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Bytes::from_static(body.as_bytes())).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_success_after_a_retry_refunds_the_quota() {
+        let script = Scripted(Arc::new(Mutex::new(vec![
+            response(503, &[("x-amzn-errortype", "ServiceUnavailable")], ""),
+            response(200, &[], "ok"),
+        ])));
+        let client = Client::new(
+            Config::builder()
+                .region("us-east-1")
+                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+                .http_client(script)
+                .sleep_impl(NoSleep)
+                .build(),
+        );
+        assert_eq!(client.call::<PutThing>(String::new()).await.unwrap(), "ok");
+        assert_eq!(client.inner.quota.available(), 500);
+    }
+
+    #[tokio::test]
+    async fn without_a_timer_calls_are_not_retried() {
+        let script = Scripted(Arc::new(Mutex::new(vec![
+            response(503, &[("x-amzn-errortype", "ServiceUnavailable")], ""),
+            response(200, &[], "ok"),
+        ])));
+        let mut client = Client::new(
+            Config::builder()
+                .region("us-east-1")
+                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+                .http_client(script)
+                .build(),
+        );
+        Arc::get_mut(&mut client.inner).unwrap().sleep = None;
+        let error = client.call::<PutThing>(String::new()).await.unwrap_err();
+        assert_eq!(
+            error.as_service_error().unwrap().0.code(),
+            Some("ServiceUnavailable")
+        );
+    }
+
+    /// Spans and events as a subscriber sees them, without a dependency on
+    /// `tracing-subscriber`.
+    #[cfg(feature = "tracing")]
+    mod tracing_spans {
+        use super::*;
+        use tracing::field::{Field, Visit};
+        use tracing::span::{Attributes, Id, Record};
+        use tracing::{Event, Metadata, Subscriber};
+
+        /// A span's name, its `field=value` text and its metadata.
+        type SpanRecord = (String, String, &'static Metadata<'static>);
+
+        #[derive(Default, Clone)]
+        struct Recording {
+            /// Name and `field=value` text of each span, by id - 1.
+            spans: Arc<Mutex<Vec<SpanRecord>>>,
+            events: Arc<Mutex<Vec<String>>>,
+            /// The entered spans, innermost last: what `Span::current` asks.
+            entered: Arc<Mutex<Vec<Id>>>,
+        }
+
+        struct Text<'a>(&'a mut String);
+
+        impl Visit for Text<'_> {
+            fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+                self.0.push_str(&format!("{}={value:?} ", field.name()));
+            }
+        }
+
+        impl Subscriber for Recording {
+            fn enabled(&self, _metadata: &Metadata<'_>) -> bool {
+                true
+            }
+
+            fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+                let mut text = String::new();
+                attributes.record(&mut Text(&mut text));
+                let mut spans = self.spans.lock().unwrap();
+                let metadata = attributes.metadata();
+                spans.push((metadata.name().to_owned(), text, metadata));
+                Id::from_u64(spans.len() as u64)
+            }
+
+            fn record(&self, span: &Id, values: &Record<'_>) {
+                let mut spans = self.spans.lock().unwrap();
+                let index = span.into_u64() as usize - 1;
+                values.record(&mut Text(&mut spans[index].1));
+            }
+
+            fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
+
+            fn event(&self, event: &Event<'_>) {
+                let mut text = String::new();
+                event.record(&mut Text(&mut text));
+                self.events.lock().unwrap().push(text);
+            }
+
+            fn enter(&self, span: &Id) {
+                self.entered.lock().unwrap().push(span.clone());
+            }
+
+            fn exit(&self, _span: &Id) {
+                self.entered.lock().unwrap().pop();
+            }
+
+            fn current_span(&self) -> tracing_core::span::Current {
+                let entered = self.entered.lock().unwrap();
+                match entered.last() {
+                    Some(id) => {
+                        let metadata = self.spans.lock().unwrap()[id.into_u64() as usize - 1].2;
+                        tracing_core::span::Current::new(id.clone(), metadata)
+                    }
+                    None => tracing_core::span::Current::none(),
+                }
+            }
+        }
+
+        #[test]
+        fn a_retried_call_has_an_operation_span_and_a_span_per_attempt() {
+            let recording = Recording::default();
+            let script = Scripted(Arc::new(Mutex::new(vec![
+                response(
+                    503,
+                    &[
+                        ("x-amzn-errortype", "ServiceUnavailable"),
+                        ("x-amzn-requestid", "req-1"),
+                    ],
+                    "secret-error-body",
+                ),
+                response(200, &[("x-amzn-requestid", "req-2")], "secret-output-body"),
+            ])));
+            let client = Client::new(
+                Config::builder()
+                    .region("us-east-1")
+                    .credentials_provider(Credentials::new(
+                        "AKID",
+                        "very-secret",
+                        Some("tok-123".into()),
+                    ))
+                    .http_client(script)
+                    .sleep_impl(NoSleep)
+                    .build(),
+            );
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap();
+            tracing::subscriber::with_default(recording.clone(), || {
+                runtime
+                    .block_on(client.call::<PutThing>("secret-input-body".into()))
+                    .unwrap();
+            });
+
+            let spans: Vec<(String, String)> = recording
+                .spans
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(name, text, _)| (name.clone(), text.clone()))
+                .collect();
+            let events = recording.events.lock().unwrap().clone();
+            let names: Vec<&str> = spans.iter().map(|(name, _)| name.as_str()).collect();
+            assert_eq!(names, ["operation", "attempt", "attempt"], "{spans:?}");
+            let operation = &spans[0].1;
+            assert!(
+                operation.contains("rpc.service=\"Things Service\""),
+                "{operation}"
+            );
+            assert!(operation.contains("rpc.method=\"PutThing\""), "{operation}");
+            assert!(operation.contains("invocation_id="), "{operation}");
+            assert!(spans[1].1.contains("attempt=1 max_attempts=3"), "{spans:?}");
+            assert!(spans[1].1.contains("request_id=\"req-1\""), "{spans:?}");
+            assert!(spans[2].1.contains("attempt=2 max_attempts=3"), "{spans:?}");
+            assert!(spans[2].1.contains("request_id=\"req-2\""), "{spans:?}");
+            assert_eq!(events.len(), 1, "{events:?}");
+            assert!(events[0].contains("retrying after a backoff"), "{events:?}");
+            assert!(
+                events[0].contains("ServiceUnavailable (HTTP 503)"),
+                "{events:?}"
+            );
+
+            let everything = format!("{spans:?} {events:?}");
+            for secret in [
+                "very-secret",
+                "tok-123",
+                "secret-input-body",
+                "secret-error-body",
+                "secret-output-body",
+            ] {
+                assert!(
+                    !everything.contains(secret),
+                    "`{secret}` logged: {everything}"
+                );
+            }
         }
     }
 }

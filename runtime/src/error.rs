@@ -6,7 +6,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+pub(crate) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// The request could not be built from the input: a required member is
 /// missing or a value cannot be put on the wire.
@@ -335,6 +335,7 @@ impl<E> ServiceError<E> {
 pub struct TransportError {
     message: String,
     source: Option<BoxError>,
+    transient: Option<bool>,
 }
 
 impl TransportError {
@@ -343,7 +344,25 @@ impl TransportError {
         TransportError {
             message: message.into(),
             source,
+            transient: None,
         }
+    }
+
+    /// Says whether another attempt may succeed, instead of letting
+    /// [`is_transient`](Self::is_transient) guess from the cause; for
+    /// [`HttpClient`](crate::HttpClient)s whose errors it cannot read.
+    pub fn with_transient(mut self, transient: bool) -> Self {
+        self.transient = Some(transient);
+        self
+    }
+
+    /// Whether another attempt may succeed, so that the call is retried:
+    /// the connection was refused, reset or closed before the response, or
+    /// timed out. A TLS failure (e.g. an untrusted certificate) or an
+    /// invalid request is not transient.
+    pub fn is_transient(&self) -> bool {
+        self.transient
+            .unwrap_or_else(|| crate::retry::is_transient_transport(self))
     }
 }
 

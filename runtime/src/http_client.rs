@@ -1,6 +1,6 @@
 //! The HTTP client seam: the one place the network is touched.
 
-use crate::TransportError;
+use crate::{ByteStream, TransportError};
 use bytes::Bytes;
 use std::fmt::Debug;
 use std::future::Future;
@@ -11,7 +11,11 @@ use std::sync::Arc;
 pub type HttpClientFuture =
     Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, TransportError>> + Send>>;
 
-/// Sends one HTTP request and returns its whole response.
+/// The future returned by [`HttpClient::call_streaming`].
+pub type HttpClientStreamingFuture =
+    Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>, TransportError>> + Send>>;
+
+/// Sends one HTTP request and returns its response.
 ///
 /// Implemented for reqwest (feature `rustls`); implement it to plug another
 /// HTTP stack or a test double. Called once per attempt, after signing; a
@@ -19,6 +23,17 @@ pub type HttpClientFuture =
 pub trait HttpClient: Send + Sync + Debug {
     /// Sends `request` and reads the full response body.
     fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture;
+
+    /// Sends `request` and returns as soon as the response head has
+    /// arrived, with the body as a [`ByteStream`]. Used for operations whose
+    /// output is a `@streaming` blob.
+    ///
+    /// The default reads the whole body through [`HttpClient::call`];
+    /// override it to deliver the body as it arrives.
+    fn call_streaming(&self, request: http::Request<Bytes>) -> HttpClientStreamingFuture {
+        let response = self.call(request);
+        Box::pin(async move { Ok(response.await?.map(ByteStream::new)) })
+    }
 }
 
 /// A shareable [`HttpClient`].
@@ -35,6 +50,10 @@ impl SharedHttpClient {
 impl HttpClient for SharedHttpClient {
     fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture {
         self.0.call(request)
+    }
+
+    fn call_streaming(&self, request: http::Request<Bytes>) -> HttpClientStreamingFuture {
+        self.0.call_streaming(request)
     }
 }
 
@@ -111,6 +130,16 @@ impl HttpClient for ReqwestHttpClient {
             *response.version_mut() = version;
             *response.headers_mut() = headers;
             Ok(response)
+        })
+    }
+
+    fn call_streaming(&self, request: http::Request<Bytes>) -> HttpClientStreamingFuture {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let request = reqwest::Request::try_from(request).map_err(reqwest_error)?;
+            let response = client.execute(request).await.map_err(reqwest_error)?;
+            let response = http::Response::<reqwest::Body>::from(response);
+            Ok(response.map(ByteStream::from_body))
         })
     }
 }

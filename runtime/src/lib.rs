@@ -28,12 +28,17 @@
 pub use opgen_macros::include_operation;
 
 mod blob;
+mod byte_stream;
 mod client;
-mod credentials;
-mod endpoint;
+mod compression;
+pub mod credentials;
+pub mod endpoint;
 mod error;
 mod http_client;
 mod operation;
+mod retry;
+pub mod profile;
+pub mod region;
 pub mod sigv4;
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -42,7 +47,9 @@ pub mod test_util;
 pub mod __private;
 
 pub use blob::{BigNumber, Blob, DateTime, Document, Unit};
+pub use byte_stream::ByteStream;
 pub use client::{Client, Config, ConfigBuilder};
+pub use compression::{compress_request, RequestCompression, DEFAULT_MIN_COMPRESSION_SIZE};
 pub use credentials::{
     Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
     ProvideCredentialsFuture, SharedCredentialsProvider,
@@ -54,5 +61,6 @@ pub use error::{
 };
 #[cfg(feature = "rustls")]
 pub use http_client::ReqwestHttpClient;
-pub use http_client::{HttpClient, HttpClientFuture, SharedHttpClient};
+pub use http_client::{HttpClient, HttpClientFuture, HttpClientStreamingFuture, SharedHttpClient};
 pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};
+pub use retry::{AsyncSleep, RetryConfig, SleepFuture};

@@ -52,6 +52,19 @@ pub trait Operation: Send + Sync + 'static {
     /// The service the operation belongs to.
     const SERVICE: &'static ServiceMetadata;
 
+    /// The service's endpoint rules (`smithy.rules#endpointRuleSet`), which
+    /// [`endpoint::resolve`](crate::endpoint::resolve) evaluates; `None`
+    /// (the default) when the model has none, and the endpoint is then
+    /// `https://{endpointPrefix}.{region}.{dnsSuffix}`.
+    const ENDPOINT_RULES: Option<&'static crate::endpoint::EndpointRules> = None;
+
+    /// Adds the endpoint parameters this call's `input` binds
+    /// (`@contextParam` members, `@staticContextParams` of the operation) to
+    /// `params`, before the endpoint is resolved. The default adds nothing.
+    fn endpoint_params(input: &Self::Input, params: &mut crate::endpoint::EndpointParams) {
+        let _ = (input, params);
+    }
+
     /// Builds the unsigned HTTP request for `input`, addressed to `endpoint`.
     fn serialize(
         input: &Self::Input,
@@ -62,6 +75,31 @@ pub trait Operation: Send + Sync + 'static {
     /// for an error response, [`Error::Response`] when the response does not
     /// match the model.
     fn deserialize(response: http::Response<Bytes>) -> Result<Self::Output, Error<Self::Error>>;
+
+    /// The encodings of `@requestCompression` the operation accepts for its
+    /// request body (e.g. `["gzip"]`); see [`compress_request`](crate::compress_request).
+    const REQUEST_COMPRESSION: &'static [&'static str] = &[];
+
+    /// Whether the output's payload is a `@streaming` blob. The client then
+    /// hands a successful response to [`Operation::deserialize_streaming`]
+    /// as soon as its head arrives; error responses are read whole and go
+    /// to [`Operation::deserialize`].
+    const STREAMING_RESPONSE: bool = false;
+
+    /// Parses a successful (2xx) response whose body is still arriving: the
+    /// output, with the body as its [`ByteStream`](crate::ByteStream)
+    /// payload. Only operations with [`Operation::STREAMING_RESPONSE`]
+    /// implement it; the default reports that the operation has no
+    /// streaming output.
+    fn deserialize_streaming(
+        response: http::Response<crate::ByteStream>,
+    ) -> Result<Self::Output, Error<Self::Error>> {
+        let (head, _body) = response.into_parts();
+        Err(Error::Response(crate::ResponseError::new(
+            format!("{} has no streaming output", Self::NAME),
+            &http::Response::from_parts(head, Bytes::new()),
+        )))
+    }
 }
 
 /// Links an input structure to its operation, so that

@@ -41,7 +41,9 @@ fn main() {
                      type Op = {op};\n\
                      pub fn run(params: &::opgen::__private::serde_json::Value, endpoint: &str) -> ::core::result::Result<::opgen::__private::http::Request<::opgen::__private::bytes::Bytes>, ::std::string::String> {{\n\
                      {input}\n\
-                     ::opgen::test_util::with_fixed_idempotency_token(\"00000000-0000-4000-8000-000000000000\", || <Op as ::opgen::Operation>::serialize(&input, &::opgen::Endpoint::new(endpoint))).map_err(|e| e.to_string())\n}}\n}}\n",
+                     let mut request = ::opgen::test_util::with_fixed_idempotency_token(\"00000000-0000-4000-8000-000000000000\", || <Op as ::opgen::Operation>::serialize(&input, &::opgen::Endpoint::new(endpoint))).map_err(|e| e.to_string())?;\n\
+                     ::opgen::compress_request::<Op>(&mut request, &::core::default::Default::default()).map_err(|e| e.to_string())?;\n\
+                     ::core::result::Result::Ok(request)\n}}\n}}\n",
                     op = op_name(case),
                 );
                 format!("Ok(input_{i}::run)")

@@ -25,7 +25,8 @@ impl ::core::fmt::Debug for AccessDeniedException {
     }
 }
 /// Builder of [`AccessDeniedException`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct AccessDeniedExceptionBuilder {
     message: ::core::option::Option<::std::string::String>,
 }
@@ -221,7 +222,8 @@ impl ::core::fmt::Debug for GetResourceOauth2TokenRequest {
     }
 }
 /// Builder of [`GetResourceOauth2TokenRequest`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct GetResourceOauth2TokenRequestBuilder {
     workload_identity_token: ::core::option::Option<::std::string::String>,
     resource_credential_provider_name: ::core::option::Option<::std::string::String>,
@@ -624,7 +626,8 @@ impl ::core::fmt::Debug for GetResourceOauth2TokenResponse {
     }
 }
 /// Builder of [`GetResourceOauth2TokenResponse`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct GetResourceOauth2TokenResponseBuilder {
     authorization_url: ::core::option::Option<::std::string::String>,
     access_token: ::core::option::Option<::std::string::String>,
@@ -840,7 +843,8 @@ impl ::core::fmt::Debug for InternalServerException {
     }
 }
 /// Builder of [`InternalServerException`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct InternalServerExceptionBuilder {
     message: ::core::option::Option<::std::string::String>,
 }
@@ -1074,7 +1078,8 @@ impl ::core::fmt::Debug for ResourceNotFoundException {
     }
 }
 /// Builder of [`ResourceNotFoundException`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct ResourceNotFoundExceptionBuilder {
     message: ::core::option::Option<::std::string::String>,
 }
@@ -1309,7 +1314,8 @@ impl ::core::fmt::Debug for ThrottlingException {
     }
 }
 /// Builder of [`ThrottlingException`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct ThrottlingExceptionBuilder {
     message: ::core::option::Option<::std::string::String>,
 }
@@ -1447,7 +1453,8 @@ impl ::core::fmt::Debug for UnauthorizedException {
     }
 }
 /// Builder of [`UnauthorizedException`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct UnauthorizedExceptionBuilder {
     message: ::core::option::Option<::std::string::String>,
 }
@@ -1599,7 +1606,8 @@ impl ::core::fmt::Debug for ValidationException {
     }
 }
 /// Builder of [`ValidationException`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct ValidationExceptionBuilder {
     message: ::core::option::Option<::std::string::String>,
     reason: ::core::option::Option<ValidationExceptionReason>,
@@ -1825,7 +1833,8 @@ impl ::core::fmt::Debug for ValidationExceptionField {
     }
 }
 /// Builder of [`ValidationExceptionField`]: set members, then call `build`.
-#[derive(::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+#[derive(::core::clone::Clone, ::core::cmp::PartialEq)]
+#[derive(::core::default::Default)]
 pub struct ValidationExceptionFieldBuilder {
     name: ::core::option::Option<::std::string::String>,
     message: ::core::option::Option<::std::string::String>,
@@ -2058,6 +2067,10 @@ impl ::opgen::__private::json::FromJson for ValidationExceptionReason {
     ::core::default::Default
 )]
 pub struct GetResourceOauth2Token;
+#[doc(hidden)]
+static __OPGEN_ENDPOINT_RULES_GET_RESOURCE_OAUTH2_TOKEN: ::opgen::endpoint::EndpointRules = ::opgen::endpoint::EndpointRules::new(
+    "{\"parameters\":{\"Endpoint\":{\"builtIn\":\"SDK::Endpoint\",\"required\":false,\"type\":\"string\"},\"Region\":{\"builtIn\":\"AWS::Region\",\"required\":false,\"type\":\"string\"},\"UseDualStack\":{\"builtIn\":\"AWS::UseDualStack\",\"default\":false,\"required\":true,\"type\":\"boolean\"},\"UseFIPS\":{\"builtIn\":\"AWS::UseFIPS\",\"default\":false,\"required\":true,\"type\":\"boolean\"}},\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"Endpoint\"}],\"fn\":\"isSet\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"UseFIPS\"},true],\"fn\":\"booleanEquals\"}],\"error\":\"Invalid Configuration: FIPS and custom endpoint are not supported\",\"type\":\"error\"},{\"conditions\":[],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"UseDualStack\"},true],\"fn\":\"booleanEquals\"}],\"error\":\"Invalid Configuration: Dualstack and custom endpoint are not supported\",\"type\":\"error\"},{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":{\"ref\":\"Endpoint\"}},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"Region\"}],\"fn\":\"isSet\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"Region\"}],\"assign\":\"PartitionResult\",\"fn\":\"aws.partition\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"UseFIPS\"},true],\"fn\":\"booleanEquals\"},{\"argv\":[{\"ref\":\"UseDualStack\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[{\"argv\":[true,{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsFIPS\"],\"fn\":\"getAttr\"}],\"fn\":\"booleanEquals\"},{\"argv\":[true,{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsDualStack\"],\"fn\":\"getAttr\"}],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore-fips.{Region}.{PartitionResult#dualStackDnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"FIPS and DualStack are enabled, but this partition does not support one or both\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[{\"argv\":[{\"ref\":\"UseFIPS\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsFIPS\"],\"fn\":\"getAttr\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore-fips.{Region}.{PartitionResult#dnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"FIPS is enabled but this partition does not support FIPS\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[{\"argv\":[{\"ref\":\"UseDualStack\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[{\"argv\":[true,{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsDualStack\"],\"fn\":\"getAttr\"}],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore.{Region}.{PartitionResult#dualStackDnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"DualStack is enabled but this partition does not support DualStack\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore.{Region}.{PartitionResult#dnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"Invalid Configuration: Missing Region\",\"type\":\"error\"}],\"type\":\"tree\"}],\"version\":\"1.0\"}",
+);
 impl GetResourceOauth2Token {
     /// The HTTP method of the operation.
     pub const HTTP_METHOD: &'static str = "POST";
@@ -2175,6 +2188,9 @@ impl ::opgen::Operation for GetResourceOauth2Token {
         endpoint_prefix: "bedrock-agentcore",
         protocol: ::opgen::Protocol::RestJson1,
     };
+    const ENDPOINT_RULES: ::core::option::Option<
+        &'static ::opgen::endpoint::EndpointRules,
+    > = ::core::option::Option::Some(&__OPGEN_ENDPOINT_RULES_GET_RESOURCE_OAUTH2_TOKEN);
     fn serialize(
         input: &Self::Input,
         endpoint: &::opgen::Endpoint,

@@ -219,6 +219,9 @@ fn client(url: &str) -> Config {
         .credentials_provider(Credentials::new("AKIDLOOPBACK", SECRET, Some(TOKEN.into())))
         .endpoint_url(url)
         .app_name("loopback-tests")
+        // One connection per server here; retries are tested in
+        // fault_injection.rs.
+        .retry_config(opgen::RetryConfig::disabled())
         .build()
 }
 

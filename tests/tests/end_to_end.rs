@@ -8,9 +8,8 @@
 //! answer for the others. Each test starts its own server and stops it when
 //! the server is dropped; everything is bounded by [`BOUND`].
 //!
-//! Retries are not implemented yet (one attempt per call), so there is no
-//! "throttling then success" case: a single 429 surfaces as
-//! `ThrottlingException`.
+//! Retries are disabled here (one attempt per call), so that a 429 or a 500
+//! surfaces as it is; `fault_injection.rs` tests them.
 
 mod agentcore {
     opgen::include_operation!("GetResourceOauth2Token");
@@ -53,7 +52,10 @@ async fn start(
         .region("us-east-1")
         .credentials_provider(credentials())
         .endpoint_url(server.url())
-        .app_name("end-to-end");
+        .app_name("end-to-end")
+        // One attempt per call, so that each answer is seen as it is;
+        // retries are tested in fault_injection.rs.
+        .retry_config(opgen::RetryConfig::disabled());
     let client = Client::new(tune(config).build());
     (server, client)
 }

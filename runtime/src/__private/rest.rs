@@ -198,7 +198,7 @@ pub fn split_header_list(value: &str) -> Vec<String> {
 }
 
 /// All values of header `name`, joined with `, ` as HTTP allows.
-pub fn header(response: &http::Response<Bytes>, name: &str) -> Option<String> {
+pub fn header<B>(response: &http::Response<B>, name: &str) -> Option<String> {
     let mut values = response.headers().get_all(name).iter().peekable();
     values.peek()?;
     let texts: Vec<&str> = values.filter_map(|v| v.to_str().ok()).collect();
@@ -207,8 +207,8 @@ pub fn header(response: &http::Response<Bytes>, name: &str) -> Option<String> {
 
 /// The response's headers whose name starts with `prefix`, the prefix
 /// removed (names lowercase, as HTTP/1.1 receives them).
-pub fn prefix_headers(
-    response: &http::Response<Bytes>,
+pub fn prefix_headers<B>(
+    response: &http::Response<B>,
     prefix: &str,
 ) -> std::collections::HashMap<String, String> {
     let prefix = prefix.to_ascii_lowercase();
@@ -221,6 +221,16 @@ pub fn prefix_headers(
         }
     }
     out
+}
+
+/// The bytes of a `@streaming` request payload, which must be in memory so
+/// that it can be signed and sent again on retry.
+pub fn stream_body(stream: &crate::ByteStream) -> Result<Bytes, BuildError> {
+    stream.bytes().cloned().ok_or_else(|| {
+        BuildError::other(
+            "a request payload must be in memory: build the ByteStream from bytes, not from an HTTP body",
+        )
+    })
 }
 
 /// The JSON object of a response body; an empty body is an empty object.

@@ -11,16 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Cases we deliberately do not pass yet, each with the reason.
-const SKIPS: &[(&str, &str)] = &[
-    (
-        "SDKAppliedContentEncoding_restJson1",
-        "@requestCompression (gzip request bodies) is not implemented yet",
-    ),
-    (
-        "SDKAppendedGzipAfterProvidedEncoding_restJson1",
-        "@requestCompression (gzip request bodies) is not implemented yet",
-    ),
-];
+const SKIPS: &[(&str, &str)] = &[];
 
 fn load(file: &str) -> Vec<Value> {
     let path = PathBuf::from(concat!(

@@ -1,4 +1,38 @@
 //! AWS credentials and where they come from.
+//!
+//! [`DefaultCredentialsChain`] looks where the AWS SDKs look, in their
+//! order, and caches what it finds:
+//!
+//! 1. the environment: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+//!    `AWS_SESSION_TOKEN` ([`EnvironmentCredentials`]);
+//! 2. the profile files: static keys or `credential_process` of the
+//!    profile `AWS_PROFILE` (else `default`) in `~/.aws/credentials` and
+//!    `~/.aws/config` ([`ProfileCredentials`]);
+//! 3. the container endpoint of ECS and EKS Pod Identity:
+//!    `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or
+//!    `AWS_CONTAINER_CREDENTIALS_FULL_URI` ([`ContainerCredentials`]);
+//! 4. the EC2 instance metadata service, IMDSv2 ([`ImdsCredentials`]).
+//!
+//! A source that finds nothing to use (its variables unset, no such
+//! profile) lets the chain go on to the next one; a source that is
+//! configured but fails (a `credential_process` that exits with an error, a
+//! container endpoint on a host that is not allowed) stops the chain with
+//! its error, as in the AWS SDKs. Every environment and file lookup goes
+//! through [`Env`](crate::profile::Env) and [`Fs`](crate::profile::Fs), and
+//! every request through an [`HttpClient`](crate::HttpClient), so each can
+//! be replaced.
+//!
+//! ```no_run
+//! use opgen::credentials::DefaultCredentialsChain;
+//! use opgen::ProvideCredentials;
+//!
+//! # async fn run() -> Result<(), opgen::CredentialsError> {
+//! let chain = DefaultCredentialsChain::new();
+//! let credentials = chain.provide_credentials().await?;
+//! println!("{}", credentials.access_key_id());
+//! # Ok(())
+//! # }
+//! ```
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -6,6 +40,27 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::SystemTime;
+
+#[cfg(feature = "aws-config")]
+mod aws_config;
+mod cache;
+mod chain;
+mod container;
+mod environment;
+mod http;
+mod imds;
+mod json;
+mod process;
+mod profile;
+
+#[cfg(feature = "aws-config")]
+pub use aws_config::AwsSdkCredentials;
+pub use cache::{CachedCredentials, DEFAULT_REFRESH_BUFFER, DEFAULT_STATIC_LIFETIME};
+pub use chain::{CredentialsChain, DefaultCredentialsChain};
+pub use container::ContainerCredentials;
+pub use environment::EnvironmentCredentials;
+pub use imds::ImdsCredentials;
+pub use profile::ProfileCredentials;
 
 /// An AWS access key, its secret and an optional session token.
 ///
@@ -78,17 +133,49 @@ impl fmt::Debug for Credentials {
 }
 
 /// No credentials could be loaded, and why.
+///
+/// Its message never contains a secret, a session token, an authorization
+/// token or the output of a `credential_process`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsError {
     message: String,
+    not_loaded: bool,
 }
 
 impl CredentialsError {
-    /// A failure described by `message` (which must not contain secrets).
+    /// A failure described by `message` (which must not contain secrets):
+    /// the source is configured but does not work, so a chain stops here.
     pub fn new(message: impl Into<String>) -> Self {
         CredentialsError {
             message: message.into(),
+            not_loaded: false,
         }
+    }
+
+    /// The source has nothing to offer (e.g. its variables are unset), so
+    /// a chain goes on to the next source; `message` says why.
+    pub fn not_loaded(message: impl Into<String>) -> Self {
+        CredentialsError {
+            message: message.into(),
+            not_loaded: true,
+        }
+    }
+
+    /// Whether the source simply had nothing to offer (see
+    /// [`CredentialsError::not_loaded`]) rather than failing.
+    pub fn is_not_loaded(&self) -> bool {
+        self.not_loaded
+    }
+
+    /// The message, without secrets.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The same error with `context: ` before its message.
+    pub(crate) fn context(mut self, context: impl fmt::Display) -> Self {
+        self.message = format!("{context}: {}", self.message);
+        self
     }
 }
 
@@ -115,43 +202,6 @@ impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
         let credentials = self.clone();
         Box::pin(async move { Ok(credentials) })
-    }
-}
-
-/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-/// `AWS_SESSION_TOKEN`, read at each call.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentCredentials {
-    _private: (),
-}
-
-impl EnvironmentCredentials {
-    /// The environment provider.
-    pub fn new() -> Self {
-        EnvironmentCredentials::default()
-    }
-
-    /// Reads the credentials from an environment lookup function (for tests).
-    pub fn load_from(
-        get: impl Fn(&str) -> Option<String>,
-    ) -> Result<Credentials, CredentialsError> {
-        let non_empty = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        let access_key_id = non_empty("AWS_ACCESS_KEY_ID")
-            .ok_or_else(|| CredentialsError::new("AWS_ACCESS_KEY_ID is not set"))?;
-        let secret_access_key = non_empty("AWS_SECRET_ACCESS_KEY")
-            .ok_or_else(|| CredentialsError::new("AWS_SECRET_ACCESS_KEY is not set"))?;
-        Ok(Credentials::new(
-            access_key_id,
-            secret_access_key,
-            non_empty("AWS_SESSION_TOKEN"),
-        ))
-    }
-}
-
-impl ProvideCredentials for EnvironmentCredentials {
-    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        let result = Self::load_from(|name| std::env::var(name).ok());
-        Box::pin(async move { result })
     }
 }
 
@@ -183,23 +233,5 @@ mod tests {
         assert!(shown.contains("AKID"));
         assert!(!shown.contains("very-secret"));
         assert!(!shown.contains("token-value"));
-    }
-
-    #[test]
-    fn environment_requires_both_keys() {
-        let err = EnvironmentCredentials::load_from(|name| {
-            (name == "AWS_ACCESS_KEY_ID").then(|| "AKID".to_string())
-        })
-        .unwrap_err();
-        assert_eq!(err.to_string(), "AWS_SECRET_ACCESS_KEY is not set");
-        let creds = EnvironmentCredentials::load_from(|name| match name {
-            "AWS_ACCESS_KEY_ID" => Some("AKID".into()),
-            "AWS_SECRET_ACCESS_KEY" => Some("SECRET".into()),
-            "AWS_SESSION_TOKEN" => Some("".into()),
-            _ => None,
-        })
-        .unwrap();
-        assert_eq!(creds.secret_access_key(), "SECRET");
-        assert_eq!(creds.session_token(), None);
     }
 }

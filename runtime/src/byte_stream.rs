@@ -1,0 +1,275 @@
+//! Byte streams: the type of `@streaming` blob members.
+
+use crate::error::BoxError;
+use crate::{Blob, TransportError};
+use bytes::{Bytes, BytesMut};
+use std::fmt;
+use std::pin::Pin;
+use std::task::Poll;
+
+/// The body type a [`ByteStream`] can wrap: any [`http_body::Body`] of
+/// [`Bytes`] that may be sent between threads.
+type DynBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send + Sync>>;
+
+/// The value of a `@streaming` blob member: bytes that arrive over time.
+///
+/// In an operation's output it is the response body as the network delivers
+/// it: read it chunk by chunk with [`ByteStream::next`], or whole with
+/// [`ByteStream::collect`]. Nothing is buffered beyond the chunk in hand, so
+/// a long-running response (e.g. an agent streaming its answer) can be
+/// processed while it is still being produced.
+///
+/// In an operation's input it is built from bytes in memory (`Vec<u8>`,
+/// [`Bytes`], `String`, `&'static [u8]`, [`Blob`]). A request body must be
+/// in memory so that it can be signed and sent again on retry; a stream
+/// made with [`ByteStream::from_body`] is rejected with a
+/// [`BuildError`](crate::BuildError) when used as a request payload.
+///
+/// ```
+/// # async fn run() -> Result<(), opgen::TransportError> {
+/// let mut stream = opgen::ByteStream::from("hello, world");
+/// while let Some(chunk) = stream.next().await {
+///     print!("{}", String::from_utf8_lossy(&chunk?));
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct ByteStream {
+    inner: Inner,
+}
+
+enum Inner {
+    /// In memory; `None` once [`ByteStream::next`] has handed it out.
+    Memory(Option<Bytes>),
+    Body(DynBody),
+}
+
+impl ByteStream {
+    /// A stream of `bytes`, held in memory.
+    pub fn new(bytes: impl Into<Bytes>) -> Self {
+        ByteStream {
+            inner: Inner::Memory(Some(bytes.into())),
+        }
+    }
+
+    /// A stream read from an HTTP body (e.g. a response body of another
+    /// HTTP stack, see [`HttpClient::call_streaming`](crate::HttpClient::call_streaming)).
+    pub fn from_body<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        ByteStream {
+            inner: Inner::Body(Box::pin(MapError(Box::pin(body)))),
+        }
+    }
+
+    /// The bytes, when the stream is held in memory and not yet read.
+    pub fn bytes(&self) -> Option<&Bytes> {
+        match &self.inner {
+            Inner::Memory(bytes) => bytes.as_ref(),
+            Inner::Body(_) => None,
+        }
+    }
+
+    /// The next chunk, `None` at the end of the stream. A failure to read
+    /// (the connection dropped, a timeout of the HTTP stack) is a
+    /// [`TransportError`]; the stream ends after it.
+    pub async fn next(&mut self) -> Option<Result<Bytes, TransportError>> {
+        let body = match &mut self.inner {
+            Inner::Memory(bytes) => return bytes.take().filter(|b| !b.is_empty()).map(Ok),
+            Inner::Body(body) => body,
+        };
+        let next = std::future::poll_fn(|cx| loop {
+            return match body.as_mut().poll_frame(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) if data.is_empty() => continue,
+                    Ok(data) => Poll::Ready(Some(Ok(data))),
+                    // Trailers carry no payload bytes.
+                    Err(_trailers) => continue,
+                },
+            };
+        })
+        .await;
+        match next? {
+            Ok(chunk) => Some(Ok(chunk)),
+            Err(error) => {
+                // A body that failed once must not be polled again.
+                self.inner = Inner::Memory(None);
+                Some(Err(TransportError::new(
+                    "failed to read the body stream",
+                    Some(error),
+                )))
+            }
+        }
+    }
+
+    /// Reads the rest of the stream into memory.
+    pub async fn collect(mut self) -> Result<Bytes, TransportError> {
+        if let Inner::Memory(bytes) = &mut self.inner {
+            return Ok(bytes.take().unwrap_or_default());
+        }
+        let mut whole = BytesMut::new();
+        while let Some(chunk) = self.next().await {
+            whole.extend_from_slice(&chunk?);
+        }
+        Ok(whole.freeze())
+    }
+}
+
+impl Default for ByteStream {
+    /// An empty stream.
+    fn default() -> Self {
+        ByteStream::new(Bytes::new())
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The content is never shown: a stream can be read only once, and
+        // payloads may be sensitive.
+        match &self.inner {
+            Inner::Memory(Some(bytes)) => write!(f, "ByteStream({} bytes in memory)", bytes.len()),
+            Inner::Memory(None) => f.write_str("ByteStream(read)"),
+            Inner::Body(_) => f.write_str("ByteStream(streaming)"),
+        }
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    fn from(bytes: Bytes) -> Self {
+        ByteStream::new(bytes)
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(bytes: Vec<u8>) -> Self {
+        ByteStream::new(bytes)
+    }
+}
+
+impl From<String> for ByteStream {
+    fn from(text: String) -> Self {
+        ByteStream::new(text)
+    }
+}
+
+impl From<&'static str> for ByteStream {
+    fn from(text: &'static str) -> Self {
+        ByteStream::new(text)
+    }
+}
+
+impl From<&'static [u8]> for ByteStream {
+    fn from(bytes: &'static [u8]) -> Self {
+        ByteStream::new(bytes)
+    }
+}
+
+impl From<Blob> for ByteStream {
+    fn from(blob: Blob) -> Self {
+        ByteStream::new(blob.into_inner())
+    }
+}
+
+/// Boxes a body's error so bodies of every HTTP stack fit one type. The
+/// body is pinned on the heap so that no unsafe pin projection is needed.
+struct MapError<B>(Pin<Box<B>>);
+
+impl<B> http_body::Body for MapError<B>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        self.0
+            .as_mut()
+            .poll_frame(cx)
+            .map(|frame| frame.map(|f| f.map_err(Into::into)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.0.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// A body that yields scripted frames, one per poll.
+    struct Scripted(VecDeque<Result<http_body::Frame<Bytes>, BoxError>>);
+
+    impl http_body::Body for Scripted {
+        type Data = Bytes;
+        type Error = BoxError;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+            Poll::Ready(self.0.pop_front())
+        }
+    }
+
+    fn data(text: &'static str) -> Result<http_body::Frame<Bytes>, BoxError> {
+        Ok(http_body::Frame::data(Bytes::from_static(text.as_bytes())))
+    }
+
+    #[tokio::test]
+    async fn chunks_come_out_in_order_skipping_empty_data_and_trailers() {
+        let trailers = http_body::Frame::trailers(http::HeaderMap::new());
+        let mut stream = ByteStream::from_body(Scripted(VecDeque::from([
+            data("one "),
+            data(""),
+            Ok(trailers),
+            data("two"),
+        ])));
+        assert_eq!(stream.bytes(), None);
+        assert_eq!(stream.next().await.unwrap().unwrap(), "one ");
+        assert_eq!(stream.next().await.unwrap().unwrap(), "two");
+        assert!(stream.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_read_error_is_a_transport_error_and_ends_the_stream() {
+        let mut stream = ByteStream::from_body(Scripted(VecDeque::from([
+            data("partial"),
+            Err("connection reset".into()),
+            data("never"),
+        ])));
+        assert_eq!(stream.next().await.unwrap().unwrap(), "partial");
+        let error = stream.next().await.unwrap().unwrap_err();
+        assert_eq!(error.to_string(), "failed to read the body stream");
+        let source = std::error::Error::source(&error).unwrap().to_string();
+        assert_eq!(source, "connection reset");
+        assert!(stream.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn collect_joins_chunks_and_memory_streams_read_once() {
+        let stream = ByteStream::from_body(Scripted(VecDeque::from([data("a"), data("bc")])));
+        assert_eq!(stream.collect().await.unwrap(), "abc");
+
+        let mut stream = ByteStream::from(vec![1u8, 2, 3]);
+        assert_eq!(stream.bytes().map(|b| b.len()), Some(3));
+        assert_eq!(stream.next().await.unwrap().unwrap(), vec![1u8, 2, 3]);
+        assert!(stream.next().await.is_none());
+        assert_eq!(format!("{stream:?}"), "ByteStream(read)");
+        assert!(ByteStream::default().next().await.is_none());
+    }
+}

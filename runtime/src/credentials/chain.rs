@@ -1,0 +1,133 @@
+//! Trying credential sources in order.
+
+use super::{
+    CachedCredentials, ContainerCredentials, Credentials, CredentialsError, EnvironmentCredentials,
+    ImdsCredentials, ProfileCredentials, ProvideCredentials, ProvideCredentialsFuture,
+    SharedCredentialsProvider,
+};
+use crate::profile::{Env, Fs};
+use crate::{HttpClient, SharedHttpClient};
+
+/// Tries named providers in order and returns the first credentials found.
+///
+/// A provider whose error is [not loaded](CredentialsError::is_not_loaded)
+/// passes to the next; any other error stops the chain. The error when no
+/// provider has credentials lists what each one said, by name.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialsChain {
+    providers: Vec<(String, SharedCredentialsProvider)>,
+}
+
+impl CredentialsChain {
+    /// An empty chain.
+    pub fn new() -> Self {
+        CredentialsChain::default()
+    }
+
+    /// The chain with `provider`, named `name` in errors, tried last.
+    pub fn or_else(
+        mut self,
+        name: impl Into<String>,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
+        self.providers
+            .push((name.into(), SharedCredentialsProvider::new(provider)));
+        self
+    }
+
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let mut reasons = Vec::with_capacity(self.providers.len());
+        for (name, provider) in &self.providers {
+            match provider.provide_credentials().await {
+                Ok(credentials) => return Ok(credentials),
+                Err(error) if error.is_not_loaded() => reasons.push(format!("{name}: {error}")),
+                Err(error) => return Err(error.context(name)),
+            }
+        }
+        Err(CredentialsError::not_loaded(if reasons.is_empty() {
+            "no credentials found: the chain has no providers".to_owned()
+        } else {
+            format!("no credentials found ({})", reasons.join("; "))
+        }))
+    }
+}
+
+impl ProvideCredentials for CredentialsChain {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        Box::pin(self.load())
+    }
+}
+
+/// The standard chain of the AWS SDKs, cached: environment, profile files
+/// (static keys or `credential_process`), container endpoint, EC2 instance
+/// metadata. See [the module documentation](super) for the details and
+/// [`CachedCredentials`] for the caching.
+///
+/// The chain's error, when no source has credentials, says what each
+/// source found, e.g. `no credentials found (environment: AWS_ACCESS_KEY_ID
+/// is not set; profile: no profile files found; container: neither … is set;
+/// IMDS: cannot reach http://169.254.169.254 …)`.
+#[derive(Debug, Clone)]
+pub struct DefaultCredentialsChain {
+    env: Env,
+    fs: Fs,
+    cached: CachedCredentials,
+}
+
+impl DefaultCredentialsChain {
+    /// The chain over the process environment, the real files and the
+    /// default HTTP client (built only if the container or IMDS source is
+    /// reached).
+    pub fn new() -> Self {
+        Self::build(Env::real(), Fs::real(), None)
+    }
+
+    /// The chain reading variables through `env` and files through `fs`.
+    pub fn from_env_with(env: Env, fs: Fs) -> Self {
+        Self::build(env, fs, None)
+    }
+
+    /// The same chain (with an empty cache) sending the container and IMDS
+    /// requests with `client`.
+    pub fn with_http_client(self, client: impl HttpClient + 'static) -> Self {
+        Self::build(self.env, self.fs, Some(SharedHttpClient::new(client)))
+    }
+
+    fn build(env: Env, fs: Fs, http_client: Option<SharedHttpClient>) -> Self {
+        let mut container = ContainerCredentials::new()
+            .with_env(env.clone())
+            .with_fs(fs.clone());
+        let mut imds = ImdsCredentials::new().with_env(env.clone());
+        if let Some(client) = &http_client {
+            container = container.with_http_client(client.clone());
+            imds = imds.with_http_client(client.clone());
+        }
+        let chain = CredentialsChain::new()
+            .or_else("environment", EnvironmentCredentials::with_env(env.clone()))
+            .or_else(
+                "profile",
+                ProfileCredentials::new()
+                    .with_env(env.clone())
+                    .with_fs(fs.clone()),
+            )
+            .or_else("container", container)
+            .or_else("IMDS", imds);
+        DefaultCredentialsChain {
+            env,
+            fs,
+            cached: CachedCredentials::new(chain),
+        }
+    }
+}
+
+impl Default for DefaultCredentialsChain {
+    fn default() -> Self {
+        DefaultCredentialsChain::new()
+    }
+}
+
+impl ProvideCredentials for DefaultCredentialsChain {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        self.cached.provide_credentials()
+    }
+}

@@ -1,0 +1,30 @@
+//! Fuzz harnesses for opgen, one function per `cargo fuzz` target.
+//!
+//! Each harness takes the fuzzer's bytes, derives a value of the library's
+//! input type from them, runs the library and asserts invariants. A harness
+//! panics only when an invariant is violated (or when the library itself
+//! panics): that is the crash libFuzzer reports. The targets in `fuzz/` are
+//! one-liners calling these functions; `tests/replay.rs` runs every seed and
+//! every recorded regression through them on stable Rust.
+//!
+//! See `FUZZING.md` at the repository root.
+#![deny(missing_docs)]
+
+mod input;
+mod model;
+mod response;
+mod sigv4;
+
+pub use model::model_loader;
+pub use response::response_parsing;
+pub use sigv4::sigv4_canonical;
+
+/// A harness: the fuzzer's bytes in, a panic on an invariant violation.
+pub type Harness = fn(&[u8]);
+
+/// Every target, by its `cargo fuzz` name.
+pub const TARGETS: &[(&str, Harness)] = &[
+    ("response_parsing", response_parsing),
+    ("sigv4_canonical", sigv4_canonical),
+    ("model_loader", model_loader),
+];
