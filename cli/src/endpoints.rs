@@ -60,7 +60,9 @@ impl EndpointCase {
         } else if let Some(endpoint) = expect.get("endpoint") {
             expected_endpoint(endpoint).map_err(|e| format!("{documentation:?}: {e}"))?
         } else {
-            return Err(format!("{documentation:?}: `expect` has neither `endpoint` nor `error`"));
+            return Err(format!(
+                "{documentation:?}: `expect` has neither `endpoint` nor `error`"
+            ));
         };
         Ok(EndpointCase {
             documentation,
@@ -226,10 +228,20 @@ mod tests {
         let results = run_tests(&rules(), &tests).unwrap();
         assert_eq!(results[0].outcome, Ok(()));
         let diff = results[1].outcome.clone().unwrap_err();
-        assert!(diff.contains("  - url: https://y.us-east-1.example\n"), "{diff}");
-        assert!(diff.contains("  + url: https://x.us-east-1.example\n"), "{diff}");
+        assert!(
+            diff.contains("  - url: https://y.us-east-1.example\n"),
+            "{diff}"
+        );
+        assert!(
+            diff.contains("  + url: https://x.us-east-1.example\n"),
+            "{diff}"
+        );
         assert!(diff.contains("  + header h: 1, 2\n"), "{diff}");
-        assert!(results[2].outcome.clone().unwrap_err().contains("no `expect`"));
+        assert!(results[2]
+            .outcome
+            .clone()
+            .unwrap_err()
+            .contains("no `expect`"));
     }
 
     #[test]
@@ -239,6 +251,9 @@ mod tests {
         let results = run_tests(&rules(), &tests).unwrap();
         let diff = results[0].outcome.clone().unwrap_err();
         assert!(diff.contains("  - error: other\n"), "{diff}");
-        assert!(diff.contains("  + error: missing required endpoint parameter `Region`"), "{diff}");
+        assert!(
+            diff.contains("  + error: missing required endpoint parameter `Region`"),
+            "{diff}"
+        );
     }
 }

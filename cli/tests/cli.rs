@@ -232,7 +232,12 @@ fn check_endpoints_passes_the_endpoint_tests_of_a_shared_model() {
         return;
     };
     let output = opgen(&["check-endpoints", model.to_str().unwrap()]);
-    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
     let out = stdout(&output);
     let summary = out.lines().last().unwrap_or_default();
     assert_eq!(summary, "endpoints: 21 passed, 0 failed", "{out}");
@@ -264,9 +269,22 @@ fn check_endpoints_shows_a_failing_case_and_exits_non_zero() {
     let out = stdout(&output);
     assert!(out.contains("FAILED example.e#Svc"), "{out}");
     assert!(out.contains("deliberately wrong host"), "{out}");
-    assert!(!out.contains("right host\n"), "a passing case is not listed: {out}");
-    assert!(out.contains("  - url: https://other.us-east-1.example.com\n"), "{out}");
-    assert!(out.contains("  + url: https://svc.us-east-1.example.com\n"), "{out}");
+    assert!(
+        !out.contains("right host\n"),
+        "a passing case is not listed: {out}"
+    );
+    assert!(
+        out.contains("  - url: https://other.us-east-1.example.com\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  + url: https://svc.us-east-1.example.com\n"),
+        "{out}"
+    );
     assert!(out.ends_with("endpoints: 1 passed, 1 failed\n"), "{out}");
-    assert!(stderr(&output).contains("1 endpoint test failed"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("1 endpoint test failed"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -32,7 +32,8 @@ pub(crate) fn emit_endpoint(ctx: &Context, op: &Shape, service: &Shape) -> Endpo
     let (module_items, rules_const) = match service.traits.get(RULE_SET) {
         Some(rules) => {
             let owner = rules_owner(ctx, service).unwrap_or_else(|| op.id.name().to_string());
-            let static_name = format_ident!("__OPGEN_ENDPOINT_RULES_{}", owner.to_shouty_snake_case());
+            let static_name =
+                format_ident!("__OPGEN_ENDPOINT_RULES_{}", owner.to_shouty_snake_case());
             let module_items = if owner == op.id.name() {
                 let json = embedded_json(rules);
                 quote! {
@@ -69,7 +70,11 @@ fn rules_owner(ctx: &Context, service: &Shape) -> Option<String> {
     ctx.operations
         .iter()
         .filter(|id| ctx.graph.service_of(id).is_ok_and(|s| s.id == service.id))
-        .find(|id| ctx.graph.shape(id).is_some_and(|s| s.traits.http().is_some()))
+        .find(|id| {
+            ctx.graph
+                .shape(id)
+                .is_some_and(|s| s.traits.http().is_some())
+        })
         .map(|id| id.name().to_string())
 }
 

@@ -84,12 +84,8 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
     let input_shape = op.input.as_ref().and_then(|id| ctx.shape(id));
     let serialize = emit_serialize(ctx, op, input_shape, &http);
     let output_shape = op.output.as_ref().and_then(|id| ctx.shape(id));
-    let streams_output = output_shape.is_some_and(|shape| {
-        shape
-            .members
-            .iter()
-            .any(|m| ctx.is_byte_stream(&m.target))
-    });
+    let streams_output = output_shape
+        .is_some_and(|shape| shape.members.iter().any(|m| ctx.is_byte_stream(&m.target)));
     let output = match output_shape {
         Some(shape) if streams_output => {
             let ident = type_ident(shape.id.name());
@@ -182,9 +178,8 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         .and_then(|e| e.as_array())
         .map(|list| list.iter().filter_map(|e| e.as_str()).collect())
         .unwrap_or_default();
-    let request_compression = (!encodings.is_empty()).then(|| {
-        quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];)
-    });
+    let request_compression = (!encodings.is_empty())
+        .then(|| quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];));
     quote! {
         #docs
         ///

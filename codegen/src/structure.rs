@@ -98,8 +98,8 @@ pub(crate) fn emit_structure(ctx: &Context, shape: &Shape) -> TokenStream {
     let builder_def = emit_builder(ctx, shape, &name, &builder, &fields, is_error);
     // A structure holding a stream is only ever a whole HTTP message, never
     // a JSON value.
-    let json = (!has_byte_stream(ctx, &fields))
-        .then(|| emit_json(ctx, shape, &name, &fields, is_error));
+    let json =
+        (!has_byte_stream(ctx, &fields)).then(|| emit_json(ctx, shape, &name, &fields, is_error));
     let error_impls = is_error.then(|| emit_error_impls(shape, &name, &fields));
     let builder_doc = format!(" Creates a builder for [`{name}`].");
 

@@ -183,11 +183,21 @@ impl DateTime {
     /// the Smithy `epoch-seconds` format.
     pub fn fmt_epoch_seconds(&self) -> String {
         if self.nanos == 0 {
-            self.seconds.to_string()
-        } else {
-            let frac = format!("{:09}", self.nanos);
-            format!("{}.{}", self.seconds, frac.trim_end_matches('0'))
+            return self.seconds.to_string();
         }
+        // Before the epoch the fraction counts the other way: seconds -2
+        // and nanos 0.5 s is -1.5, not -2.5.
+        let (sign, whole, nanos) = if self.seconds < 0 {
+            (
+                "-",
+                (self.seconds + 1).unsigned_abs(),
+                1_000_000_000 - self.nanos,
+            )
+        } else {
+            ("", self.seconds.unsigned_abs(), self.nanos)
+        };
+        let frac = format!("{nanos:09}");
+        format!("{sign}{whole}.{}", frac.trim_end_matches('0'))
     }
 
     /// Parses RFC 3339 (`Z` or a numeric offset; fractions allowed).
@@ -251,7 +261,13 @@ impl DateTime {
         let day: u32 = parts.next()?.parse().ok()?;
         let month_name = parts.next()?;
         let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
-        let year: i64 = parts.next()?.parse().ok()?;
+        // IMF-fixdate has a four-digit year; a larger one would overflow
+        // the day count.
+        let year_text = parts.next()?;
+        if year_text.len() != 4 || !year_text.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let year: i64 = year_text.parse().ok()?;
         let time = parts.next()?;
         if parts.next()? != "GMT" || parts.next().is_some() {
             return None;
@@ -262,6 +278,9 @@ impl DateTime {
         };
         let mut t = hms.split(':').map(|p| p.parse::<u32>().ok());
         let (h, m, s) = (t.next()??, t.next()??, t.next()??);
+        if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 || t.next().is_some() {
+            return None;
+        }
         let nanos = match frac {
             Some(f) if !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) => {
                 let padded: String = f.chars().chain(std::iter::repeat('0')).take(9).collect();
@@ -291,6 +310,43 @@ mod tests {
         let frac = DateTime::from_secs_and_nanos(1_576_540_098, 520_000_000);
         assert_eq!(frac.fmt_date_time(), "2019-12-16T23:48:18.52Z");
         assert_eq!(frac.fmt_epoch_seconds(), "1576540098.52");
+    }
+
+    #[test]
+    fn epoch_seconds_before_the_epoch_keep_their_fraction() {
+        // Found by the response_parsing fuzz target: -1.5 was written -2.5.
+        let t = DateTime::from_secs_and_nanos(-2, 500_000_000);
+        assert_eq!(t.fmt_epoch_seconds(), "-1.5");
+        assert_eq!(t.as_secs_f64(), -1.5);
+        let t = DateTime::from_secs_and_nanos(-1, 250_000_000);
+        assert_eq!(t.fmt_epoch_seconds(), "-0.75");
+        assert_eq!(DateTime::from_secs(-3).fmt_epoch_seconds(), "-3");
+    }
+
+    #[test]
+    fn http_dates_out_of_range_are_rejected() {
+        // Found by the response_parsing fuzz target: a huge year overflowed
+        // the day count (a panic in debug builds).
+        assert_eq!(
+            DateTime::parse_http_date("Mon, 16 Dec 77777777777777 23:48:18 GMT"),
+            None
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Mon, 16 Dec 2019 4294967:00:00 GMT"),
+            None
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Mon, 32 Dec 2019 23:48:18 GMT"),
+            None
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Mon, 16 Dec 2019 23:48:18:01 GMT"),
+            None
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"),
+            Some(DateTime::from_secs(0))
+        );
     }
 
     #[test]

@@ -6,14 +6,17 @@
 //! load credentials, sign, transmit (bounded by the attempt timeout) and
 //! deserialize; the whole call is bounded by the operation timeout.
 
+use crate::credentials::DefaultCredentialsChain;
+use crate::endpoint::{self, EndpointParams};
 use crate::http_client::{UnavailableHttpClient, DEFAULT_CONNECT_TIMEOUT};
+use crate::profile::{Env, Fs};
+use crate::region;
 use crate::retry::{self, AsyncSleep, RetryConfig, RetryQuota, SharedAsyncSleep};
 use crate::sigv4::{self, SigningParams, SigningSettings};
 use crate::{
-    compress_request, BuildError, CredentialsError, Endpoint, EndpointError,
-    EnvironmentCredentials, Error, HttpClient, Operation, OperationInput, ProvideCredentials,
-    ProvideCredentialsFuture, RequestCompression, ServiceMetadata, SharedCredentialsProvider,
-    SharedHttpClient, TimeoutError,
+    compress_request, BuildError, CredentialsError, Endpoint, EndpointError, Error, HttpClient,
+    Operation, OperationInput, ProvideCredentials, RequestCompression, ServiceMetadata,
+    SharedCredentialsProvider, SharedHttpClient, TimeoutError,
 };
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
@@ -36,6 +39,8 @@ pub struct Config {
     region: Option<String>,
     credentials_provider: Option<SharedCredentialsProvider>,
     endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
     http_client: Option<SharedHttpClient>,
     app_name: Option<String>,
     connect_timeout: Duration,
@@ -52,6 +57,8 @@ impl Default for Config {
             region: None,
             credentials_provider: None,
             endpoint_url: None,
+            use_fips: false,
+            use_dual_stack: false,
             http_client: None,
             app_name: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -73,39 +80,43 @@ impl Config {
         ConfigBuilder::default()
     }
 
-    /// The configuration from the process environment: region from
-    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`; endpoint override from
-    /// `AWS_ENDPOINT_URL`; app name from `AWS_SDK_UA_APP_ID`; credentials
-    /// from [`EnvironmentCredentials`], read again at each call.
+    /// The configuration from the process environment and the profile
+    /// files, as the AWS SDKs find it:
+    ///
+    /// - region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's
+    ///   `region` (see [`region::default_region`](crate::region::default_region));
+    /// - credentials: the [`DefaultCredentialsChain`](crate::credentials::DefaultCredentialsChain)
+    ///   (environment, profile files with `credential_process`, container,
+    ///   EC2 instance metadata), cached until shortly before they expire;
+    /// - `AWS_ENDPOINT_URL` (endpoint override), `AWS_USE_FIPS_ENDPOINT`,
+    ///   `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_SDK_UA_APP_ID` (app name),
+    ///   `AWS_DISABLE_REQUEST_COMPRESSION`, `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`.
     ///
     /// Never fails: a missing region or missing credentials make each call
-    /// fail with [`Error::Endpoint`] or [`Error::Credentials`].
+    /// fail with [`Error::Endpoint`] or [`Error::Credentials`], saying what
+    /// was looked for.
     pub fn from_env() -> Config {
-        let mut config = Self::from_env_with(|name| std::env::var(name).ok());
-        config.credentials_provider =
-            Some(SharedCredentialsProvider::new(EnvironmentCredentials::new()));
-        config
+        Self::from_env_with(Env::real(), Fs::real())
     }
 
-    /// Like [`Config::from_env`], with variables looked up through `get`
-    /// (for tests). Credentials are read once, here; when they are missing,
-    /// each call fails with [`Error::Credentials`] saying which variable.
-    pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Config {
-        let non_empty = |name: &str| {
-            get(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
-        let credentials_provider = match EnvironmentCredentials::load_from(&get) {
-            Ok(credentials) => SharedCredentialsProvider::new(credentials),
-            Err(error) => SharedCredentialsProvider::new(NoCredentials(error)),
+    /// Like [`Config::from_env`], with variables read through `env` and
+    /// profile files through `fs` (for tests, or to configure a client from
+    /// somewhere other than the process).
+    pub fn from_env_with(env: Env, fs: Fs) -> Config {
+        let flag = |name: &str| {
+            env.get_non_empty(name)
+                .is_some_and(|value| value.eq_ignore_ascii_case("true"))
         };
         Config {
-            region: non_empty("AWS_REGION").or_else(|| non_empty("AWS_DEFAULT_REGION")),
-            credentials_provider: Some(credentials_provider),
-            endpoint_url: non_empty("AWS_ENDPOINT_URL"),
-            app_name: non_empty("AWS_SDK_UA_APP_ID"),
-            request_compression: RequestCompression::from_env_with(&get),
+            region: region::default_region_with(&env, &fs),
+            endpoint_url: env.get_non_empty("AWS_ENDPOINT_URL"),
+            use_fips: flag("AWS_USE_FIPS_ENDPOINT"),
+            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
+            app_name: env.get_non_empty("AWS_SDK_UA_APP_ID"),
+            request_compression: RequestCompression::from_env_with(|name| env.get(name)),
+            credentials_provider: Some(SharedCredentialsProvider::new(
+                DefaultCredentialsChain::from_env_with(env.clone(), fs),
+            )),
             ..Config::default()
         }
     }
@@ -125,6 +136,16 @@ impl Config {
     /// The endpoint URL that replaces the resolved one.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+
+    /// Whether FIPS endpoints are used.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether dual-stack (IPv4 and IPv6) endpoints are used.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
     }
 
     /// The app name added to the user agent.
@@ -167,6 +188,8 @@ impl fmt::Debug for Config {
             .field("region", &self.region)
             .field("credentials_provider", &credentials)
             .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
             .field("http_client", &self.http_client)
             .field("app_name", &self.app_name)
             .field("connect_timeout", &self.connect_timeout)
@@ -203,6 +226,22 @@ impl ConfigBuilder {
     /// path) instead of the resolved AWS endpoint, e.g. for a local mock.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Calls the service's FIPS 140 endpoint (`AWS::UseFIPS` of the endpoint
+    /// rules; default off, or `AWS_USE_FIPS_ENDPOINT=true` through
+    /// [`Config::from_env`]). A region or partition without one fails the
+    /// call with the rule set's [`Error::Endpoint`] message.
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.config.use_fips = use_fips;
+        self
+    }
+
+    /// Calls the service's dual-stack (IPv4 and IPv6) endpoint
+    /// (`AWS::UseDualStack`; default off, or `AWS_USE_DUALSTACK_ENDPOINT=true`).
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.config.use_dual_stack = use_dual_stack;
         self
     }
 
@@ -452,7 +491,7 @@ impl Client {
                 "no region configured; set AWS_REGION or Config::builder().region(..)",
             ))
         })?;
-        let endpoint = resolve_endpoint(config, region, O::SERVICE).map_err(Error::Endpoint)?;
+        let endpoint = resolve_endpoint::<O>(config, region, input).map_err(Error::Endpoint)?;
         let mut request = O::serialize(input, &endpoint)?;
         compress_request::<O>(&mut request, &config.request_compression).map_err(Error::Build)?;
         let retry_config = &config.retry_config;
@@ -546,8 +585,10 @@ impl Client {
             .map_err(Error::Credentials)?;
         let params = SigningParams {
             credentials: &credentials,
-            region: context.region,
-            service: O::SERVICE.signing_name,
+            // The endpoint rules may name another scope (e.g. a global
+            // service signing for us-east-1).
+            region: endpoint.signing_region().unwrap_or(context.region),
+            service: endpoint.signing_name().unwrap_or(O::SERVICE.signing_name),
             time: SystemTime::now(),
             settings: SigningSettings::default(),
         };
@@ -672,14 +713,21 @@ fn default_http_client(_connect_timeout: Duration) -> SharedHttpClient {
     ))
 }
 
-/// The endpoint for `service`: the configured override, else the standard
-/// AWS host name of the region's partition.
-fn resolve_endpoint(
+/// The endpoint of a call to `O` with `input`: the service's endpoint rules
+/// evaluated with the region, the FIPS and dual-stack flags and the
+/// configured override (`SDK::Endpoint`), plus the operation's context
+/// parameters.
+fn resolve_endpoint<O: Operation>(
     config: &Config,
     region: &str,
-    service: &ServiceMetadata,
+    input: &O::Input,
 ) -> Result<Endpoint, EndpointError> {
+    let mut params = EndpointParams::new()
+        .region(region)
+        .use_fips(config.use_fips)
+        .use_dual_stack(config.use_dual_stack);
     if let Some(url) = &config.endpoint_url {
+        // Checked here because rule sets pass the override through as it is.
         let uri: http::Uri = url
             .parse()
             .map_err(|e| EndpointError::new(format!("invalid endpoint URL `{url}`: {e}")))?;
@@ -688,27 +736,21 @@ fn resolve_endpoint(
                 "invalid endpoint URL `{url}`: expected scheme://host[:port][/path]"
             )));
         }
-        return Ok(Endpoint::new(url.clone()));
-    }
-    // The region becomes part of a host name, so it must be a valid label.
-    let valid = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !valid {
-        return Err(EndpointError::new(format!(
-            "invalid region `{region}`; expected e.g. `us-east-1`"
-        )));
-    }
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
+        params = params.endpoint(url.clone());
     } else {
-        "amazonaws.com"
-    };
-    Ok(Endpoint::new(format!(
-        "https://{}.{region}.{suffix}",
-        service.endpoint_prefix
-    )))
+        // Rule sets put the region into the host name unchecked, so it must
+        // be a valid label.
+        let valid = !region.is_empty()
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid {
+            return Err(EndpointError::new(format!(
+                "invalid region `{region}`; expected e.g. `us-east-1`"
+            )));
+        }
+    }
+    endpoint::resolve_operation::<O>(input, params)
 }
 
 /// Adds what every attempt carries besides the signature: the endpoint's
@@ -819,23 +861,10 @@ fn invocation_id() -> String {
     crate::__private::uuid_v4()
 }
 
-/// A provider that always fails with the error found when the environment
-/// was read, so the failure surfaces at call time as [`Error::Credentials`].
-#[derive(Debug)]
-struct NoCredentials(CredentialsError);
-
-impl ProvideCredentials for NoCredentials {
-    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        let error = self.0.clone();
-        Box::pin(async move { Err(error) })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{Credentials, HttpClientFuture, Protocol, ProvideErrorMetadata};
-    use std::collections::HashMap;
     use std::sync::Mutex;
 
     static SERVICE: ServiceMetadata = ServiceMetadata {
@@ -900,6 +929,63 @@ mod tests {
         }
     }
 
+    /// `PutThing` of a global service whose rules send every region to one
+    /// host that signs for `us-east-1` under another name.
+    struct PutGlobalThing;
+
+    static GLOBAL_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
+        r#"{"version":"1.0","parameters":{"Region":{"type":"String","builtIn":"AWS::Region"}},
+           "rules":[{"conditions":[],"type":"endpoint","endpoint":{
+             "url":"https://global.things.example",
+             "headers":{"x-things-partition":["aws"]},
+             "properties":{"authSchemes":[{"name":"sigv4","signingName":"global-things","signingRegion":"us-east-1"}]}}}]}"#,
+    );
+
+    impl Operation for PutGlobalThing {
+        type Input = String;
+        type Output = String;
+        type Error = Unreachable;
+        const NAME: &'static str = "PutGlobalThing";
+        const SERVICE: &'static ServiceMetadata = &SERVICE;
+        const ENDPOINT_RULES: Option<&'static endpoint::EndpointRules> = Some(&GLOBAL_RULES);
+
+        fn serialize(
+            input: &String,
+            endpoint: &Endpoint,
+        ) -> Result<http::Request<Bytes>, BuildError> {
+            PutThing::serialize(input, endpoint)
+        }
+
+        fn deserialize(response: http::Response<Bytes>) -> Result<String, Error<Unreachable>> {
+            PutThing::deserialize(response)
+        }
+    }
+
+    #[tokio::test]
+    async fn the_endpoint_rules_choose_the_host_headers_and_signing_scope() {
+        let recorder = Recorder::default();
+        let client = Client::new(
+            Config::builder()
+                .region("eu-west-1")
+                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+                .http_client(recorder.clone())
+                .build(),
+        );
+        client.call::<PutGlobalThing>("{}".into()).await.unwrap();
+        let requests = recorder.0.lock().unwrap();
+        let request = &requests[0];
+        assert_eq!(
+            request.uri().to_string(),
+            "https://global.things.example/things"
+        );
+        assert_eq!(request.headers()["x-things-partition"], "aws");
+        let authorization = request.headers()["authorization"].to_str().unwrap();
+        assert!(
+            authorization.contains("/us-east-1/global-things/aws4_request"),
+            "{authorization}"
+        );
+    }
+
     /// Records requests and answers `200 ok`.
     #[derive(Debug, Default, Clone)]
     struct Recorder(Arc<Mutex<Vec<http::Request<Bytes>>>>);
@@ -911,56 +997,87 @@ mod tests {
         }
     }
 
-    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| vars.get(name).cloned()
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::from_pairs(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    /// A file system with only `~/.aws/config` (home `/home/u`), holding `config`.
+    fn config_file(config: &'static str) -> Fs {
+        Fs::from_fn(move |path: &std::path::Path| {
+            if path == std::path::Path::new("/home/u/.aws/config") {
+                Ok(config.as_bytes().to_vec())
+            } else {
+                Err(std::io::ErrorKind::NotFound.into())
+            }
+        })
     }
 
     #[test]
     fn endpoint_is_the_regional_host_or_the_override() {
+        let resolve = |config: &Config, region: &str| {
+            resolve_endpoint::<PutThing>(config, region, &String::new())
+        };
         let config = Config::default();
         assert_eq!(
-            resolve_endpoint(&config, "eu-west-3", &SERVICE)
-                .unwrap()
-                .url(),
+            resolve(&config, "eu-west-3").unwrap().url(),
             "https://things-api.eu-west-3.amazonaws.com"
         );
         assert_eq!(
-            resolve_endpoint(&config, "cn-north-1", &SERVICE)
-                .unwrap()
-                .url(),
+            resolve(&config, "cn-north-1").unwrap().url(),
             "https://things-api.cn-north-1.amazonaws.com.cn"
         );
-        assert!(resolve_endpoint(&config, "evil.com/x", &SERVICE).is_err());
+        assert!(resolve(&config, "evil.com/x").is_err());
+        let config = Config::builder()
+            .use_fips(true)
+            .use_dual_stack(true)
+            .build();
+        assert_eq!(
+            resolve(&config, "us-west-2").unwrap().url(),
+            "https://things-api-fips.us-west-2.api.aws"
+        );
         let config = Config::builder()
             .endpoint_url("http://127.0.0.1:9/base/")
             .build();
         assert_eq!(
-            resolve_endpoint(&config, "us-east-1", &SERVICE)
-                .unwrap()
-                .url(),
+            resolve(&config, "us-east-1").unwrap().url(),
             "http://127.0.0.1:9/base"
         );
         let config = Config::builder().endpoint_url("not a url").build();
-        assert!(resolve_endpoint(&config, "us-east-1", &SERVICE).is_err());
+        assert!(resolve(&config, "us-east-1").is_err());
     }
 
     #[test]
     fn from_env_prefers_aws_region_and_reads_the_endpoint() {
-        let config = Config::from_env_with(env(&[
-            ("AWS_REGION", "eu-central-1"),
-            ("AWS_DEFAULT_REGION", "us-west-2"),
-            ("AWS_ENDPOINT_URL", "http://localhost:4566"),
-        ]));
+        let no_files = config_file("");
+        let config = Config::from_env_with(
+            env(&[
+                ("AWS_REGION", "eu-central-1"),
+                ("AWS_DEFAULT_REGION", "us-west-2"),
+                ("AWS_ENDPOINT_URL", "http://localhost:4566"),
+                ("AWS_USE_FIPS_ENDPOINT", "true"),
+                ("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"),
+            ]),
+            no_files.clone(),
+        );
         assert_eq!(config.region(), Some("eu-central-1"));
         assert_eq!(config.endpoint_url(), Some("http://localhost:4566"));
-        let config = Config::from_env_with(env(&[("AWS_DEFAULT_REGION", "us-west-2")]));
+        assert!(config.use_fips() && config.use_dual_stack());
+        let config = Config::from_env_with(env(&[("AWS_DEFAULT_REGION", "us-west-2")]), no_files);
         assert_eq!(config.region(), Some("us-west-2"));
         assert_eq!(config.endpoint_url(), None);
+        assert!(!config.use_fips() && !config.use_dual_stack());
         assert_eq!(config.operation_timeout(), Some(DEFAULT_OPERATION_TIMEOUT));
+    }
+
+    #[test]
+    fn from_env_falls_back_to_the_profile_region() {
+        let files =
+            config_file("[default]\nregion = ap-south-1\n[profile work]\nregion = sa-east-1\n");
+        let config = Config::from_env_with(env(&[("HOME", "/home/u")]), files.clone());
+        assert_eq!(config.region(), Some("ap-south-1"));
+        let config =
+            Config::from_env_with(env(&[("HOME", "/home/u"), ("AWS_PROFILE", "work")]), files);
+        assert_eq!(config.region(), Some("sa-east-1"));
     }
 
     #[test]
@@ -1042,10 +1159,32 @@ mod tests {
         let error = client.call::<PutThing>(String::new()).await.unwrap_err();
         assert!(matches!(error, Error::Endpoint(_)), "{error:?}");
 
-        let client = Client::new(Config::from_env_with(env(&[("AWS_REGION", "us-east-1")])));
-        let error = client.call::<PutThing>(String::new()).await.unwrap_err();
+        // The whole chain comes up empty: no variables, no files, no
+        // container, instance metadata turned off.
+        let config = Config::from_env_with(
+            env(&[
+                ("AWS_REGION", "us-east-1"),
+                ("HOME", "/home/u"),
+                ("AWS_EC2_METADATA_DISABLED", "true"),
+            ]),
+            config_file(""),
+        )
+        .to_builder()
+        .http_client(Recorder::default())
+        .build();
+        let error = Client::new(config)
+            .call::<PutThing>(String::new())
+            .await
+            .unwrap_err();
         match error {
-            Error::Credentials(e) => assert_eq!(e.to_string(), "AWS_ACCESS_KEY_ID is not set"),
+            Error::Credentials(e) => {
+                let message = e.to_string();
+                assert!(
+                    message.contains("AWS_ACCESS_KEY_ID is not set"),
+                    "{message}"
+                );
+                assert!(message.contains("IMDS"), "{message}");
+            }
             other => panic!("expected a credentials error, got {other:?}"),
         }
     }

@@ -53,8 +53,8 @@ impl RequestCompression {
     /// values that do not parse leave the default.
     pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Self {
         let mut settings = RequestCompression::default();
-        if let Some(min) = get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES")
-            .and_then(|v| v.trim().parse::<u32>().ok())
+        if let Some(min) =
+            get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok())
         {
             settings = RequestCompression::with_min_size(min);
         }
@@ -203,7 +203,11 @@ mod tests {
         let mut plain = request(&body, None);
         compress_request::<PutMetrics>(&mut plain, &RequestCompression::default()).unwrap();
         assert_eq!(plain.headers()[CONTENT_ENCODING], "gzip");
-        assert!(plain.body().len() < body.len() / 10, "{}", plain.body().len());
+        assert!(
+            plain.body().len() < body.len() / 10,
+            "{}",
+            plain.body().len()
+        );
         assert_eq!(gunzip(plain.body()), body);
 
         let mut custom = request(&body, Some("custom"));
@@ -219,8 +223,7 @@ mod tests {
         assert!(small.headers().get(CONTENT_ENCODING).is_none());
 
         let mut forced = request("tiny", None);
-        compress_request::<PutMetrics>(&mut forced, &RequestCompression::with_min_size(0))
-            .unwrap();
+        compress_request::<PutMetrics>(&mut forced, &RequestCompression::with_min_size(0)).unwrap();
         assert_eq!(gunzip(forced.body()), "tiny");
 
         let body = "x".repeat(20_000);

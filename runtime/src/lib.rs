@@ -36,9 +36,9 @@ pub mod endpoint;
 mod error;
 mod http_client;
 mod operation;
-mod retry;
 pub mod profile;
 pub mod region;
+mod retry;
 pub mod sigv4;
 #[cfg(feature = "test-util")]
 pub mod test_util;

@@ -415,11 +415,14 @@ async fn stalled_server_hits_the_operation_timeout() {
 
 #[tokio::test]
 async fn missing_region_is_an_error_not_a_panic() {
-    let config = Config::from_env_with(|name| match name {
-        "AWS_ACCESS_KEY_ID" => Some("AKID".into()),
-        "AWS_SECRET_ACCESS_KEY" => Some("SECRET".into()),
-        _ => None,
-    });
+    let config = Config::from_env_with(
+        opgen::profile::Env::from_pairs([
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("HOME", "/nonexistent-home"),
+        ]),
+        opgen::profile::Fs::from_fn(|_| Err(std::io::ErrorKind::NotFound.into())),
+    );
     let client = Client::new(config);
 
     let error = client.send(widget()).await.unwrap_err();

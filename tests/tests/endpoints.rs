@@ -22,10 +22,22 @@ const EXPECTED_SUITE_CASES: usize = 101;
 /// the later models dropped these cases. Each must still fail, so that an
 /// entry that starts passing is noticed and removed.
 const STALE_MODEL_CASES: &[(&str, &str)] = &[
-    ("2025-07-16.json", "For region us-iso-east-1 with FIPS enabled and DualStack enabled"),
-    ("2025-07-16.json", "For region us-iso-east-1 with FIPS disabled and DualStack enabled"),
-    ("2025-07-16.json", "For region us-isob-east-1 with FIPS enabled and DualStack enabled"),
-    ("2025-07-16.json", "For region us-isob-east-1 with FIPS disabled and DualStack enabled"),
+    (
+        "2025-07-16.json",
+        "For region us-iso-east-1 with FIPS enabled and DualStack enabled",
+    ),
+    (
+        "2025-07-16.json",
+        "For region us-iso-east-1 with FIPS disabled and DualStack enabled",
+    ),
+    (
+        "2025-07-16.json",
+        "For region us-isob-east-1 with FIPS enabled and DualStack enabled",
+    ),
+    (
+        "2025-07-16.json",
+        "For region us-isob-east-1 with FIPS disabled and DualStack enabled",
+    ),
 ];
 
 fn read_json(path: &Path) -> Value {
@@ -58,7 +70,11 @@ fn rules_engine_suite() {
         return;
     }
     let rule_sets = json_files(&suite.join("rules"));
-    assert_eq!(rule_sets.len(), EXPECTED_RULE_SETS, "rule sets in {SUITE}/rules");
+    assert_eq!(
+        rule_sets.len(),
+        EXPECTED_RULE_SETS,
+        "rule sets in {SUITE}/rules"
+    );
     let (mut passed, mut failed, mut without_cases) = (0, Vec::new(), Vec::new());
     for path in &rule_sets {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -86,7 +102,11 @@ fn rules_engine_suite() {
     );
     assert!(failed.is_empty(), "failed cases:\n{}", failed.join("\n"));
     assert_eq!(passed, EXPECTED_SUITE_CASES, "cases run");
-    assert_eq!(without_cases.len(), 3, "rule sets without cases: {without_cases:?}");
+    assert_eq!(
+        without_cases.len(),
+        3,
+        "rule sets without cases: {without_cases:?}"
+    );
 }
 
 #[test]
@@ -113,8 +133,8 @@ fn endpoint_tests_of_every_shared_model() {
                 continue;
             };
             services += 1;
-            let results = run_tests(rules, tests)
-                .unwrap_or_else(|e| panic!("{}: {id}: {e}", path.display()));
+            let results =
+                run_tests(rules, tests).unwrap_or_else(|e| panic!("{}: {id}: {e}", path.display()));
             assert!(!results.is_empty(), "{id} has no test cases");
             for result in results {
                 let is_stale = STALE_MODEL_CASES
@@ -142,7 +162,11 @@ fn endpoint_tests_of_every_shared_model() {
         stale.len()
     );
     assert!(failed.is_empty(), "failed cases:\n{}", failed.join("\n"));
-    assert_eq!(stale.len(), STALE_MODEL_CASES.len(), "stale cases found: {stale:?}");
+    assert_eq!(
+        stale.len(),
+        STALE_MODEL_CASES.len(),
+        "stale cases found: {stale:?}"
+    );
     assert!(services >= 7, "services with endpoint tests: {services}");
 }
 

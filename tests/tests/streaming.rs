@@ -102,8 +102,16 @@ async fn the_output_stream_delivers_chunks_before_the_response_ends() {
         assert_eq!(stream.collect().await.unwrap(), "world");
 
         let request = server.await.unwrap();
-        assert!(request.starts_with("POST /agents/helper/invoke HTTP/1.1\r\n"), "{request}");
-        assert!(request.to_ascii_lowercase().contains("content-type: application/octet-stream"), "{request}");
+        assert!(
+            request.starts_with("POST /agents/helper/invoke HTTP/1.1\r\n"),
+            "{request}"
+        );
+        assert!(
+            request
+                .to_ascii_lowercase()
+                .contains("content-type: application/octet-stream"),
+            "{request}"
+        );
         assert!(request.ends_with("\r\n\r\nquestion"), "{request}");
     })
     .await;
@@ -183,7 +191,9 @@ fn debug_never_reads_or_shows_the_stream() {
 }
 
 /// A one-frame HTTP body, standing in for another HTTP stack's body type.
-fn http_body_full(text: &'static str) -> impl http_body::Body<Data = Bytes, Error = std::convert::Infallible> + Send + Sync {
+fn http_body_full(
+    text: &'static str,
+) -> impl http_body::Body<Data = Bytes, Error = std::convert::Infallible> + Send + Sync {
     struct Full(Option<Bytes>);
     impl http_body::Body for Full {
         type Data = Bytes;

@@ -96,7 +96,11 @@ impl<'r> Scope<'r> {
             .rev()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_ref())
-            .ok_or_else(|| invalid(format!("reference to `{name}`, which is neither a parameter nor assigned before")))
+            .ok_or_else(|| {
+                invalid(format!(
+                    "reference to `{name}`, which is neither a parameter nor assigned before"
+                ))
+            })
     }
 }
 
@@ -207,7 +211,10 @@ fn endpoint(
 fn string(e: &Expr, scope: &Scope<'_>, what: &str) -> Eval<String> {
     match expr(e, scope)? {
         Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(invalid(format!("{what} is {}, not a string", other.type_name()))),
+        Some(other) => Err(invalid(format!(
+            "{what} is {}, not a string",
+            other.type_name()
+        ))),
         None => Err(invalid(format!("{what} is unset"))),
     }
 }
@@ -265,11 +272,12 @@ fn template(parts: &[TemplatePart], scope: &Scope<'_>) -> Eval<String> {
 }
 
 fn get_attr<'v>(value: &'v Value, path: &[PathPart]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |value, part| match (part, value) {
-        (PathPart::Key(key), Value::Object(map)) => map.get(key),
-        (PathPart::Index(i), Value::Array(items)) => items.get(*i),
-        _ => None,
-    })
+    path.iter()
+        .try_fold(value, |value, part| match (part, value) {
+            (PathPart::Key(key), Value::Object(map)) => map.get(key),
+            (PathPart::Index(i), Value::Array(items)) => items.get(*i),
+            _ => None,
+        })
 }
 
 fn call(c: &Call, scope: &Scope<'_>) -> Eval<Option<Value>> {
@@ -314,7 +322,10 @@ fn call(c: &Call, scope: &Scope<'_>) -> Eval<Option<Value>> {
                 ("scheme".to_string(), Value::String(url.scheme)),
                 ("authority".to_string(), Value::String(url.authority)),
                 ("path".to_string(), Value::String(url.path)),
-                ("normalizedPath".to_string(), Value::String(url.normalized_path)),
+                (
+                    "normalizedPath".to_string(),
+                    Value::String(url.normalized_path),
+                ),
                 ("isIp".to_string(), Value::Bool(url.is_ip)),
             ]))
         }),
@@ -330,8 +341,14 @@ fn call(c: &Call, scope: &Scope<'_>) -> Eval<Option<Value>> {
                 ("dnsSuffix".to_string(), s(o.dns_suffix)),
                 ("dualStackDnsSuffix".to_string(), s(o.dual_stack_dns_suffix)),
                 ("supportsFIPS".to_string(), Value::Bool(o.supports_fips)),
-                ("supportsDualStack".to_string(), Value::Bool(o.supports_dual_stack)),
-                ("implicitGlobalRegion".to_string(), s(o.implicit_global_region)),
+                (
+                    "supportsDualStack".to_string(),
+                    Value::Bool(o.supports_dual_stack),
+                ),
+                (
+                    "implicitGlobalRegion".to_string(),
+                    s(o.implicit_global_region),
+                ),
             ]))
         }),
         Function::ParseArn => functions::parse_arn(str_arg(0)?).map(|arn| {
@@ -414,14 +431,23 @@ mod tests {
             r#"{"R":{"type":"string","builtIn":"AWS::Region","default":"dflt","required":true}}"#,
         );
         let url = |p: &EndpointParams| resolve_url(&set, p);
-        assert_eq!(url(&EndpointParams::new()), Ok("https://dflt.example".into()));
-        assert_eq!(url(&EndpointParams::new().region("b")), Ok("https://b.example".into()));
+        assert_eq!(
+            url(&EndpointParams::new()),
+            Ok("https://dflt.example".into())
+        );
+        assert_eq!(
+            url(&EndpointParams::new().region("b")),
+            Ok("https://b.example".into())
+        );
         assert_eq!(
             url(&EndpointParams::new().region("b").param("R", "named")),
             Ok("https://named.example".into())
         );
         let wrong = url(&EndpointParams::new().param("R", true)).unwrap_err();
-        assert!(wrong.contains("endpoint parameter `R` must be a string"), "{wrong}");
+        assert!(
+            wrong.contains("endpoint parameter `R` must be a string"),
+            "{wrong}"
+        );
     }
 
     #[test]
@@ -476,7 +502,10 @@ mod tests {
         let endpoint = set.resolve(&EndpointParams::new()).unwrap();
         assert_eq!(
             endpoint.headers(),
-            [("h".to_string(), "a".to_string()), ("h".to_string(), "r1".to_string())]
+            [
+                ("h".to_string(), "a".to_string()),
+                ("h".to_string(), "r1".to_string())
+            ]
         );
         assert_eq!(endpoint.signing_region(), Some("r1"));
         let Some(Document::Array(schemes)) = endpoint.property("authSchemes") else {

@@ -61,7 +61,10 @@ pub(crate) fn parse_url(url: &str) -> Option<Url> {
         return None;
     }
     if let Some(port) = port {
-        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err() {
+        if port.is_empty()
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || port.parse::<u16>().is_err()
+        {
             return None;
         }
     }
@@ -218,7 +221,10 @@ mod tests {
     #[test]
     fn uri_encode_leaves_only_unreserved_characters() {
         assert_eq!(uri_encode("abc-._~09AZ"), "abc-._~09AZ");
-        assert_eq!(uri_encode("a b/c:d?e#f[g]@!$&'()*+,;=%"), "a%20b%2Fc%3Ad%3Fe%23f%5Bg%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%25");
+        assert_eq!(
+            uri_encode("a b/c:d?e#f[g]@!$&'()*+,;=%"),
+            "a%20b%2Fc%3Ad%3Fe%23f%5Bg%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%25"
+        );
         assert_eq!(uri_encode("\u{1F639}"), "%F0%9F%98%B9");
         assert_eq!(uri_encode(""), "");
     }
@@ -227,21 +233,51 @@ mod tests {
         parse_url(text).map(|u| (u.scheme, u.authority, u.path, u.normalized_path, u.is_ip))
     }
 
-    fn own(s: &str, a: &str, p: &str, n: &str, ip: bool) -> Option<(String, String, String, String, bool)> {
+    fn own(
+        s: &str,
+        a: &str,
+        p: &str,
+        n: &str,
+        ip: bool,
+    ) -> Option<(String, String, String, String, bool)> {
         Some((s.into(), a.into(), p.into(), n.into(), ip))
     }
 
     #[test]
     fn parse_url_splits_scheme_authority_and_path() {
-        assert_eq!(url("https://example.com"), own("https", "example.com", "", "/", false));
-        assert_eq!(url("https://example.com/"), own("https", "example.com", "/", "/", false));
-        assert_eq!(url("http://example.com:8000/a/b"), own("http", "example.com:8000", "/a/b", "/a/b/", false));
-        assert_eq!(url("http://192.168.1.1:1234/foo/"), own("http", "192.168.1.1:1234", "/foo/", "/foo/", true));
-        assert_eq!(url("https://[2001:db8::1]:443"), own("https", "[2001:db8::1]:443", "", "/", true));
-        assert_eq!(url("https://[::1]/x"), own("https", "[::1]", "/x", "/x/", true));
+        assert_eq!(
+            url("https://example.com"),
+            own("https", "example.com", "", "/", false)
+        );
+        assert_eq!(
+            url("https://example.com/"),
+            own("https", "example.com", "/", "/", false)
+        );
+        assert_eq!(
+            url("http://example.com:8000/a/b"),
+            own("http", "example.com:8000", "/a/b", "/a/b/", false)
+        );
+        assert_eq!(
+            url("http://192.168.1.1:1234/foo/"),
+            own("http", "192.168.1.1:1234", "/foo/", "/foo/", true)
+        );
+        assert_eq!(
+            url("https://[2001:db8::1]:443"),
+            own("https", "[2001:db8::1]:443", "", "/", true)
+        );
+        assert_eq!(
+            url("https://[::1]/x"),
+            own("https", "[::1]", "/x", "/x/", true)
+        );
         // A dotted name that is not an address.
-        assert_eq!(url("https://999.999.abc.blah"), own("https", "999.999.abc.blah", "", "/", false));
-        assert_eq!(url("https://999.1.1.1"), own("https", "999.1.1.1", "", "/", false));
+        assert_eq!(
+            url("https://999.999.abc.blah"),
+            own("https", "999.999.abc.blah", "", "/", false)
+        );
+        assert_eq!(
+            url("https://999.1.1.1"),
+            own("https", "999.1.1.1", "", "/", false)
+        );
     }
 
     #[test]
@@ -286,7 +322,12 @@ mod tests {
     fn arns_split_into_their_fields() {
         let arn = parse_arn("arn:aws:s3:us-east-2:012345678:outpost/op-1234:bucket").unwrap();
         assert_eq!(
-            (arn.partition.as_str(), arn.service.as_str(), arn.region.as_str(), arn.account_id.as_str()),
+            (
+                arn.partition.as_str(),
+                arn.service.as_str(),
+                arn.region.as_str(),
+                arn.account_id.as_str()
+            ),
             ("aws", "s3", "us-east-2", "012345678")
         );
         assert_eq!(arn.resource_id, ["outpost", "op-1234", "bucket"]);
@@ -330,8 +371,16 @@ mod tests {
             ("192.168.5.4", false, false),
             ("999.168.5.4", false, false),
         ] {
-            assert_eq!(is_virtual_hostable_s3_bucket(name, false), plain, "{name} without dots");
-            assert_eq!(is_virtual_hostable_s3_bucket(name, true), dots, "{name} with dots");
+            assert_eq!(
+                is_virtual_hostable_s3_bucket(name, false),
+                plain,
+                "{name} without dots"
+            );
+            assert_eq!(
+                is_virtual_hostable_s3_bucket(name, true),
+                dots,
+                "{name} with dots"
+            );
         }
         assert!(is_virtual_hostable_s3_bucket(&"a".repeat(63), false));
         assert!(!is_virtual_hostable_s3_bucket(&"a".repeat(64), false));

@@ -112,7 +112,10 @@ impl Endpoint {
         let Some(Document::Array(schemes)) = self.properties.get("authSchemes") else {
             return Vec::new();
         };
-        schemes.iter().filter_map(AuthScheme::from_document).collect()
+        schemes
+            .iter()
+            .filter_map(AuthScheme::from_document)
+            .collect()
     }
 
     /// The SigV4 signing name the rules ask for (`signingName` of the first
@@ -414,9 +417,9 @@ fn resolve_without_rules(
     if let Some(url) = params.builtin_str(BUILTIN_ENDPOINT) {
         return Ok(Endpoint::new(url));
     }
-    let region = params
-        .builtin_str(BUILTIN_REGION)
-        .ok_or_else(|| EndpointError::new("no region configured, so no endpoint can be resolved"))?;
+    let region = params.builtin_str(BUILTIN_REGION).ok_or_else(|| {
+        EndpointError::new("no region configured, so no endpoint can be resolved")
+    })?;
     if !functions::is_valid_host_label(region, false) {
         return Err(EndpointError::new(format!(
             "invalid region `{region}`; expected e.g. `us-east-1`"
@@ -466,24 +469,38 @@ mod tests {
     #[test]
     fn without_rules_the_partition_gives_the_suffix() {
         let cases = [
-            (EndpointParams::new().region("us-west-2"), "https://things-api.us-west-2.amazonaws.com"),
-            (EndpointParams::new().region("cn-north-1"), "https://things-api.cn-north-1.amazonaws.com.cn"),
+            (
+                EndpointParams::new().region("us-west-2"),
+                "https://things-api.us-west-2.amazonaws.com",
+            ),
+            (
+                EndpointParams::new().region("cn-north-1"),
+                "https://things-api.cn-north-1.amazonaws.com.cn",
+            ),
             (
                 EndpointParams::new().region("eu-west-1").use_fips(true),
                 "https://things-api-fips.eu-west-1.amazonaws.com",
             ),
             (
-                EndpointParams::new().region("eu-west-1").use_dual_stack(true),
+                EndpointParams::new()
+                    .region("eu-west-1")
+                    .use_dual_stack(true),
                 "https://things-api.eu-west-1.api.aws",
             ),
             (
-                EndpointParams::new().region("us-east-1").endpoint("http://localhost:4566/"),
+                EndpointParams::new()
+                    .region("us-east-1")
+                    .endpoint("http://localhost:4566/"),
                 "http://localhost:4566",
             ),
         ];
         for (params, url) in cases {
             let endpoint = resolve(&SERVICE, None, &params).map_err(|e| e.to_string());
-            assert_eq!(endpoint.map(|e| e.url().to_string()), Ok(url.to_string()), "{params:?}");
+            assert_eq!(
+                endpoint.map(|e| e.url().to_string()),
+                Ok(url.to_string()),
+                "{params:?}"
+            );
         }
     }
 
@@ -491,8 +508,12 @@ mod tests {
     fn without_rules_a_region_is_required_and_checked() {
         let missing = resolve(&SERVICE, None, &EndpointParams::new()).unwrap_err();
         assert!(missing.to_string().contains("no region"), "{missing}");
-        let invalid = resolve(&SERVICE, None, &EndpointParams::new().region("us east/1")).unwrap_err();
-        assert!(invalid.to_string().contains("invalid region `us east/1`"), "{invalid}");
+        let invalid =
+            resolve(&SERVICE, None, &EndpointParams::new().region("us east/1")).unwrap_err();
+        assert!(
+            invalid.to_string().contains("invalid region `us east/1`"),
+            "{invalid}"
+        );
     }
 
     #[test]
@@ -500,7 +521,10 @@ mod tests {
         let scheme = |name: &str, signing_name: &str, region: &str| {
             Document::Object(BTreeMap::from([
                 ("name".to_string(), Document::String(name.into())),
-                ("signingName".to_string(), Document::String(signing_name.into())),
+                (
+                    "signingName".to_string(),
+                    Document::String(signing_name.into()),
+                ),
                 ("signingRegion".to_string(), Document::String(region.into())),
             ]))
         };
@@ -515,7 +539,10 @@ mod tests {
         assert_eq!(endpoint.signing_name(), Some("s3-outposts"));
         assert_eq!(endpoint.signing_region(), Some("us-west-2"));
         assert_eq!(endpoint.auth_schemes().len(), 3);
-        assert_eq!(endpoint.with_host_prefix("x.").signing_name(), Some("s3-outposts"));
+        assert_eq!(
+            endpoint.with_host_prefix("x.").signing_name(),
+            Some("s3-outposts")
+        );
         let plain = Endpoint::new("https://example.com");
         assert_eq!((plain.signing_name(), plain.signing_region()), (None, None));
     }
@@ -525,7 +552,10 @@ mod tests {
         static BAD: EndpointRules = EndpointRules::new("{\"version\": \"1.0\"");
         for _ in 0..2 {
             let error = BAD.resolve(&EndpointParams::new()).unwrap_err();
-            assert!(error.to_string().starts_with("invalid endpoint rule set"), "{error}");
+            assert!(
+                error.to_string().starts_with("invalid endpoint rule set"),
+                "{error}"
+            );
         }
     }
 }

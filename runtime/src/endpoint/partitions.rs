@@ -54,41 +54,146 @@ pub(crate) static PARTITIONS: &[Partition] = &[
         id: "aws",
         region_regex: r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
         regions: &[
-            Region { name: "af-south-1", description: "Africa (Cape Town)" },
-            Region { name: "ap-east-1", description: "Asia Pacific (Hong Kong)" },
-            Region { name: "ap-east-2", description: "Asia Pacific (Taipei)" },
-            Region { name: "ap-northeast-1", description: "Asia Pacific (Tokyo)" },
-            Region { name: "ap-northeast-2", description: "Asia Pacific (Seoul)" },
-            Region { name: "ap-northeast-3", description: "Asia Pacific (Osaka)" },
-            Region { name: "ap-south-1", description: "Asia Pacific (Mumbai)" },
-            Region { name: "ap-south-2", description: "Asia Pacific (Hyderabad)" },
-            Region { name: "ap-southeast-1", description: "Asia Pacific (Singapore)" },
-            Region { name: "ap-southeast-2", description: "Asia Pacific (Sydney)" },
-            Region { name: "ap-southeast-3", description: "Asia Pacific (Jakarta)" },
-            Region { name: "ap-southeast-4", description: "Asia Pacific (Melbourne)" },
-            Region { name: "ap-southeast-5", description: "Asia Pacific (Malaysia)" },
-            Region { name: "ap-southeast-6", description: "Asia Pacific (New Zealand)" },
-            Region { name: "ap-southeast-7", description: "Asia Pacific (Thailand)" },
-            Region { name: "aws-global", description: "aws global region" },
-            Region { name: "ca-central-1", description: "Canada (Central)" },
-            Region { name: "ca-west-1", description: "Canada West (Calgary)" },
-            Region { name: "eu-central-1", description: "Europe (Frankfurt)" },
-            Region { name: "eu-central-2", description: "Europe (Zurich)" },
-            Region { name: "eu-north-1", description: "Europe (Stockholm)" },
-            Region { name: "eu-south-1", description: "Europe (Milan)" },
-            Region { name: "eu-south-2", description: "Europe (Spain)" },
-            Region { name: "eu-west-1", description: "Europe (Ireland)" },
-            Region { name: "eu-west-2", description: "Europe (London)" },
-            Region { name: "eu-west-3", description: "Europe (Paris)" },
-            Region { name: "il-central-1", description: "Israel (Tel Aviv)" },
-            Region { name: "me-central-1", description: "Middle East (UAE)" },
-            Region { name: "me-south-1", description: "Middle East (Bahrain)" },
-            Region { name: "mx-central-1", description: "Mexico (Central)" },
-            Region { name: "sa-east-1", description: "South America (Sao Paulo)" },
-            Region { name: "us-east-1", description: "US East (N. Virginia)" },
-            Region { name: "us-east-2", description: "US East (Ohio)" },
-            Region { name: "us-west-1", description: "US West (N. California)" },
-            Region { name: "us-west-2", description: "US West (Oregon)" },
+            Region {
+                name: "af-south-1",
+                description: "Africa (Cape Town)",
+            },
+            Region {
+                name: "ap-east-1",
+                description: "Asia Pacific (Hong Kong)",
+            },
+            Region {
+                name: "ap-east-2",
+                description: "Asia Pacific (Taipei)",
+            },
+            Region {
+                name: "ap-northeast-1",
+                description: "Asia Pacific (Tokyo)",
+            },
+            Region {
+                name: "ap-northeast-2",
+                description: "Asia Pacific (Seoul)",
+            },
+            Region {
+                name: "ap-northeast-3",
+                description: "Asia Pacific (Osaka)",
+            },
+            Region {
+                name: "ap-south-1",
+                description: "Asia Pacific (Mumbai)",
+            },
+            Region {
+                name: "ap-south-2",
+                description: "Asia Pacific (Hyderabad)",
+            },
+            Region {
+                name: "ap-southeast-1",
+                description: "Asia Pacific (Singapore)",
+            },
+            Region {
+                name: "ap-southeast-2",
+                description: "Asia Pacific (Sydney)",
+            },
+            Region {
+                name: "ap-southeast-3",
+                description: "Asia Pacific (Jakarta)",
+            },
+            Region {
+                name: "ap-southeast-4",
+                description: "Asia Pacific (Melbourne)",
+            },
+            Region {
+                name: "ap-southeast-5",
+                description: "Asia Pacific (Malaysia)",
+            },
+            Region {
+                name: "ap-southeast-6",
+                description: "Asia Pacific (New Zealand)",
+            },
+            Region {
+                name: "ap-southeast-7",
+                description: "Asia Pacific (Thailand)",
+            },
+            Region {
+                name: "aws-global",
+                description: "aws global region",
+            },
+            Region {
+                name: "ca-central-1",
+                description: "Canada (Central)",
+            },
+            Region {
+                name: "ca-west-1",
+                description: "Canada West (Calgary)",
+            },
+            Region {
+                name: "eu-central-1",
+                description: "Europe (Frankfurt)",
+            },
+            Region {
+                name: "eu-central-2",
+                description: "Europe (Zurich)",
+            },
+            Region {
+                name: "eu-north-1",
+                description: "Europe (Stockholm)",
+            },
+            Region {
+                name: "eu-south-1",
+                description: "Europe (Milan)",
+            },
+            Region {
+                name: "eu-south-2",
+                description: "Europe (Spain)",
+            },
+            Region {
+                name: "eu-west-1",
+                description: "Europe (Ireland)",
+            },
+            Region {
+                name: "eu-west-2",
+                description: "Europe (London)",
+            },
+            Region {
+                name: "eu-west-3",
+                description: "Europe (Paris)",
+            },
+            Region {
+                name: "il-central-1",
+                description: "Israel (Tel Aviv)",
+            },
+            Region {
+                name: "me-central-1",
+                description: "Middle East (UAE)",
+            },
+            Region {
+                name: "me-south-1",
+                description: "Middle East (Bahrain)",
+            },
+            Region {
+                name: "mx-central-1",
+                description: "Mexico (Central)",
+            },
+            Region {
+                name: "sa-east-1",
+                description: "South America (Sao Paulo)",
+            },
+            Region {
+                name: "us-east-1",
+                description: "US East (N. Virginia)",
+            },
+            Region {
+                name: "us-east-2",
+                description: "US East (Ohio)",
+            },
+            Region {
+                name: "us-west-1",
+                description: "US West (N. California)",
+            },
+            Region {
+                name: "us-west-2",
+                description: "US West (Oregon)",
+            },
         ],
         outputs: PartitionOutputs {
             name: "aws",
@@ -103,9 +208,18 @@ pub(crate) static PARTITIONS: &[Partition] = &[
         id: "aws-cn",
         region_regex: r"^cn\-\w+\-\d+$",
         regions: &[
-            Region { name: "aws-cn-global", description: "aws-cn global region" },
-            Region { name: "cn-north-1", description: "China (Beijing)" },
-            Region { name: "cn-northwest-1", description: "China (Ningxia)" },
+            Region {
+                name: "aws-cn-global",
+                description: "aws-cn global region",
+            },
+            Region {
+                name: "cn-north-1",
+                description: "China (Beijing)",
+            },
+            Region {
+                name: "cn-northwest-1",
+                description: "China (Ningxia)",
+            },
         ],
         outputs: PartitionOutputs {
             name: "aws-cn",
@@ -119,9 +233,10 @@ pub(crate) static PARTITIONS: &[Partition] = &[
     Partition {
         id: "aws-eusc",
         region_regex: r"^eusc\-(de)\-\w+\-\d+$",
-        regions: &[
-            Region { name: "eusc-de-east-1", description: "AWS European Sovereign Cloud (Germany)" },
-        ],
+        regions: &[Region {
+            name: "eusc-de-east-1",
+            description: "AWS European Sovereign Cloud (Germany)",
+        }],
         outputs: PartitionOutputs {
             name: "aws-eusc",
             dns_suffix: "amazonaws.eu",
@@ -135,9 +250,18 @@ pub(crate) static PARTITIONS: &[Partition] = &[
         id: "aws-iso",
         region_regex: r"^us\-iso\-\w+\-\d+$",
         regions: &[
-            Region { name: "aws-iso-global", description: "aws-iso global region" },
-            Region { name: "us-iso-east-1", description: "US ISO East" },
-            Region { name: "us-iso-west-1", description: "US ISO WEST" },
+            Region {
+                name: "aws-iso-global",
+                description: "aws-iso global region",
+            },
+            Region {
+                name: "us-iso-east-1",
+                description: "US ISO East",
+            },
+            Region {
+                name: "us-iso-west-1",
+                description: "US ISO WEST",
+            },
         ],
         outputs: PartitionOutputs {
             name: "aws-iso",
@@ -152,9 +276,18 @@ pub(crate) static PARTITIONS: &[Partition] = &[
         id: "aws-iso-b",
         region_regex: r"^us\-isob\-\w+\-\d+$",
         regions: &[
-            Region { name: "aws-iso-b-global", description: "aws-iso-b global region" },
-            Region { name: "us-isob-east-1", description: "US ISOB East (Ohio)" },
-            Region { name: "us-isob-west-1", description: "US ISOB West" },
+            Region {
+                name: "aws-iso-b-global",
+                description: "aws-iso-b global region",
+            },
+            Region {
+                name: "us-isob-east-1",
+                description: "US ISOB East (Ohio)",
+            },
+            Region {
+                name: "us-isob-west-1",
+                description: "US ISOB West",
+            },
         ],
         outputs: PartitionOutputs {
             name: "aws-iso-b",
@@ -169,8 +302,14 @@ pub(crate) static PARTITIONS: &[Partition] = &[
         id: "aws-iso-e",
         region_regex: r"^eu\-isoe\-\w+\-\d+$",
         regions: &[
-            Region { name: "aws-iso-e-global", description: "aws-iso-e global region" },
-            Region { name: "eu-isoe-west-1", description: "EU ISOE West" },
+            Region {
+                name: "aws-iso-e-global",
+                description: "aws-iso-e global region",
+            },
+            Region {
+                name: "eu-isoe-west-1",
+                description: "EU ISOE West",
+            },
         ],
         outputs: PartitionOutputs {
             name: "aws-iso-e",
@@ -185,9 +324,18 @@ pub(crate) static PARTITIONS: &[Partition] = &[
         id: "aws-iso-f",
         region_regex: r"^us\-isof\-\w+\-\d+$",
         regions: &[
-            Region { name: "aws-iso-f-global", description: "aws-iso-f global region" },
-            Region { name: "us-isof-east-1", description: "US ISOF EAST" },
-            Region { name: "us-isof-south-1", description: "US ISOF SOUTH" },
+            Region {
+                name: "aws-iso-f-global",
+                description: "aws-iso-f global region",
+            },
+            Region {
+                name: "us-isof-east-1",
+                description: "US ISOF EAST",
+            },
+            Region {
+                name: "us-isof-south-1",
+                description: "US ISOF SOUTH",
+            },
         ],
         outputs: PartitionOutputs {
             name: "aws-iso-f",
@@ -202,9 +350,18 @@ pub(crate) static PARTITIONS: &[Partition] = &[
         id: "aws-us-gov",
         region_regex: r"^us\-gov\-\w+\-\d+$",
         regions: &[
-            Region { name: "aws-us-gov-global", description: "aws-us-gov global region" },
-            Region { name: "us-gov-east-1", description: "AWS GovCloud (US-East)" },
-            Region { name: "us-gov-west-1", description: "AWS GovCloud (US-West)" },
+            Region {
+                name: "aws-us-gov-global",
+                description: "aws-us-gov global region",
+            },
+            Region {
+                name: "us-gov-east-1",
+                description: "AWS GovCloud (US-East)",
+            },
+            Region {
+                name: "us-gov-west-1",
+                description: "AWS GovCloud (US-West)",
+            },
         ],
         outputs: PartitionOutputs {
             name: "aws-us-gov",
@@ -243,7 +400,9 @@ mod tests {
         let ids = |it: &mut dyn Iterator<Item = String>| it.collect::<Vec<_>>();
         assert_eq!(
             ids(&mut PARTITIONS.iter().map(|p| p.id.to_string())),
-            ids(&mut partitions.iter().map(|p| p["id"].as_str().unwrap().to_string())),
+            ids(&mut partitions
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_string())),
             "partition ids, in order"
         );
         for (rust, json) in PARTITIONS.iter().zip(partitions) {
@@ -257,26 +416,57 @@ mod tests {
             );
             for region in rust.regions {
                 let entry = regions[region.name].as_object().unwrap();
-                assert_eq!(entry["description"], region.description, "{at}: {}", region.name);
-                assert_eq!(entry.len(), 1, "{at}: {} has fields the table lacks: {entry:?}", region.name);
+                assert_eq!(
+                    entry["description"], region.description,
+                    "{at}: {}",
+                    region.name
+                );
+                assert_eq!(
+                    entry.len(),
+                    1,
+                    "{at}: {} has fields the table lacks: {entry:?}",
+                    region.name
+                );
             }
             let o = &json["outputs"];
             let r = &rust.outputs;
             assert_eq!(o["name"], r.name, "{at}: name");
             assert_eq!(o["dnsSuffix"], r.dns_suffix, "{at}: dnsSuffix");
-            assert_eq!(o["dualStackDnsSuffix"], r.dual_stack_dns_suffix, "{at}: dualStackDnsSuffix");
+            assert_eq!(
+                o["dualStackDnsSuffix"], r.dual_stack_dns_suffix,
+                "{at}: dualStackDnsSuffix"
+            );
             assert_eq!(o["supportsFIPS"], r.supports_fips, "{at}: supportsFIPS");
-            assert_eq!(o["supportsDualStack"], r.supports_dual_stack, "{at}: supportsDualStack");
-            assert_eq!(o["implicitGlobalRegion"], r.implicit_global_region, "{at}: implicitGlobalRegion");
-            assert_eq!(o.as_object().unwrap().len(), 6, "{at}: outputs has fields the table lacks: {o}");
-            assert_eq!(json.as_object().unwrap().len(), 4, "{at}: fields the table lacks");
+            assert_eq!(
+                o["supportsDualStack"], r.supports_dual_stack,
+                "{at}: supportsDualStack"
+            );
+            assert_eq!(
+                o["implicitGlobalRegion"], r.implicit_global_region,
+                "{at}: implicitGlobalRegion"
+            );
+            assert_eq!(
+                o.as_object().unwrap().len(),
+                6,
+                "{at}: outputs has fields the table lacks: {o}"
+            );
+            assert_eq!(
+                json.as_object().unwrap().len(),
+                4,
+                "{at}: fields the table lacks"
+            );
         }
     }
 
     #[test]
     fn every_region_regex_compiles() {
         for p in PARTITIONS {
-            assert!(super::super::regex::compile(p.region_regex).is_some(), "{}: {}", p.id, p.region_regex);
+            assert!(
+                super::super::regex::compile(p.region_regex).is_some(),
+                "{}: {}",
+                p.id,
+                p.region_regex
+            );
         }
     }
 

@@ -153,7 +153,10 @@ impl Pattern {
                     .any(|n| self.match_at(tail, rest, text, pos + n))
             }
             Node::Group(alts) => {
-                let after = Rest { nodes: tail, next: rest };
+                let after = Rest {
+                    nodes: tail,
+                    next: rest,
+                };
                 alts.iter()
                     .any(|alt| self.match_at(alt, Some(&after), text, pos))
             }
@@ -177,7 +180,15 @@ mod tests {
         for yes in ["us-east-1", "us-east-10", "mx-central-1", "eu-x_y-9"] {
             assert!(matches(aws, yes), "{yes}");
         }
-        for no in ["cn-north-1", "us-east-", "us-east-1a", "xus-east-1", "us_east_1", "us-east", ""] {
+        for no in [
+            "cn-north-1",
+            "us-east-",
+            "us-east-1a",
+            "xus-east-1",
+            "us_east_1",
+            "us-east",
+            "",
+        ] {
             assert!(!matches(aws, no), "{no}");
         }
         let eusc = r"^eusc\-(de)\-\w+\-\d+$";
@@ -201,7 +212,15 @@ mod tests {
 
     #[test]
     fn unsupported_syntax_does_not_compile() {
-        for bad in [r"^[a-z]+$", r"^a{2}$", r"^(a$", r"^a)$", r"^+a$", r"^\sa$", r"\"] {
+        for bad in [
+            r"^[a-z]+$",
+            r"^a{2}$",
+            r"^(a$",
+            r"^a)$",
+            r"^+a$",
+            r"^\sa$",
+            r"\",
+        ] {
             assert_eq!(compile(bad), None, "{bad}");
             assert!(!matches(bad, "a"));
         }

@@ -21,8 +21,8 @@ impl RuleSet {
     /// its closing brace, a rule without its `endpoint`…) is an
     /// [`EndpointError`] naming where it is.
     pub fn parse(json: &str) -> Result<RuleSet, EndpointError> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| invalid(format!("not JSON ({e})")))?;
+        let value: Value =
+            serde_json::from_str(json).map_err(|e| invalid(format!("not JSON ({e})")))?;
         parse_rule_set(&value).map_err(invalid)
     }
 
@@ -175,7 +175,9 @@ pub(crate) struct Call {
 type Parse<T> = Result<T, String>;
 
 fn parse_rule_set(value: &Value) -> Parse<RuleSet> {
-    let object = value.as_object().ok_or("the rule set is not a JSON object")?;
+    let object = value
+        .as_object()
+        .ok_or("the rule set is not a JSON object")?;
     let version = match object.get("version") {
         Some(Value::String(v)) => v.clone(),
         Some(other) => return Err(format!("`version` is not a string: {other}")),
@@ -199,7 +201,9 @@ fn parse_rule_set(value: &Value) -> Parse<RuleSet> {
 
 fn parse_parameter(name: &str, value: &Value) -> Parse<Parameter> {
     let at = format!("parameter `{name}`");
-    let object = value.as_object().ok_or_else(|| format!("{at} is not an object"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| format!("{at} is not an object"))?;
     let kind = match object.get("type").and_then(Value::as_str) {
         Some(t) if t.eq_ignore_ascii_case("string") => ParamType::String,
         Some(t) if t.eq_ignore_ascii_case("boolean") => ParamType::Bool,
@@ -245,7 +249,9 @@ fn parse_rules(value: Option<&Value>, at: &str) -> Parse<Vec<Rule>> {
 }
 
 fn parse_rule(value: &Value, at: &str) -> Parse<Rule> {
-    let object = value.as_object().ok_or_else(|| format!("{at} is not an object"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| format!("{at} is not an object"))?;
     let conditions = match object.get("conditions") {
         Some(Value::Array(items)) => items
             .iter()
@@ -274,9 +280,13 @@ fn rule_type(object: &Map<String, Value>) -> &str {
 }
 
 fn parse_endpoint(value: &Value, at: &str) -> Parse<RuleKind> {
-    let object = value.as_object().ok_or_else(|| format!("{at} is not an object"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| format!("{at} is not an object"))?;
     let url = parse_expr(
-        object.get("url").ok_or_else(|| format!("{at} has no `url`"))?,
+        object
+            .get("url")
+            .ok_or_else(|| format!("{at} has no `url`"))?,
         &format!("{at}.url"),
     )?;
     let headers = match object.get("headers") {
@@ -299,7 +309,12 @@ fn parse_endpoint(value: &Value, at: &str) -> Parse<RuleKind> {
     let properties = match object.get("properties") {
         Some(Value::Object(props)) => props
             .iter()
-            .map(|(name, v)| Ok((name.clone(), parse_expr(v, &format!("{at}.properties.{name}"))?)))
+            .map(|(name, v)| {
+                Ok((
+                    name.clone(),
+                    parse_expr(v, &format!("{at}.properties.{name}"))?,
+                ))
+            })
             .collect::<Parse<Vec<_>>>()?,
         None => Vec::new(),
         Some(_) => return Err(format!("{at}.properties is not an object")),
@@ -312,7 +327,9 @@ fn parse_endpoint(value: &Value, at: &str) -> Parse<RuleKind> {
 }
 
 fn parse_condition(value: &Value, at: &str) -> Parse<Condition> {
-    let object = value.as_object().ok_or_else(|| format!("{at} is not an object"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| format!("{at} is not an object"))?;
     let call = parse_call(object, at)?;
     let assign = match object.get("assign") {
         Some(Value::String(name)) => Some(name.clone()),
@@ -327,8 +344,8 @@ fn parse_call(object: &Map<String, Value>, at: &str) -> Parse<Call> {
         .get("fn")
         .and_then(Value::as_str)
         .ok_or_else(|| format!("{at} has no `fn`"))?;
-    let (function, arity) =
-        Function::from_name(name).ok_or_else(|| format!("{at} calls the unknown function `{name}`"))?;
+    let (function, arity) = Function::from_name(name)
+        .ok_or_else(|| format!("{at} calls the unknown function `{name}`"))?;
     let argv = object
         .get("argv")
         .and_then(Value::as_array)
@@ -347,7 +364,8 @@ fn parse_call(object: &Map<String, Value>, at: &str) -> Parse<Call> {
             let text = arg
                 .as_str()
                 .ok_or_else(|| format!("{at}: the path of `getAttr` is not a string"))?;
-            path = parse_path(text).ok_or_else(|| format!("{at}: invalid `getAttr` path `{text}`"))?;
+            path =
+                parse_path(text).ok_or_else(|| format!("{at}: invalid `getAttr` path `{text}`"))?;
         } else {
             args.push(parse_expr(arg, &format!("{at}.argv[{i}]"))?);
         }
@@ -361,7 +379,9 @@ fn parse_call(object: &Map<String, Value>, at: &str) -> Parse<Call> {
 
 fn parse_expr(value: &Value, at: &str) -> Parse<Expr> {
     Ok(match value {
-        Value::String(text) => Expr::Template(parse_template(text).map_err(|e| format!("{at}: {e}"))?),
+        Value::String(text) => {
+            Expr::Template(parse_template(text).map_err(|e| format!("{at}: {e}"))?)
+        }
         Value::Bool(b) => Expr::Bool(*b),
         Value::Number(n) => Expr::Int(
             n.as_i64()
@@ -376,7 +396,9 @@ fn parse_expr(value: &Value, at: &str) -> Parse<Expr> {
         ),
         Value::Object(object) => {
             if let Some(name) = object.get("ref") {
-                let name = name.as_str().ok_or_else(|| format!("{at}: `ref` is not a string"))?;
+                let name = name
+                    .as_str()
+                    .ok_or_else(|| format!("{at}: `ref` is not a string"))?;
                 Expr::Ref(name.to_string())
             } else if object.contains_key("fn") {
                 Expr::Call(Box::new(parse_call(object, at)?))
@@ -490,8 +512,13 @@ mod tests {
                 TemplatePart::Literal("/{x}".into()),
             ]
         );
-        assert_eq!(parse_template("").unwrap(), vec![TemplatePart::Literal(String::new())]);
-        assert!(parse_template("https://{Region").unwrap_err().contains("without its"));
+        assert_eq!(
+            parse_template("").unwrap(),
+            vec![TemplatePart::Literal(String::new())]
+        );
+        assert!(parse_template("https://{Region")
+            .unwrap_err()
+            .contains("without its"));
         assert!(parse_template("a}b").unwrap_err().contains("without its"));
         assert!(parse_template("{}").unwrap_err().contains("empty"));
     }
@@ -518,17 +545,32 @@ mod tests {
         assert!(error("[").contains("not JSON"));
         assert!(error("[]").contains("not a JSON object"));
         assert!(error(r#"{"parameters":{}}"#).contains("`rules` is missing"));
-        assert!(error(r#"{"parameters":{"R":{"type":"number"}},"rules":[]}"#)
-            .contains("parameter `R` has the unknown type `number`"));
-        assert!(error(r#"{"parameters":{"R":{"type":"boolean","default":"x"}},"rules":[]}"#)
-            .contains("`default` \"x\" does not fit"));
-        let unknown = error(r#"{"rules":[{"conditions":[{"fn":"frob","argv":[]}],"type":"error","error":"e"}]}"#);
-        assert!(unknown.contains("rules[0].conditions[0] calls the unknown function `frob`"), "{unknown}");
-        let arity = error(r#"{"rules":[{"conditions":[{"fn":"not","argv":[true,false]}],"type":"error","error":"e"}]}"#);
+        assert!(
+            error(r#"{"parameters":{"R":{"type":"number"}},"rules":[]}"#)
+                .contains("parameter `R` has the unknown type `number`")
+        );
+        assert!(
+            error(r#"{"parameters":{"R":{"type":"boolean","default":"x"}},"rules":[]}"#)
+                .contains("`default` \"x\" does not fit")
+        );
+        let unknown = error(
+            r#"{"rules":[{"conditions":[{"fn":"frob","argv":[]}],"type":"error","error":"e"}]}"#,
+        );
+        assert!(
+            unknown.contains("rules[0].conditions[0] calls the unknown function `frob`"),
+            "{unknown}"
+        );
+        let arity = error(
+            r#"{"rules":[{"conditions":[{"fn":"not","argv":[true,false]}],"type":"error","error":"e"}]}"#,
+        );
         assert!(arity.contains("`not` takes 1 argument, got 2"), "{arity}");
         let no_endpoint = error(r#"{"rules":[{"conditions":[],"type":"endpoint"}]}"#);
-        assert!(no_endpoint.contains("rules[0] is of type `endpoint` but has no `endpoint`"), "{no_endpoint}");
-        assert!(error(r#"{"rules":[{"conditions":[],"type":"maybe"}]}"#).contains("unknown type `maybe`"));
+        assert!(
+            no_endpoint.contains("rules[0] is of type `endpoint` but has no `endpoint`"),
+            "{no_endpoint}"
+        );
+        assert!(error(r#"{"rules":[{"conditions":[],"type":"maybe"}]}"#)
+            .contains("unknown type `maybe`"));
         assert!(error(r#"{"rules":[{"type":"error","error":"{oops"}]}"#).contains("without its"));
         assert!(error(r#"{"rules":[{"type":"tree"}]}"#).contains("rules[0].rules` is missing"));
     }

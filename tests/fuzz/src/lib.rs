@@ -10,11 +10,13 @@
 //! See `FUZZING.md` at the repository root.
 #![deny(missing_docs)]
 
+mod endpoint;
 mod input;
 mod model;
 mod response;
 mod sigv4;
 
+pub use endpoint::endpoint_rules;
 pub use model::model_loader;
 pub use response::response_parsing;
 pub use sigv4::sigv4_canonical;
@@ -27,4 +29,5 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("response_parsing", response_parsing),
     ("sigv4_canonical", sigv4_canonical),
     ("model_loader", model_loader),
+    ("endpoint_rules", endpoint_rules),
 ];

@@ -6,7 +6,7 @@ use crate::input::Input;
 use bytes::Bytes;
 use opgen::__private::json::{self, TimestampFormat};
 use opgen::__private::rest;
-use opgen::{DateTime, Error, Operation, ProvideErrorMetadata};
+use opgen::{DateTime, Error, Operation};
 use serde_json::Value;
 
 mod agentcore {

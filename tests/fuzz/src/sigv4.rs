@@ -52,7 +52,11 @@ pub fn sigv4_canonical(data: &[u8]) {
     let flags = input.byte();
     let method = input.text_line();
     let uri = input.text_line();
-    let time = input.text_line().trim().parse::<u64>().unwrap_or(1_440_938_160);
+    let time = input
+        .text_line()
+        .trim()
+        .parse::<u64>()
+        .unwrap_or(1_440_938_160);
     let expires = input.text_line().trim().parse::<u64>().unwrap_or(900);
     let raw_headers = input.header_lines();
     let body = input.rest();
@@ -122,9 +126,16 @@ pub fn sigv4_canonical(data: &[u8]) {
             return;
         }
     };
-    assert!(!too_long, "a presigned request valid for {expires} s was signed");
+    assert!(
+        !too_long,
+        "a presigned request valid for {expires} s was signed"
+    );
     let again = sign(&request, &params).ok();
-    assert_eq!(again.as_ref(), Some(&output), "signing is not deterministic");
+    assert_eq!(
+        again.as_ref(),
+        Some(&output),
+        "signing is not deterministic"
+    );
     let _ = format!("{output:?} {request:?}");
 
     let expected_hash = match signable_body {
@@ -176,9 +187,18 @@ pub fn sigv4_canonical(data: &[u8]) {
 fn check_canonical_request(output: &SigningOutput, payload_hash: &str, headers: usize) -> String {
     let canonical = output.canonical_request();
     let lines: Vec<&str> = canonical.split('\n').collect();
-    assert!(lines.len() >= 6, "canonical request too short: {canonical:?}");
+    assert!(
+        lines.len() >= 6,
+        "canonical request too short: {canonical:?}"
+    );
     let signed = lines[lines.len() - 2];
-    let names: Vec<&str> = signed.split(';').collect();
+    // No header at all is possible when presigning (the caller should sign
+    // `host`, but nothing forces it).
+    let names: Vec<&str> = if signed.is_empty() {
+        Vec::new()
+    } else {
+        signed.split(';').collect()
+    };
     assert!(names.windows(2).all(|w| w[0] < w[1]), "unsorted: {signed}");
     for name in &names {
         assert!(!name.is_empty(), "an empty signed header name: {signed:?}");
@@ -215,7 +235,10 @@ fn check_canonical_request(output: &SigningOutput, payload_hash: &str, headers: 
         .collect();
     assert!(pairs.windows(2).all(|w| w[0] <= w[1]), "unsorted: {query}");
     for (name, value) in pairs {
-        assert!(is_encoded(name) && is_encoded(value), "not encoded: {query}");
+        assert!(
+            is_encoded(name) && is_encoded(value),
+            "not encoded: {query}"
+        );
     }
     signed.to_string()
 }
@@ -350,9 +373,7 @@ fn is_encoded(text: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            if i + 2 >= b.len()
-                || !(b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit())
-            {
+            if i + 2 >= b.len() || !(b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit()) {
                 return false;
             }
             i += 3;
