@@ -41,8 +41,9 @@ const EVERY_FUNCTION: &str = r#"{
      "type": "endpoint"},
     {"conditions": [{"fn": "isSet", "argv": [{"ref": "Bucket"}]},
                     {"fn": "substring", "argv": [{"ref": "Bucket"}, 1, 4, true], "assign": "sub"},
-                    {"fn": "isValidHostLabel", "argv": [{"ref": "sub"}, true]}],
-     "endpoint": {"url": "https://{sub}.example.com/{Names[0]}"},
+                    {"fn": "isValidHostLabel", "argv": [{"ref": "sub"}, true]},
+                    {"fn": "getAttr", "argv": [{"ref": "Names"}, "[0]"], "assign": "first"}],
+     "endpoint": {"url": "https://{sub}.example.com/{first}"},
      "type": "endpoint"},
     {"conditions": [{"fn": "isSet", "argv": [{"ref": "Bucket"}]},
                     {"fn": "uriEncode", "argv": [{"ref": "Bucket"}], "assign": "encoded"},
@@ -108,10 +109,11 @@ fn every_function_rules() -> &'static RuleSet {
 /// every function) when no rule set is given.
 ///
 /// Invariants: no panic; a rule set that does not parse is an error with a
-/// message; resolution is deterministic, its error has a message, an
-/// endpoint's URL is not empty, and its auth schemes, signing name and region
-/// and host prefixing can be read; the resolution without rules (the
-/// default endpoint) gives `https://` URLs.
+/// message; resolution is deterministic, its error has a message, the
+/// built-in rule sets give URLs with a scheme (unless overridden), and an
+/// endpoint's auth schemes, signing name and region and host prefixing can be
+/// read; the resolution without rules (the default endpoint) gives
+/// `https://` URLs unless overridden.
 pub fn endpoint_rules(data: &[u8]) {
     let mut input = Input::new(data);
     let flags = input.byte();
@@ -176,7 +178,21 @@ pub fn endpoint_rules(data: &[u8]) {
         _ => panic!("resolution is not deterministic: {first:?} then {second:?}"),
     }
     match first {
-        Ok(endpoint) => check_endpoint(&endpoint),
+        Ok(endpoint) => {
+            // The built-in rule sets build every URL from a scheme and a
+            // host; only an override (built-in or by name) is taken as given.
+            let builtin = text.trim().is_empty();
+            let overridden =
+                params.get_builtin(BUILTIN_ENDPOINT).is_some() || params.get("Endpoint").is_some();
+            if builtin && !overridden {
+                assert!(
+                    endpoint.url().contains("://"),
+                    "endpoint {:?} has no scheme",
+                    endpoint.url()
+                );
+            }
+            check_endpoint(&endpoint);
+        }
         Err(e) => assert!(!e.to_string().is_empty(), "an error without a message"),
     }
     let _ = format!("{rules:?} {params:?}");
@@ -191,7 +207,6 @@ pub fn endpoint_rules(data: &[u8]) {
 }
 
 fn check_endpoint(endpoint: &Endpoint) {
-    assert!(!endpoint.url().is_empty(), "an endpoint with an empty URL");
     let _ = format!("{endpoint:?}");
     let _ = (
         endpoint.auth_schemes(),
@@ -219,5 +234,40 @@ fn check_default(params: &EndpointParams) {
             check_endpoint(&endpoint);
         }
         Err(e) => assert!(!e.to_string().is_empty(), "an error without a message"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_rule_set_reaches_its_endpoints() {
+        let rules = every_function_rules();
+        let resolve = |params: EndpointParams| rules.resolve(&params).map(|e| e.url().to_string());
+        assert_eq!(
+            resolve(EndpointParams::new().region("us-east-1")).as_deref(),
+            Ok("https://svc.us-east-1.amazonaws.com")
+        );
+        assert_eq!(
+            resolve(EndpointParams::new().endpoint("https://127.0.0.1:8443/p")).as_deref(),
+            Ok("https://127.0.0.1:8443/p/ip")
+        );
+        let arn = "arn:aws:s3:us-west-2:123456789012:accesspoint:my-ap";
+        assert_eq!(
+            resolve(EndpointParams::new().param("Bucket", arn)).as_deref(),
+            Ok("https://my-ap.us-west-2.s3.example.com/123456789012")
+        );
+        assert_eq!(
+            resolve(EndpointParams::new().param("Bucket", "my.bucket")).as_deref(),
+            Ok("https://cke.example.com/a")
+        );
+        assert!(resolve(EndpointParams::new()).is_err());
+    }
+
+    #[test]
+    fn bundled_rule_set_resolves_a_region() {
+        let endpoint = bundled_rules().resolve(&EndpointParams::new().region("eu-west-1"));
+        assert!(endpoint.is_ok_and(|e| e.url().starts_with("https://")));
     }
 }
