@@ -90,14 +90,8 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
         Some(shape) if streams_output => {
             let ident = type_ident(shape.id.name());
             quote! {
-                let (head, body) = response.into_parts();
-                let head = ::opgen::__private::http::Response::from_parts(head, ());
-                match #ident::__from_http(&head, ::opgen::ByteStream::new(::core::clone::Clone::clone(&body))) {
-                    ::core::result::Result::Ok(output) => ::core::result::Result::Ok(output),
-                    ::core::result::Result::Err(reason) => ::core::result::Result::Err(::opgen::Error::Response(
-                        ::opgen::ResponseError::new(reason, &head.map(|()| body)),
-                    )),
-                }
+                let raw = ::core::clone::Clone::clone(response.body());
+                ::opgen::__private::rest::parse_streaming(response.map(::opgen::ByteStream::new), raw, #ident::__from_http)
             }
         }
         Some(shape) => {
@@ -117,14 +111,7 @@ pub(crate) fn emit_operation(ctx: &Context, op: &Shape) -> TokenStream {
             fn deserialize_streaming(
                 response: ::opgen::__private::http::Response<::opgen::ByteStream>,
             ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {
-                let (head, body) = response.into_parts();
-                let head = ::opgen::__private::http::Response::from_parts(head, ());
-                match #ident::__from_http(&head, body) {
-                    ::core::result::Result::Ok(output) => ::core::result::Result::Ok(output),
-                    ::core::result::Result::Err(reason) => ::core::result::Result::Err(::opgen::Error::Response(
-                        ::opgen::ResponseError::new(reason, &head.map(|()| ::opgen::__private::bytes::Bytes::new())),
-                    )),
-                }
+                ::opgen::__private::rest::parse_streaming(response, ::opgen::__private::bytes::Bytes::new(), #ident::__from_http)
             }
         }
     });

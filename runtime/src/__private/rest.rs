@@ -233,6 +233,21 @@ pub fn stream_body(stream: &crate::ByteStream) -> Result<Bytes, BuildError> {
     })
 }
 
+/// Parses a successful response whose body is the output's payload stream:
+/// `parse` reads the head and takes the stream. A head that does not fit
+/// the model is a response error keeping `raw`, the body's bytes when they
+/// are already in memory (empty while the body is still arriving).
+pub fn parse_streaming<T, E>(
+    response: http::Response<crate::ByteStream>,
+    raw: Bytes,
+    parse: impl FnOnce(&http::Response<()>, crate::ByteStream) -> Result<T, String>,
+) -> Result<T, crate::Error<E>> {
+    let (head, body) = response.into_parts();
+    let head = http::Response::from_parts(head, ());
+    parse(&head, body)
+        .map_err(|reason| crate::Error::Response(ResponseError::new(reason, &head.map(|()| raw))))
+}
+
 /// The JSON object of a response body; an empty body is an empty object.
 pub fn json_body(response: &http::Response<Bytes>) -> Result<Map<String, Value>, ResponseError> {
     let body = response.body();
