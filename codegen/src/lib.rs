@@ -1,7 +1,10 @@
 //! Smithy shape graph → Rust tokens for `opgen`.
 //!
 //! Pure library: no `proc_macro`, so it runs in tests and in the CLI as well
-//! as in the macro.
+//! as in the macro. Three stages: `lower` turns the shape
+//! graph into plain IR values and collects every problem; `emit` turns the
+//! IR into types, builders, enums, unions, error enums and operation impls;
+//! `protocol` writes the wire half of each operation, one file per protocol.
 //!
 //! ```
 //! let graph = opgen_model::ShapeGraph::bundled().unwrap();
@@ -15,21 +18,18 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-mod context;
 mod docs;
-mod endpoint;
-mod enums;
-mod error;
+mod emit;
+mod ir;
+mod lower;
 mod naming;
-mod operation;
-mod structure;
-mod types;
+mod protocol;
 
 use opgen_model::{ShapeGraph, ShapeId};
 use proc_macro2::TokenStream;
 use std::fmt;
 
-pub use context::Diagnostics;
+pub use lower::Diagnostics;
 
 /// What to generate besides the client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +37,9 @@ pub use context::Diagnostics;
 pub struct Options {
     /// Derive `serde::Serialize`/`Deserialize` on the generated types.
     pub serde: bool,
+    /// The protocol to speak (`"awsJson1_0"`), overriding the service's
+    /// first supported one; it must be one the service lists.
+    pub protocol: Option<String>,
 }
 
 impl Options {
@@ -45,11 +48,20 @@ impl Options {
         self.serde = serde;
         self
     }
+
+    /// Options speaking `protocol` (its trait name, e.g. `"awsJson1_0"`).
+    pub fn with_protocol(mut self, protocol: Option<String>) -> Self {
+        self.protocol = protocol;
+        self
+    }
 }
 
 /// One thing the generator could not do, at one shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodegenError {
+    /// The operation that cannot be generated because of it (by name), or
+    /// `None` when it is not tied to one operation.
+    pub operation: Option<String>,
     /// The shape (or member) id where the problem is.
     pub shape: String,
     /// What is wrong and how to fix it.
@@ -64,14 +76,74 @@ impl fmt::Display for CodegenError {
 
 impl std::error::Error for CodegenError {}
 
+/// The code of the operations that could be generated, and why the others
+/// could not.
+#[derive(Debug, Default)]
+pub struct Generated {
+    /// Types, error enums and operation impls of every operation without a
+    /// problem.
+    pub tokens: TokenStream,
+    /// Every problem found, each naming its operation.
+    pub errors: Vec<CodegenError>,
+}
+
 /// Generates the types, error enums and operation impls for `operations`
 /// (shapes they share are emitted once). Every problem found is reported,
-/// not just the first.
+/// not just the first, and nothing is generated when there is one.
 pub fn generate(
     graph: &ShapeGraph,
     operations: &[ShapeId],
     options: &Options,
 ) -> Result<TokenStream, Vec<CodegenError>> {
-    let ctx = context::Context::new(graph, operations, options)?;
-    ctx.emit_all()
+    let lowered = lower::lower(graph, operations, options);
+    if lowered.errors.is_empty() {
+        Ok(emit::emit_all(&lowered.ir))
+    } else {
+        Err(lowered.errors)
+    }
+}
+
+/// Like [`generate`], but generates every operation that has no problem of
+/// its own, and reports the problems of the others (for a macro that fails
+/// softly: one error, not a cascade of unresolved names).
+pub fn generate_softly(graph: &ShapeGraph, operations: &[ShapeId], options: &Options) -> Generated {
+    let lowered = lower::lower(graph, operations, options);
+    if lowered.errors.is_empty() {
+        return Generated {
+            tokens: emit::emit_all(&lowered.ir),
+            errors: Vec::new(),
+        };
+    }
+    if lowered.errors.iter().any(|e| e.operation.is_none()) {
+        return Generated {
+            tokens: TokenStream::new(),
+            errors: lowered.errors,
+        };
+    }
+    let failed: Vec<&str> = lowered
+        .errors
+        .iter()
+        .filter_map(|e| e.operation.as_deref())
+        .collect();
+    let rest: Vec<ShapeId> = operations
+        .iter()
+        .filter(|op| !failed.contains(&op.name()))
+        .cloned()
+        .collect();
+    // Lowered again without the failed operations, so that nothing of
+    // theirs (roles, the endpoint rules owner) shapes the others.
+    let tokens = if rest.is_empty() {
+        TokenStream::new()
+    } else {
+        let again = lower::lower(graph, &rest, options);
+        if again.errors.is_empty() {
+            emit::emit_all(&again.ir)
+        } else {
+            TokenStream::new()
+        }
+    };
+    Generated {
+        tokens,
+        errors: lowered.errors,
+    }
 }

@@ -2,6 +2,7 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
+use std::collections::BTreeSet;
 
 /// Strict and reserved keywords of every edition up to 2024 (`gen` included).
 const KEYWORDS: &[&str] = &[
@@ -93,6 +94,31 @@ pub(crate) fn variant_ident(member: &str) -> Ident {
     ident(&variant_name(member))
 }
 
+/// The builder of structure `shape_name`: `{Name}Builder`, or
+/// `{Name}ShapeBuilder` when the model has a shape named `{Name}Builder`
+/// (`taken`: the type names of the model's shapes).
+pub(crate) fn builder_ident(shape_name: &str, taken: &BTreeSet<String>) -> Ident {
+    aside(&type_name(shape_name), "Builder", "ShapeBuilder", taken)
+}
+
+/// The error enum of operation `op_name`: `{Op}Error`, or
+/// `{Op}OperationError` when the model has a shape named `{Op}Error`.
+pub(crate) fn op_error_ident(op_name: &str, taken: &BTreeSet<String>) -> Ident {
+    aside(&type_name(op_name), "Error", "OperationError", taken)
+}
+
+/// `{base}{suffix}`, or `{base}{fallback}` when a shape already has the
+/// first name. The fallback is chosen whatever the operations of the
+/// expansion, so a name depends only on the model.
+fn aside(base: &str, suffix: &str, fallback: &str, taken: &BTreeSet<String>) -> Ident {
+    let name = format!("{base}{suffix}");
+    if taken.contains(&name) {
+        ident(&format!("{base}{fallback}"))
+    } else {
+        ident(&name)
+    }
+}
+
 /// A method identifier made from a prefix and a member name (`set_scopes`).
 pub(crate) fn prefixed_ident(prefix: &str, member: &str) -> Ident {
     let name = format!("{prefix}_{}", field_name(member).trim_start_matches("r#"));
@@ -137,5 +163,38 @@ mod tests {
             "GetResourceOauth2TokenRequest"
         );
         assert_eq!(prefixed_ident("set", "type").to_string(), "set_type");
+    }
+
+    /// Real collisions of published models: AppStream's `AppBlockBuilder`
+    /// shape beside the builder of `AppBlock`, Batch's `BatchGetJobError`
+    /// structure beside the error enum of `BatchGetJob`.
+    #[test]
+    fn generated_names_move_aside_for_model_shapes() {
+        let taken: BTreeSet<String> = [
+            "AppBlock",
+            "AppBlockBuilder",
+            "BatchGetJob",
+            "BatchGetJobError",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            builder_ident("AppBlock", &taken).to_string(),
+            "AppBlockShapeBuilder"
+        );
+        assert_eq!(
+            builder_ident("AppBlockBuilder", &taken).to_string(),
+            "AppBlockBuilderBuilder"
+        );
+        assert_eq!(
+            op_error_ident("BatchGetJob", &taken).to_string(),
+            "BatchGetJobOperationError"
+        );
+        assert_eq!(builder_ident("Other", &taken).to_string(), "OtherBuilder");
+        assert_eq!(
+            op_error_ident("GetItem", &taken).to_string(),
+            "GetItemError"
+        );
     }
 }

@@ -10,6 +10,10 @@ use std::fmt::Debug;
 pub enum Protocol {
     /// `aws.protocols#restJson1`.
     RestJson1,
+    /// `aws.protocols#awsJson1_0`.
+    AwsJson1_0,
+    /// `aws.protocols#awsJson1_1`.
+    AwsJson1_1,
 }
 
 /// Facts about a service that the client needs to call it, taken from the

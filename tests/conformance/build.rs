@@ -1,25 +1,45 @@
-//! Generates one module per conformance case of `../shared/conformance/restJson1`
-//! with the real generator, plus a table the tests run.
+//! Generates one module per conformance case of each protocol under
+//! `../shared/conformance/` with the real generator, plus a table per
+//! protocol that the tests run.
 
 use opgen_model::ShapeGraph;
 use serde_json::Value;
 use std::fmt::Write;
 use std::path::PathBuf;
 
+/// The protocols opgen speaks, by directory, and the module each one's
+/// cases go in.
+const PROTOCOLS: &[(&str, &str)] = &[
+    ("restJson1", "rest_json1"),
+    ("awsJson1_0", "aws_json1_0"),
+    ("awsJson1_1", "aws_json1_1"),
+];
+
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let dir = manifest.join("../../../shared/conformance/restJson1");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("cases.rs");
-    println!("cargo::rerun-if-changed={}", dir.display());
     println!("cargo::rerun-if-changed=build.rs");
     let mut code = String::new();
+    for (dir, module) in PROTOCOLS {
+        let dir = manifest.join("../../../shared/conformance").join(dir);
+        println!("cargo::rerun-if-changed={}", dir.display());
+        let _ = writeln!(
+            code,
+            "/// The `{module}` conformance cases.\npub mod {module} {{\nuse super::*;"
+        );
+        protocol_cases(&dir, &mut code);
+        code.push_str("}\n");
+    }
+    std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
+}
+
+fn protocol_cases(dir: &std::path::Path, code: &mut String) {
     let input = std::fs::read_to_string(dir.join("input.json")).ok();
     let output = std::fs::read_to_string(dir.join("output.json")).ok();
     let (Some(input), Some(output)) = (input, output) else {
         code.push_str("/// Whether the shared conformance cases were found.\npub const AVAILABLE: bool = false;\n");
         code.push_str("/// Request cases.\npub static INPUT_CASES: &[InputCase] = &[];\n");
         code.push_str("/// Response cases.\npub static OUTPUT_CASES: &[OutputCase] = &[];\n");
-        std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
         return;
     };
     code.push_str(
@@ -71,7 +91,6 @@ fn main() {
     }
     table.push_str("];\n");
     code.push_str(&table);
-    std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
 }
 
 fn cases(text: &str) -> Vec<Value> {

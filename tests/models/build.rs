@@ -17,6 +17,14 @@ const MODELS: &[(&str, &str)] = &[
     ("lambda", "other/lambda-2015-03-31.json"),
     ("dataexchange", "other/dataexchange-2017-07-25.json"),
     ("mediatailor", "other/mediatailor-2018-04-23.json"),
+    ("dynamodb", "protocols/dynamodb-2012-08-10.json"),
+    ("sqs", "protocols/sqs-2012-11-05.json"),
+    ("kinesis", "protocols/kinesis-2013-12-02.json"),
+    (
+        "secrets_manager",
+        "protocols/secrets-manager-2017-10-17.json",
+    ),
+    ("cloudwatch", "protocols/cloudwatch-2010-08-01.json"),
 ];
 
 fn main() {

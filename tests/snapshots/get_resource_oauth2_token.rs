@@ -64,34 +64,6 @@ impl ::core::fmt::Debug for AccessDeniedExceptionBuilder {
             .finish()
     }
 }
-impl ::opgen::__private::json::ToJson for AccessDeniedException {
-    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        let mut object = ::opgen::__private::serde_json::Map::new();
-        if let ::core::option::Option::Some(value) = &self.message {
-            object
-                .insert(
-                    ::std::string::String::from("message"),
-                    ::opgen::__private::json::ToJson::to_json(value),
-                );
-        }
-        ::opgen::__private::serde_json::Value::Object(object)
-    }
-}
-impl ::opgen::__private::json::FromJson for AccessDeniedException {
-    fn from_json(
-        value: &::opgen::__private::serde_json::Value,
-    ) -> ::core::result::Result<Self, ::std::string::String> {
-        let object = ::opgen::__private::json::object(value, "AccessDeniedException")?;
-        ::core::result::Result::Ok(AccessDeniedException {
-            message: ::opgen::__private::json::member(
-                object,
-                "AccessDeniedException",
-                "message",
-            )?,
-            __meta: ::core::default::Default::default(),
-        })
-    }
-}
 impl AccessDeniedException {
     /// The code, message and request id the service sent with this error.
     pub fn meta(&self) -> &::opgen::ErrorMetadata {
@@ -125,6 +97,34 @@ impl ::core::fmt::Display for AccessDeniedException {
     }
 }
 impl ::std::error::Error for AccessDeniedException {}
+impl ::opgen::__private::json::ToJson for AccessDeniedException {
+    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
+        let mut object = ::opgen::__private::serde_json::Map::new();
+        if let ::core::option::Option::Some(value) = &self.message {
+            object
+                .insert(
+                    ::std::string::String::from("message"),
+                    ::opgen::__private::json::ToJson::to_json(value),
+                );
+        }
+        ::opgen::__private::serde_json::Value::Object(object)
+    }
+}
+impl ::opgen::__private::json::FromJson for AccessDeniedException {
+    fn from_json(
+        value: &::opgen::__private::serde_json::Value,
+    ) -> ::core::result::Result<Self, ::std::string::String> {
+        let object = ::opgen::__private::json::object(value, "AccessDeniedException")?;
+        ::core::result::Result::Ok(AccessDeniedException {
+            message: ::opgen::__private::json::member(
+                object,
+                "AccessDeniedException",
+                "message",
+            )?,
+            __meta: ::core::default::Default::default(),
+        })
+    }
+}
 impl AccessDeniedException {
     #[doc(hidden)]
     pub fn __from_http(
@@ -882,34 +882,6 @@ impl ::core::fmt::Debug for InternalServerExceptionBuilder {
             .finish()
     }
 }
-impl ::opgen::__private::json::ToJson for InternalServerException {
-    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        let mut object = ::opgen::__private::serde_json::Map::new();
-        if let ::core::option::Option::Some(value) = &self.message {
-            object
-                .insert(
-                    ::std::string::String::from("message"),
-                    ::opgen::__private::json::ToJson::to_json(value),
-                );
-        }
-        ::opgen::__private::serde_json::Value::Object(object)
-    }
-}
-impl ::opgen::__private::json::FromJson for InternalServerException {
-    fn from_json(
-        value: &::opgen::__private::serde_json::Value,
-    ) -> ::core::result::Result<Self, ::std::string::String> {
-        let object = ::opgen::__private::json::object(value, "InternalServerException")?;
-        ::core::result::Result::Ok(InternalServerException {
-            message: ::opgen::__private::json::member(
-                object,
-                "InternalServerException",
-                "message",
-            )?,
-            __meta: ::core::default::Default::default(),
-        })
-    }
-}
 impl InternalServerException {
     /// The code, message and request id the service sent with this error.
     pub fn meta(&self) -> &::opgen::ErrorMetadata {
@@ -943,6 +915,34 @@ impl ::core::fmt::Display for InternalServerException {
     }
 }
 impl ::std::error::Error for InternalServerException {}
+impl ::opgen::__private::json::ToJson for InternalServerException {
+    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
+        let mut object = ::opgen::__private::serde_json::Map::new();
+        if let ::core::option::Option::Some(value) = &self.message {
+            object
+                .insert(
+                    ::std::string::String::from("message"),
+                    ::opgen::__private::json::ToJson::to_json(value),
+                );
+        }
+        ::opgen::__private::serde_json::Value::Object(object)
+    }
+}
+impl ::opgen::__private::json::FromJson for InternalServerException {
+    fn from_json(
+        value: &::opgen::__private::serde_json::Value,
+    ) -> ::core::result::Result<Self, ::std::string::String> {
+        let object = ::opgen::__private::json::object(value, "InternalServerException")?;
+        ::core::result::Result::Ok(InternalServerException {
+            message: ::opgen::__private::json::member(
+                object,
+                "InternalServerException",
+                "message",
+            )?,
+            __meta: ::core::default::Default::default(),
+        })
+    }
+}
 impl InternalServerException {
     #[doc(hidden)]
     pub fn __from_http(
@@ -1117,37 +1117,6 @@ impl ::core::fmt::Debug for ResourceNotFoundExceptionBuilder {
             .finish()
     }
 }
-impl ::opgen::__private::json::ToJson for ResourceNotFoundException {
-    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        let mut object = ::opgen::__private::serde_json::Map::new();
-        if let ::core::option::Option::Some(value) = &self.message {
-            object
-                .insert(
-                    ::std::string::String::from("message"),
-                    ::opgen::__private::json::ToJson::to_json(value),
-                );
-        }
-        ::opgen::__private::serde_json::Value::Object(object)
-    }
-}
-impl ::opgen::__private::json::FromJson for ResourceNotFoundException {
-    fn from_json(
-        value: &::opgen::__private::serde_json::Value,
-    ) -> ::core::result::Result<Self, ::std::string::String> {
-        let object = ::opgen::__private::json::object(
-            value,
-            "ResourceNotFoundException",
-        )?;
-        ::core::result::Result::Ok(ResourceNotFoundException {
-            message: ::opgen::__private::json::member(
-                object,
-                "ResourceNotFoundException",
-                "message",
-            )?,
-            __meta: ::core::default::Default::default(),
-        })
-    }
-}
 impl ResourceNotFoundException {
     /// The code, message and request id the service sent with this error.
     pub fn meta(&self) -> &::opgen::ErrorMetadata {
@@ -1181,6 +1150,37 @@ impl ::core::fmt::Display for ResourceNotFoundException {
     }
 }
 impl ::std::error::Error for ResourceNotFoundException {}
+impl ::opgen::__private::json::ToJson for ResourceNotFoundException {
+    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
+        let mut object = ::opgen::__private::serde_json::Map::new();
+        if let ::core::option::Option::Some(value) = &self.message {
+            object
+                .insert(
+                    ::std::string::String::from("message"),
+                    ::opgen::__private::json::ToJson::to_json(value),
+                );
+        }
+        ::opgen::__private::serde_json::Value::Object(object)
+    }
+}
+impl ::opgen::__private::json::FromJson for ResourceNotFoundException {
+    fn from_json(
+        value: &::opgen::__private::serde_json::Value,
+    ) -> ::core::result::Result<Self, ::std::string::String> {
+        let object = ::opgen::__private::json::object(
+            value,
+            "ResourceNotFoundException",
+        )?;
+        ::core::result::Result::Ok(ResourceNotFoundException {
+            message: ::opgen::__private::json::member(
+                object,
+                "ResourceNotFoundException",
+                "message",
+            )?,
+            __meta: ::core::default::Default::default(),
+        })
+    }
+}
 impl ResourceNotFoundException {
     #[doc(hidden)]
     pub fn __from_http(
@@ -1353,34 +1353,6 @@ impl ::core::fmt::Debug for ThrottlingExceptionBuilder {
             .finish()
     }
 }
-impl ::opgen::__private::json::ToJson for ThrottlingException {
-    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        let mut object = ::opgen::__private::serde_json::Map::new();
-        if let ::core::option::Option::Some(value) = &self.message {
-            object
-                .insert(
-                    ::std::string::String::from("message"),
-                    ::opgen::__private::json::ToJson::to_json(value),
-                );
-        }
-        ::opgen::__private::serde_json::Value::Object(object)
-    }
-}
-impl ::opgen::__private::json::FromJson for ThrottlingException {
-    fn from_json(
-        value: &::opgen::__private::serde_json::Value,
-    ) -> ::core::result::Result<Self, ::std::string::String> {
-        let object = ::opgen::__private::json::object(value, "ThrottlingException")?;
-        ::core::result::Result::Ok(ThrottlingException {
-            message: ::opgen::__private::json::member(
-                object,
-                "ThrottlingException",
-                "message",
-            )?,
-            __meta: ::core::default::Default::default(),
-        })
-    }
-}
 impl ThrottlingException {
     /// The code, message and request id the service sent with this error.
     pub fn meta(&self) -> &::opgen::ErrorMetadata {
@@ -1414,6 +1386,34 @@ impl ::core::fmt::Display for ThrottlingException {
     }
 }
 impl ::std::error::Error for ThrottlingException {}
+impl ::opgen::__private::json::ToJson for ThrottlingException {
+    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
+        let mut object = ::opgen::__private::serde_json::Map::new();
+        if let ::core::option::Option::Some(value) = &self.message {
+            object
+                .insert(
+                    ::std::string::String::from("message"),
+                    ::opgen::__private::json::ToJson::to_json(value),
+                );
+        }
+        ::opgen::__private::serde_json::Value::Object(object)
+    }
+}
+impl ::opgen::__private::json::FromJson for ThrottlingException {
+    fn from_json(
+        value: &::opgen::__private::serde_json::Value,
+    ) -> ::core::result::Result<Self, ::std::string::String> {
+        let object = ::opgen::__private::json::object(value, "ThrottlingException")?;
+        ::core::result::Result::Ok(ThrottlingException {
+            message: ::opgen::__private::json::member(
+                object,
+                "ThrottlingException",
+                "message",
+            )?,
+            __meta: ::core::default::Default::default(),
+        })
+    }
+}
 impl ThrottlingException {
     #[doc(hidden)]
     pub fn __from_http(
@@ -1492,34 +1492,6 @@ impl ::core::fmt::Debug for UnauthorizedExceptionBuilder {
             .finish()
     }
 }
-impl ::opgen::__private::json::ToJson for UnauthorizedException {
-    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        let mut object = ::opgen::__private::serde_json::Map::new();
-        if let ::core::option::Option::Some(value) = &self.message {
-            object
-                .insert(
-                    ::std::string::String::from("message"),
-                    ::opgen::__private::json::ToJson::to_json(value),
-                );
-        }
-        ::opgen::__private::serde_json::Value::Object(object)
-    }
-}
-impl ::opgen::__private::json::FromJson for UnauthorizedException {
-    fn from_json(
-        value: &::opgen::__private::serde_json::Value,
-    ) -> ::core::result::Result<Self, ::std::string::String> {
-        let object = ::opgen::__private::json::object(value, "UnauthorizedException")?;
-        ::core::result::Result::Ok(UnauthorizedException {
-            message: ::opgen::__private::json::member(
-                object,
-                "UnauthorizedException",
-                "message",
-            )?,
-            __meta: ::core::default::Default::default(),
-        })
-    }
-}
 impl UnauthorizedException {
     /// The code, message and request id the service sent with this error.
     pub fn meta(&self) -> &::opgen::ErrorMetadata {
@@ -1553,6 +1525,34 @@ impl ::core::fmt::Display for UnauthorizedException {
     }
 }
 impl ::std::error::Error for UnauthorizedException {}
+impl ::opgen::__private::json::ToJson for UnauthorizedException {
+    fn to_json(&self) -> ::opgen::__private::serde_json::Value {
+        let mut object = ::opgen::__private::serde_json::Map::new();
+        if let ::core::option::Option::Some(value) = &self.message {
+            object
+                .insert(
+                    ::std::string::String::from("message"),
+                    ::opgen::__private::json::ToJson::to_json(value),
+                );
+        }
+        ::opgen::__private::serde_json::Value::Object(object)
+    }
+}
+impl ::opgen::__private::json::FromJson for UnauthorizedException {
+    fn from_json(
+        value: &::opgen::__private::serde_json::Value,
+    ) -> ::core::result::Result<Self, ::std::string::String> {
+        let object = ::opgen::__private::json::object(value, "UnauthorizedException")?;
+        ::core::result::Result::Ok(UnauthorizedException {
+            message: ::opgen::__private::json::member(
+                object,
+                "UnauthorizedException",
+                "message",
+            )?,
+            __meta: ::core::default::Default::default(),
+        })
+    }
+}
 impl UnauthorizedException {
     #[doc(hidden)]
     pub fn __from_http(
@@ -1696,6 +1696,39 @@ impl ::core::fmt::Debug for ValidationExceptionBuilder {
             .finish()
     }
 }
+impl ValidationException {
+    /// The code, message and request id the service sent with this error.
+    pub fn meta(&self) -> &::opgen::ErrorMetadata {
+        &self.__meta
+    }
+    /// Whether the model marks this error `@retryable`.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    /// Whether the model marks this error as throttling.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+    #[doc(hidden)]
+    pub fn __with_meta(mut self, meta: ::opgen::ErrorMetadata) -> Self {
+        self.__meta = meta;
+        self
+    }
+}
+impl ::core::fmt::Display for ValidationException {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str("ValidationException")?;
+        if let ::core::option::Option::Some(message) = ::core::option::Option::Some(
+                self.message.as_str(),
+            )
+            .or(self.__meta.message())
+        {
+            ::core::write!(f, ": {}", message)?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for ValidationException {}
 impl ::opgen::__private::json::ToJson for ValidationException {
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
@@ -1744,39 +1777,6 @@ impl ::opgen::__private::json::FromJson for ValidationException {
         })
     }
 }
-impl ValidationException {
-    /// The code, message and request id the service sent with this error.
-    pub fn meta(&self) -> &::opgen::ErrorMetadata {
-        &self.__meta
-    }
-    /// Whether the model marks this error `@retryable`.
-    pub fn is_retryable(&self) -> bool {
-        false
-    }
-    /// Whether the model marks this error as throttling.
-    pub fn is_throttling(&self) -> bool {
-        false
-    }
-    #[doc(hidden)]
-    pub fn __with_meta(mut self, meta: ::opgen::ErrorMetadata) -> Self {
-        self.__meta = meta;
-        self
-    }
-}
-impl ::core::fmt::Display for ValidationException {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str("ValidationException")?;
-        if let ::core::option::Option::Some(message) = ::core::option::Option::Some(
-                self.message.as_str(),
-            )
-            .or(self.__meta.message())
-        {
-            ::core::write!(f, ": {}", message)?;
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::std::error::Error for ValidationException {}
 impl ValidationException {
     #[doc(hidden)]
     pub fn __from_http(

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
+use syn::LitStr;
 
 /// The size and modification time of every file a cached model was read
 /// from: when any differs, the model is read again.
@@ -66,7 +67,9 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
         }
     }
 
-    let options = opgen_codegen::Options::default().with_serde(input.serde.is_some());
+    let options = opgen_codegen::Options::default()
+        .with_serde(input.serde.is_some())
+        .with_protocol(input.protocol.as_ref().map(LitStr::value));
     let generated = generate_softly(&graph, &found, &options, &mut push_error);
 
     let tracked = graph.files().iter().map(|file| {
@@ -87,10 +90,10 @@ pub(crate) fn expand(input: &MacroInput) -> syn::Result<TokenStream> {
     })
 }
 
-/// Generates the operations; when some cannot be, reports each problem on
-/// the literal of every operation that needs the shape at fault and still
-/// generates the others, so the user sees one error, not a cascade of
-/// unresolved names.
+/// Generates the operations; each problem is reported on the literal of
+/// the operation it stops (a problem of no one operation on the first), and
+/// the operations without one are still generated, so the user sees one
+/// error, not a cascade of unresolved names.
 fn generate_softly(
     graph: &ShapeGraph,
     found: &[(ShapeId, Span)],
@@ -101,54 +104,29 @@ fn generate_softly(
     if ids.is_empty() {
         return TokenStream::new();
     }
-    let problems = match opgen_codegen::generate(graph, &ids, options) {
-        Ok(tokens) => return tokens,
-        Err(problems) => problems,
-    };
-    let mut failed = vec![false; found.len()];
-    for problem in &problems {
-        let root = problem.shape.split('$').next().unwrap_or(&problem.shape);
-        let shape = ShapeId::parse(root);
-        let mut blamed = false;
-        for (i, (op, span)) in found.iter().enumerate() {
-            let needs = match (&shape, graph.closure(std::slice::from_ref(op))) {
-                (Some(shape), Ok(closure)) => closure.contains(shape),
-                _ => false,
-            };
-            if needs {
-                blamed = true;
-                failed[i] = true;
-                push_error(syn::Error::new(
-                    *span,
-                    format!(
-                        "cannot generate operation \"{}\": `{}`: {}",
-                        op.name(),
-                        problem.shape,
-                        problem.message
-                    ),
-                ));
-            }
-        }
-        if !blamed {
-            // Not tied to one operation (e.g. the service's protocol).
-            failed.iter_mut().for_each(|f| *f = true);
-            let span = found.first().map_or(Span::call_site(), |(_, span)| *span);
-            push_error(syn::Error::new(
-                span,
+    let generated = opgen_codegen::generate_softly(graph, &ids, options);
+    for problem in &generated.errors {
+        let op = found
+            .iter()
+            .find(|(id, _)| Some(id.name()) == problem.operation.as_deref());
+        let error = match op {
+            Some((id, span)) => syn::Error::new(
+                *span,
+                format!(
+                    "cannot generate operation \"{}\": `{}`: {}",
+                    id.name(),
+                    problem.shape,
+                    problem.message
+                ),
+            ),
+            None => syn::Error::new(
+                found.first().map_or(Span::call_site(), |(_, span)| *span),
                 format!("cannot generate `{}`: {}", problem.shape, problem.message),
-            ));
-        }
+            ),
+        };
+        push_error(error);
     }
-    let rest: Vec<ShapeId> = ids
-        .into_iter()
-        .zip(&failed)
-        .filter(|(_, failed)| !**failed)
-        .map(|(id, _)| id)
-        .collect();
-    if rest.is_empty() {
-        return TokenStream::new();
-    }
-    opgen_codegen::generate(graph, &rest, options).unwrap_or_default()
+    generated.tokens
 }
 
 /// A model error as the user wrote the path: relative to the crate, not the

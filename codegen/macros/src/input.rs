@@ -1,4 +1,4 @@
-//! The macro grammar: `OP [, OP]* [, model = "PATH"] [, serde]`.
+//! The macro grammar: `OP [, OP]* [, model = "PATH"] [, protocol = "NAME"] [, serde]`.
 
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
@@ -7,10 +7,22 @@ use syn::{Ident, LitStr, Token};
 pub(crate) struct MacroInput {
     pub(crate) operations: Vec<LitStr>,
     pub(crate) model: Option<LitStr>,
+    pub(crate) protocol: Option<LitStr>,
     pub(crate) serde: Option<Ident>,
 }
 
-const USAGE: &str = "expected `include_operation!(\"OperationName\" [, \"Other\"]* [, model = \"path/to/model.json\"] [, serde])`";
+const USAGE: &str = "expected `include_operation!(\"OperationName\" [, \"Other\"]* [, model = \"path/to/model.json\"] [, protocol = \"awsJson1_0\"] [, serde])`";
+
+/// The protocols `protocol = "…"` may name.
+const PROTOCOLS: &[&str] = &[
+    "rpcv2Cbor",
+    "awsJson1_0",
+    "awsJson1_1",
+    "restJson1",
+    "restXml",
+    "awsQuery",
+    "ec2Query",
+];
 
 impl Parse for MacroInput {
     fn parse(input: ParseStream) -> syn::Result<Self> {
@@ -23,15 +35,16 @@ impl Parse for MacroInput {
         let mut parsed = MacroInput {
             operations: Vec::new(),
             model: None,
+            protocol: None,
             serde: None,
         };
         loop {
             if input.peek(LitStr) {
                 let op: LitStr = input.parse()?;
-                if parsed.model.is_some() || parsed.serde.is_some() {
+                if parsed.model.is_some() || parsed.protocol.is_some() || parsed.serde.is_some() {
                     return Err(syn::Error::new(
                         op.span(),
-                        "operation names come before `model = …` and `serde`",
+                        "operation names come before `model = …`, `protocol = …` and `serde`",
                     ));
                 }
                 if op.value().trim().is_empty() {
@@ -59,6 +72,39 @@ impl Parse for MacroInput {
                         })?;
                         parsed.model = Some(path);
                     }
+                    "protocol" => {
+                        if parsed.protocol.is_some() {
+                            return Err(syn::Error::new(
+                                key.span(),
+                                "`protocol` is given twice; give one protocol",
+                            ));
+                        }
+                        input.parse::<Token![=]>().map_err(|e| {
+                            syn::Error::new(
+                                e.span(),
+                                "expected `=` after `protocol`, as in protocol = \"awsJson1_0\"",
+                            )
+                        })?;
+                        let name: LitStr = input.parse().map_err(|e| {
+                            syn::Error::new(e.span(), "expected a string literal after `protocol =`, as in protocol = \"awsJson1_0\"")
+                        })?;
+                        if !PROTOCOLS.contains(&name.value().as_str()) {
+                            let hint = PROTOCOLS
+                                .iter()
+                                .find(|known| known.eq_ignore_ascii_case(&name.value()))
+                                .map(|known| format!("did you mean \"{known}\"? "))
+                                .unwrap_or_default();
+                            return Err(syn::Error::new(
+                                name.span(),
+                                format!(
+                                    "unknown protocol \"{}\"; {hint}the AWS protocols are {}",
+                                    name.value(),
+                                    PROTOCOLS.join(", ")
+                                ),
+                            ));
+                        }
+                        parsed.protocol = Some(name);
+                    }
                     "serde" => {
                         if parsed.serde.is_some() {
                             return Err(syn::Error::new(key.span(), "`serde` is given twice"));
@@ -66,7 +112,7 @@ impl Parse for MacroInput {
                         parsed.serde = Some(key);
                     }
                     other => {
-                        let hint = ["model", "serde"]
+                        let hint = ["model", "protocol", "serde"]
                             .into_iter()
                             .find(|known| close(other, known))
                             .map(|known| format!("did you mean `{known}`? "))

@@ -2,6 +2,7 @@
 //! release of `opgen-macros`, which is pinned to this crate's version.
 #![allow(missing_docs)]
 
+pub mod aws_json;
 pub mod json;
 pub mod rest;
 

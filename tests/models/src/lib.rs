@@ -41,3 +41,23 @@ pub mod dataexchange {
 pub mod mediatailor {
     include!(concat!(env!("OUT_DIR"), "/mediatailor.rs"));
 }
+#[cfg(opgen_shared_models)]
+pub mod dynamodb {
+    include!(concat!(env!("OUT_DIR"), "/dynamodb.rs"));
+}
+#[cfg(opgen_shared_models)]
+pub mod sqs {
+    include!(concat!(env!("OUT_DIR"), "/sqs.rs"));
+}
+#[cfg(opgen_shared_models)]
+pub mod kinesis {
+    include!(concat!(env!("OUT_DIR"), "/kinesis.rs"));
+}
+#[cfg(opgen_shared_models)]
+pub mod secrets_manager {
+    include!(concat!(env!("OUT_DIR"), "/secrets_manager.rs"));
+}
+#[cfg(opgen_shared_models)]
+pub mod cloudwatch {
+    include!(concat!(env!("OUT_DIR"), "/cloudwatch.rs"));
+}

@@ -43,7 +43,13 @@ fn every_supported_operation_of_the_shared_models_compiles() {
         ("lambda", 85),
         ("dataexchange", 37),
         ("mediatailor", 48),
+        ("dynamodb", 57),
+        ("sqs", 23),
+        ("kinesis", 39),
+        ("secrets_manager", 23),
+        ("cloudwatch", 50),
     ];
+    assert_eq!(opgen_models_check::MODELS.len(), expected.len());
     for ((model, ops, left_out), (name, count)) in opgen_models_check::MODELS.iter().zip(expected) {
         assert_eq!((*model, ops.len() + left_out.len()), (name, count));
     }

@@ -1,22 +1,20 @@
 //! The `{Op}Error` enum: a variant per modeled error, plus `Unhandled`.
 
-use crate::context::Context;
-use crate::naming::type_ident;
+use crate::ir::OperationIr;
 use heck::ToSnakeCase;
-use opgen_model::Shape;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(crate) fn emit_op_error(ctx: &Context, op: &Shape) -> TokenStream {
-    let op_name = op.id.name();
-    let name = format_ident!("{}Error", type_ident(op_name));
-    let errors = ctx.graph.operation_errors(&op.id);
-    let variants: Vec<_> = errors.iter().map(|id| type_ident(id.name())).collect();
-    let docs = variants.iter().zip(&errors).map(|(v, id)| {
-        let doc = if *v == id.name() {
+pub(crate) fn emit_op_error(op: &OperationIr) -> TokenStream {
+    let op_name = &op.name;
+    let name = &op.error_ident;
+    let variants: Vec<_> = op.errors.iter().map(|e| &e.ident).collect();
+    let docs = op.errors.iter().map(|e| {
+        let v = &e.ident;
+        let doc = if *v == e.code {
             format!(" The service returned [`{v}`].")
         } else {
-            format!(" The service returned [`{v}`] (`{}`).", id.name())
+            format!(" The service returned [`{v}`] (`{}`).", e.code)
         };
         quote!(#[doc = #doc])
     });

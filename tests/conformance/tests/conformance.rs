@@ -1,32 +1,43 @@
-//! Runs every restJson1 conformance case of `../shared/conformance` through
-//! the code opgen generated for its model: requests are compared with the
-//! expected HTTP request, responses parsed and compared with the expected
-//! output or error. Ends with `conformance restJson1: N passed, N failed, N skipped`.
+//! Runs every conformance case of `../shared/conformance` of each protocol
+//! opgen speaks through the code opgen generated for its model: requests are
+//! compared with the expected HTTP request, responses parsed and compared
+//! with the expected output or error. Each protocol ends with
+//! `conformance PROTOCOL: N passed, N failed, N skipped`.
 
 use bytes::Bytes;
-use opgen_conformance::{InputCase, OutputCase, AVAILABLE, INPUT_CASES, OUTPUT_CASES};
+use opgen_conformance::{InputCase, OutputCase};
 use opgen_model::{ShapeGraph, ShapeId, ShapeKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Cases we deliberately do not pass yet, each with the reason.
-const SKIPS: &[(&str, &str)] = &[];
+/// Cases we deliberately do not pass yet, each with the protocol and the
+/// reason.
+const SKIPS: &[(&str, &str, &str)] = &[];
 
-fn load(file: &str) -> Vec<Value> {
+fn load(protocol: &str, file: &str) -> Vec<Value> {
     let path = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/conformance/restJson1"
+        "/../../../shared/conformance"
     ))
+    .join(protocol)
     .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let file: Value = serde_json::from_str(&text).unwrap();
     file["cases"].as_array().cloned().unwrap()
 }
 
+/// How a protocol writes the case's values in JSON.
+#[derive(Clone, Copy)]
+struct Wire {
+    /// Whether keys honour `@jsonName` (restJson1; awsJson ignores it).
+    json_names: bool,
+}
+
 /// The case's value (conventions of the conformance README) in the JSON wire
-/// form the generated `FromJson` reads: `@jsonName` keys, base64 blobs.
-fn to_wire(graph: &ShapeGraph, target: &ShapeId, value: &Value) -> Value {
+/// form the generated `FromJson` reads: member (or `@jsonName`) keys, base64
+/// blobs.
+fn to_wire(wire: Wire, graph: &ShapeGraph, target: &ShapeId, value: &Value) -> Value {
     let Some(shape) = graph.shape(target) else {
         return value.clone();
     };
@@ -39,12 +50,11 @@ fn to_wire(graph: &ShapeGraph, target: &ShapeId, value: &Value) -> Value {
                 }
                 match shape.member(name) {
                     Some(member) => {
-                        let key = member
-                            .traits
-                            .json_name()
-                            .unwrap_or(&member.name)
-                            .to_string();
-                        out.insert(key, to_wire(graph, &member.target, v));
+                        let key = match member.traits.json_name() {
+                            Some(name) if wire.json_names => name.to_string(),
+                            _ => member.name.clone(),
+                        };
+                        out.insert(key, to_wire(wire, graph, &member.target, v));
                     }
                     None => {
                         out.insert(name.clone(), v.clone());
@@ -62,7 +72,7 @@ fn to_wire(graph: &ShapeGraph, target: &ShapeId, value: &Value) -> Value {
                         if i.is_null() {
                             Value::Null
                         } else {
-                            to_wire(graph, member, i)
+                            to_wire(wire, graph, member, i)
                         }
                     })
                     .collect(),
@@ -79,7 +89,7 @@ fn to_wire(graph: &ShapeGraph, target: &ShapeId, value: &Value) -> Value {
                             if v.is_null() {
                                 Value::Null
                             } else {
-                                to_wire(graph, member, v)
+                                to_wire(wire, graph, member, v)
                             },
                         )
                     })
@@ -218,14 +228,14 @@ fn json_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn run_input(case: &Value, runner: &InputCase) -> Result<(), String> {
+fn run_input(wire: Wire, case: &Value, runner: &InputCase) -> Result<(), String> {
     let run = runner.run.map_err(|e| format!("generation failed: {e}"))?;
     let graph = case_graph(case);
     let op = graph
         .find_operation(case["operation"].as_str().unwrap())
         .unwrap();
     let params = match graph.shape(&op).and_then(|s| s.input.clone()) {
-        Some(input) => to_wire(&graph, &input, &case["params"]),
+        Some(input) => to_wire(wire, &graph, &input, &case["params"]),
         None => Value::Object(Map::new()),
     };
     let endpoint = case["endpoint"].as_str().unwrap_or("https://example.com");
@@ -238,7 +248,7 @@ fn run_input(case: &Value, runner: &InputCase) -> Result<(), String> {
     }
 }
 
-fn run_output(case: &Value, runner: &OutputCase) -> Result<(), String> {
+fn run_output(wire: Wire, case: &Value, runner: &OutputCase) -> Result<(), String> {
     let run = runner.run.map_err(|e| format!("generation failed: {e}"))?;
     let graph = case_graph(case);
     let op = graph
@@ -261,7 +271,7 @@ fn run_output(case: &Value, runner: &OutputCase) -> Result<(), String> {
             .as_str()
             .map(|s| s.rsplit('#').next().unwrap_or(s).to_string());
         let expected = match error["shape"].as_str().and_then(ShapeId::parse) {
-            Some(id) => to_wire(&graph, &id, &error["params"]),
+            Some(id) => to_wire(wire, &graph, &id, &error["params"]),
             None => Value::Object(Map::new()),
         };
         let meta = run(response, &expected, shape.as_deref())?.ok_or("expected an error")?;
@@ -278,57 +288,88 @@ fn run_output(case: &Value, runner: &OutputCase) -> Result<(), String> {
         Ok(())
     } else {
         let expected = match graph.shape(&op).and_then(|s| s.output.clone()) {
-            Some(output) => to_wire(&graph, &output, &case["result"]),
+            Some(output) => to_wire(wire, &graph, &output, &case["result"]),
             None => Value::Object(Map::new()),
         };
         run(response, &expected, None).map(|_| ())
     }
 }
 
-#[test]
-fn restjson1_conformance() {
-    if !AVAILABLE {
-        eprintln!("skipped: ../shared/conformance is absent");
+/// Runs one protocol's cases and prints its summary line.
+fn run_suite(
+    protocol: &str,
+    wire: Wire,
+    available: bool,
+    input_cases: &[InputCase],
+    output_cases: &[OutputCase],
+) {
+    if !available {
+        eprintln!("conformance {protocol}: skipped (../shared/conformance is absent)");
         return;
     }
-    let skips: BTreeMap<&str, &str> = SKIPS.iter().copied().collect();
+    let skips: BTreeMap<&str, &str> = SKIPS
+        .iter()
+        .filter(|(p, _, _)| *p == protocol)
+        .map(|(_, id, reason)| (*id, *reason))
+        .collect();
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     let mut failures = Vec::new();
-    let inputs = load("input.json");
-    let outputs = load("output.json");
-    assert_eq!(inputs.len(), INPUT_CASES.len());
-    assert_eq!(outputs.len(), OUTPUT_CASES.len());
+    let inputs = load(protocol, "input.json");
+    let outputs = load(protocol, "output.json");
+    assert_eq!(inputs.len(), input_cases.len());
+    assert_eq!(outputs.len(), output_cases.len());
     let results = inputs
         .iter()
-        .zip(INPUT_CASES)
-        .map(|(case, runner)| (runner.id, "input", run_input(case, runner)))
+        .zip(input_cases)
+        .map(|(case, runner)| (runner.id, "input", run_input(wire, case, runner)))
         .chain(
             outputs
                 .iter()
-                .zip(OUTPUT_CASES)
-                .map(|(case, runner)| (runner.id, "output", run_output(case, runner))),
+                .zip(output_cases)
+                .map(|(case, runner)| (runner.id, "output", run_output(wire, case, runner))),
         );
     for (id, kind, result) in results {
         if let Some(reason) = skips.get(id) {
             // A skip must stay honest: a case that passes leaves the list.
             assert!(result.is_err(), "{id} passes now: remove it from SKIPS");
             skipped += 1;
-            println!("skip {kind} {id}: {reason}");
+            println!("skip {protocol} {kind} {id}: {reason}");
             continue;
         }
         match result {
             Ok(()) => passed += 1,
             Err(problem) => {
                 failed += 1;
-                failures.push(format!("FAIL {kind} {id}:\n    {problem}"));
+                failures.push(format!("FAIL {protocol} {kind} {id}:\n    {problem}"));
             }
         }
     }
     for failure in &failures {
         println!("{failure}");
     }
-    println!("conformance restJson1: {passed} passed, {failed} failed, {skipped} skipped");
-    assert_eq!(failed, 0, "{} conformance cases failed", failed);
+    println!("conformance {protocol}: {passed} passed, {failed} failed, {skipped} skipped");
+    assert_eq!(failed, 0, "{failed} {protocol} conformance cases failed");
+}
+
+#[test]
+fn restjson1_conformance() {
+    use opgen_conformance::rest_json1::*;
+    let wire = Wire { json_names: true };
+    run_suite("restJson1", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
+}
+
+#[test]
+fn awsjson1_0_conformance() {
+    use opgen_conformance::aws_json1_0::*;
+    let wire = Wire { json_names: false };
+    run_suite("awsJson1_0", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
+}
+
+#[test]
+fn awsjson1_1_conformance() {
+    use opgen_conformance::aws_json1_1::*;
+    let wire = Wire { json_names: false };
+    run_suite("awsJson1_1", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
 }
 
 #[test]

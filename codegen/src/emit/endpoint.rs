@@ -1,0 +1,163 @@
+//! Endpoint resolution in the operation impl: the service's rule set,
+//! embedded as JSON text in one `static` per expansion (the runtime parses
+//! it once, on first use), and the endpoint parameters an input binds
+//! (`@contextParam`, `@staticContextParams`).
+//!
+//! Embedding the text rather than compiling the rules into Rust keeps the
+//! expansion small and quick to build; BENCHMARKS.md ("Endpoint resolution")
+//! has the measurements behind the choice.
+
+use crate::ir::{Ir, NamedKind, OperationIr, StaticParam, TypeRef};
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+/// What the operation `op` adds for endpoint resolution: items to put
+/// beside the operation (the rule set's `static`, emitted by `owner`, the
+/// first operation of the service in the expansion) and items for its
+/// `impl Operation` (`ENDPOINT_RULES`, `endpoint_params`).
+pub(crate) struct EndpointItems {
+    pub(crate) module_items: TokenStream,
+    pub(crate) impl_items: TokenStream,
+}
+
+pub(crate) fn emit_endpoint(ir: &Ir, op: &OperationIr, owner: &str) -> EndpointItems {
+    let (module_items, rules_const) = match &op.service.endpoint_rules {
+        Some(rules) => {
+            let static_name =
+                format_ident!("__OPGEN_ENDPOINT_RULES_{}", owner.to_shouty_snake_case());
+            let module_items = if owner == op.name {
+                let json = embedded_json(rules);
+                quote! {
+                    #[doc(hidden)]
+                    static #static_name: ::opgen::endpoint::EndpointRules =
+                        ::opgen::endpoint::EndpointRules::new(#json);
+                }
+            } else {
+                TokenStream::new()
+            };
+            let rules_const = quote! {
+                const ENDPOINT_RULES: ::core::option::Option<&'static ::opgen::endpoint::EndpointRules> =
+                    ::core::option::Option::Some(&#static_name);
+            };
+            (module_items, rules_const)
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let params = emit_endpoint_params(ir, op);
+    EndpointItems {
+        module_items,
+        impl_items: quote! {
+            #rules_const
+            #params
+        },
+    }
+}
+
+/// The rule set as compact JSON, without the `documentation` of rules and
+/// parameters (evaluation never reads it, and it is most of the text).
+fn embedded_json(rules: &Value) -> String {
+    let mut rules = rules.clone();
+    if let Some(object) = rules.as_object_mut() {
+        object.remove("documentation");
+        if let Some(Value::Object(params)) = object.get_mut("parameters") {
+            for param in params.values_mut() {
+                if let Some(param) = param.as_object_mut() {
+                    param.remove("documentation");
+                }
+            }
+        }
+        if let Some(Value::Array(list)) = object.get_mut("rules") {
+            strip_rule_docs(list);
+        }
+    }
+    rules.to_string()
+}
+
+fn strip_rule_docs(rules: &mut [Value]) {
+    for rule in rules {
+        if let Some(rule) = rule.as_object_mut() {
+            rule.remove("documentation");
+            if let Some(Value::Array(inner)) = rule.get_mut("rules") {
+                strip_rule_docs(inner);
+            }
+        }
+    }
+}
+
+/// Whether `ty` is a string or a string enum: a text endpoint parameter.
+fn is_text(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String { .. }
+            | TypeRef::Named {
+                kind: NamedKind::Enum,
+                ..
+            }
+    )
+}
+
+/// Whether a `@contextParam` member of type `ty` can feed the rules
+/// (`lower` reports the others).
+pub(crate) fn is_context_param_type(ty: &TypeRef) -> bool {
+    is_text(ty)
+        || *ty == TypeRef::Boolean
+        || matches!(ty, TypeRef::List { item, .. } if is_text(item))
+}
+
+/// `endpoint_params`: the operation's `@staticContextParams`, then each
+/// input member with `@contextParam` that is set. Nothing when there are
+/// none, so the trait's no-op default applies.
+fn emit_endpoint_params(ir: &Ir, op: &OperationIr) -> TokenStream {
+    let mut sets = Vec::new();
+    for (name, value) in &op.static_context_params {
+        sets.push(match value {
+            StaticParam::String(s) => quote!(params.set(#name, #s);),
+            StaticParam::Bool(b) => quote!(params.set(#name, #b);),
+            StaticParam::StringList(items) => quote! {
+                params.set(#name, ::std::vec![#(::std::string::String::from(#items)),*]);
+            },
+        });
+    }
+    let input = op.input.as_ref().and_then(|i| ir.structure(&i.id));
+    for field in input.iter().flat_map(|s| &s.fields) {
+        let Some(name) = &field.context_param else {
+            continue;
+        };
+        let ident = &field.ident;
+        sets.push(match &field.ty {
+            ty if is_text(ty) => quote! {
+                if let ::core::option::Option::Some(value) = &input.#ident {
+                    params.set(#name, ::std::string::String::from(value.as_str()));
+                }
+            },
+            TypeRef::Boolean => quote! {
+                if let ::core::option::Option::Some(value) = input.#ident {
+                    params.set(#name, value);
+                }
+            },
+            TypeRef::List { item, .. } if is_text(item) => quote! {
+                if let ::core::option::Option::Some(values) = &input.#ident {
+                    params.set(
+                        #name,
+                        values
+                            .iter()
+                            .map(|value| ::std::string::String::from(value.as_str()))
+                            .collect::<::std::vec::Vec<::std::string::String>>(),
+                    );
+                }
+            },
+            _ => continue,
+        });
+    }
+    if sets.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn endpoint_params(input: &Self::Input, params: &mut ::opgen::endpoint::EndpointParams) {
+            let _ = input;
+            #(#sets)*
+        }
+    }
+}

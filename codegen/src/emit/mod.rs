@@ -1,0 +1,60 @@
+//! IR → Rust tokens: one emitter per construct; the wire half of each comes
+//! from the operation's protocol.
+
+pub(crate) mod builder;
+pub(crate) mod endpoint;
+mod enums;
+mod error;
+mod operation;
+pub(crate) mod structure;
+pub(crate) mod types;
+mod union;
+
+use crate::ir::{Ir, TypeIr};
+use crate::protocol::protocol;
+use proc_macro2::TokenStream;
+use std::collections::BTreeMap;
+
+/// Everything the IR describes, in a fixed order: types by shape id, then
+/// operations by shape id.
+pub(crate) fn emit_all(ir: &Ir) -> TokenStream {
+    // `lower` makes sure an expansion speaks one protocol, whose body
+    // codec every type gets.
+    let body_protocol = ir
+        .operations
+        .first()
+        .map(|op| protocol(op.service.protocol));
+    let mut out = TokenStream::new();
+    for ty in &ir.types {
+        out.extend(match ty {
+            TypeIr::Structure(s) => structure::emit_structure(ir, s),
+            TypeIr::Enum(e) => enums::emit_enum(ir, e),
+            TypeIr::Union(u) => union::emit_union(ir, u),
+        });
+        if let Some(protocol) = body_protocol {
+            out.extend(protocol.type_items(ir, ty));
+        }
+    }
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    for op in &ir.operations {
+        owners
+            .entry(op.service.id.name())
+            .or_insert(op.name.as_str());
+    }
+    for op in &ir.operations {
+        let owner = owners
+            .get(op.service.id.name())
+            .copied()
+            .unwrap_or(op.name.as_str());
+        let shares_input = op.input.as_ref().is_some_and(|input| {
+            ir.operations
+                .iter()
+                .filter(|other| other.input.as_ref().is_some_and(|o| o.id == input.id))
+                .count()
+                > 1
+        });
+        out.extend(operation::emit_operation(ir, op, owner, shares_input));
+        out.extend(error::emit_op_error(op));
+    }
+    out
+}

@@ -1,0 +1,160 @@
+//! The operation type: service metadata, endpoint items, and the
+//! `Operation` impl whose wire half the service's protocol writes.
+
+use crate::docs::doc_attrs;
+use crate::emit::endpoint::emit_endpoint;
+use crate::ir::{Ir, OperationIr};
+use crate::protocol::protocol;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `owner`: the operation that emits the service's endpoint rules.
+/// `shares_input`: another operation of the expansion has the same input.
+pub(crate) fn emit_operation(
+    ir: &Ir,
+    op: &OperationIr,
+    owner: &str,
+    shares_input: bool,
+) -> TokenStream {
+    let protocol = protocol(op.service.protocol);
+    let name = &op.ident;
+    let error = &op.error_ident;
+    let op_name = &op.name;
+    let service_meta = service_metadata(op, protocol.runtime_tag());
+    let endpoint = emit_endpoint(ir, op, owner);
+    let (endpoint_module_items, endpoint_impl_items) = (endpoint.module_items, endpoint.impl_items);
+    let input_ty = match &op.input {
+        Some(input) => {
+            let ident = &input.ident;
+            quote!(#ident)
+        }
+        None => quote!(()),
+    };
+    let output_ty = match &op.output {
+        Some(output) => {
+            let ident = &output.ident;
+            quote!(#ident)
+        }
+        None => quote!(()),
+    };
+    let serialize = protocol.serialize(ir, op);
+    let output = protocol.deserialize(ir, op);
+    let streaming = protocol.streaming(ir, op);
+    let error_metadata = protocol.error_metadata(op);
+    let error_arms: Vec<TokenStream> = op
+        .errors
+        .iter()
+        .map(|e| {
+            let ident = &e.ident;
+            let code = &e.code;
+            // A query-compatible service sends the query-era code instead.
+            let query_code = e
+                .query_code
+                .as_ref()
+                .filter(|c| op.service.query_compatible && *c != code)
+                .map(|c| quote!(| ::core::option::Option::Some(#c)));
+            let decode = protocol.decode_error(ir, e);
+            quote! {
+                ::core::option::Option::Some(#code) #query_code => match #decode {
+                    ::core::result::Result::Ok(e) => #error::#ident(e.__with_meta(meta)),
+                    // The code names a modeled error but its body does not fit
+                    // the model: keep what is known rather than fail the parse.
+                    ::core::result::Result::Err(_) => #error::Unhandled(::opgen::UnhandledError::new(meta, response)),
+                },
+            }
+        })
+        .collect();
+    let unhandled = quote!(#error::Unhandled(::opgen::UnhandledError::new(meta, response)));
+    let dispatch = if error_arms.is_empty() {
+        unhandled
+    } else {
+        quote! {
+            match meta.code() {
+                #(#error_arms)*
+                _ => #unhandled,
+            }
+        }
+    };
+    let operation_input = (op.input.is_some() && !shares_input).then(|| {
+        quote! {
+            impl ::opgen::OperationInput for #input_ty {
+                type Operation = #name;
+            }
+        }
+    });
+    let docs = doc_attrs(op.docs.as_deref(), &format!("The `{op_name}` operation."));
+    let method_consts = protocol.operation_items(op);
+    let encodings = &op.request_compression;
+    let request_compression = (!encodings.is_empty())
+        .then(|| quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];));
+    quote! {
+        #docs
+        ///
+        /// Send it with [`Client::send`](::opgen::Client::send), or use the
+        /// sans-IO [`Operation`](::opgen::Operation) methods directly.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::default::Default)]
+        pub struct #name;
+
+        #endpoint_module_items
+
+        impl #name {
+            #method_consts
+
+            fn __error(response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>) -> ::opgen::Error<#error> {
+                #error_metadata
+                let error = #dispatch;
+                ::opgen::Error::Service(::opgen::ServiceError::new(error, response))
+            }
+        }
+
+        impl ::opgen::Operation for #name {
+            type Input = #input_ty;
+            type Output = #output_ty;
+            type Error = #error;
+
+            const NAME: &'static str = #op_name;
+            #request_compression
+            const SERVICE: &'static ::opgen::ServiceMetadata = &#service_meta;
+            #endpoint_impl_items
+
+            fn serialize(
+                input: &Self::Input,
+                endpoint: &::opgen::Endpoint,
+            ) -> ::core::result::Result<::opgen::__private::http::Request<::opgen::__private::bytes::Bytes>, ::opgen::BuildError> {
+                #serialize
+            }
+
+            fn deserialize(
+                response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
+            ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {
+                if !response.status().is_success() {
+                    return ::core::result::Result::Err(Self::__error(&response));
+                }
+                #output
+            }
+
+            #streaming
+        }
+
+        #operation_input
+    }
+}
+
+fn service_metadata(op: &OperationIr, protocol: TokenStream) -> TokenStream {
+    let service = &op.service;
+    let shape_id = service.id.to_string();
+    let sdk_id = &service.sdk_id;
+    let signing_name = &service.signing_name;
+    let endpoint_prefix = &service.endpoint_prefix;
+    let api_version = &service.version;
+    quote! {
+        ::opgen::ServiceMetadata {
+            shape_id: #shape_id,
+            sdk_id: #sdk_id,
+            api_version: #api_version,
+            signing_name: #signing_name,
+            endpoint_prefix: #endpoint_prefix,
+            protocol: #protocol,
+        }
+    }
+}

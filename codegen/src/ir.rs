@@ -1,0 +1,298 @@
+//! The intermediate representation: what `lower` makes of the shape graph
+//! and what the emitters and protocols read. Plain values: names are
+//! resolved, traits typed, and nothing here refers back to the graph, so an
+//! emitter cannot reach past the IR into the JSON model.
+
+use crate::protocol::ProtocolKind;
+use opgen_model::{EnumValue, ShapeId, TimestampFormat};
+use proc_macro2::Ident;
+use serde_json::Value;
+
+/// Everything one expansion generates.
+pub(crate) struct Ir {
+    /// The operations, sorted by shape id.
+    pub(crate) operations: Vec<OperationIr>,
+    /// The structures, enums and unions the operations reach, sorted by
+    /// shape id (shared shapes once).
+    pub(crate) types: Vec<TypeIr>,
+    /// Derive serde on the generated types.
+    pub(crate) serde: bool,
+}
+
+impl Ir {
+    /// The structure `id`, if the expansion generates it.
+    pub(crate) fn structure(&self, id: &ShapeId) -> Option<&StructureIr> {
+        self.types.iter().find_map(|t| match t {
+            TypeIr::Structure(s) if &s.id == id => Some(s),
+            _ => None,
+        })
+    }
+}
+
+/// Facts of the service an operation belongs to.
+#[derive(Clone)]
+pub(crate) struct ServiceIr {
+    pub(crate) id: ShapeId,
+    /// `aws.api#service` `sdkId`, else the shape name.
+    pub(crate) sdk_id: String,
+    /// The service shape's `version`.
+    pub(crate) version: String,
+    /// `aws.auth#sigv4` `name`.
+    pub(crate) signing_name: String,
+    /// `aws.api#service` `endpointPrefix`.
+    pub(crate) endpoint_prefix: String,
+    /// The protocol the expansion speaks (chosen from the ones the service
+    /// lists, or the `protocol =` override).
+    pub(crate) protocol: ProtocolKind,
+    /// `@awsQueryCompatible`: error codes come from `x-amzn-query-error`.
+    pub(crate) query_compatible: bool,
+    /// `smithy.rules#endpointRuleSet`.
+    pub(crate) endpoint_rules: Option<Value>,
+}
+
+/// One operation.
+pub(crate) struct OperationIr {
+    pub(crate) id: ShapeId,
+    /// The operation's name in the model (`GetItem`).
+    pub(crate) name: String,
+    /// The operation type (`GetItem`).
+    pub(crate) ident: Ident,
+    /// Its error enum (`GetItemError`).
+    pub(crate) error_ident: Ident,
+    pub(crate) docs: Option<String>,
+    pub(crate) service: ServiceIr,
+    pub(crate) input: Option<ShapeRef>,
+    pub(crate) output: Option<ShapeRef>,
+    /// The modeled errors, operation's first, then the service's.
+    pub(crate) errors: Vec<ErrorRef>,
+    /// `@http`; protocols that bind HTTP require it.
+    pub(crate) http: Option<HttpIr>,
+    /// `@endpoint` `hostPrefix`.
+    pub(crate) host_prefix: Option<String>,
+    /// `@requestCompression` encodings.
+    pub(crate) request_compression: Vec<String>,
+    /// `@httpChecksumRequired`.
+    pub(crate) checksum_required: bool,
+    /// `@staticContextParams`: endpoint parameter name and value.
+    pub(crate) static_context_params: Vec<(String, StaticParam)>,
+}
+
+/// A reference to a generated structure.
+#[derive(Clone)]
+pub(crate) struct ShapeRef {
+    pub(crate) id: ShapeId,
+    pub(crate) ident: Ident,
+}
+
+/// A modeled error of an operation.
+pub(crate) struct ErrorRef {
+    pub(crate) ident: Ident,
+    /// The code the service sends for it: the shape name.
+    pub(crate) code: String,
+    /// `@awsQueryError` `code`, which query-compatible services send instead.
+    pub(crate) query_code: Option<String>,
+}
+
+/// A `@staticContextParams` value.
+pub(crate) enum StaticParam {
+    String(String),
+    Bool(bool),
+    StringList(Vec<String>),
+}
+
+/// `@http`.
+pub(crate) struct HttpIr {
+    pub(crate) method: String,
+    pub(crate) path: Vec<UriPiece>,
+    /// Literal query items of the URI (`?x-id=GetObject`).
+    pub(crate) literal_query: Vec<(String, Option<String>)>,
+    pub(crate) code: u16,
+}
+
+/// A piece of an `@http` URI path.
+pub(crate) enum UriPiece {
+    Literal(String),
+    Label { name: String, greedy: bool },
+}
+
+/// A generated type.
+pub(crate) enum TypeIr {
+    Structure(StructureIr),
+    Enum(EnumIr),
+    Union(UnionIr),
+}
+
+/// What a structure is used as in this expansion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Roles {
+    pub(crate) input: bool,
+    pub(crate) output: bool,
+    pub(crate) error: bool,
+}
+
+pub(crate) struct StructureIr {
+    pub(crate) id: ShapeId,
+    pub(crate) ident: Ident,
+    pub(crate) builder_ident: Ident,
+    pub(crate) docs: Option<String>,
+    /// The rustdoc line when the model has none.
+    pub(crate) default_doc: String,
+    pub(crate) fields: Vec<FieldIr>,
+    /// `@sensitive` on the structure: `Debug` redacts it whole.
+    pub(crate) sensitive: bool,
+    pub(crate) roles: Roles,
+    /// `@error` facts, for error structures.
+    pub(crate) error: Option<ErrorIr>,
+}
+
+impl StructureIr {
+    /// The model name of the shape.
+    pub(crate) fn name(&self) -> &str {
+        self.id.name()
+    }
+
+    /// Whether a member is a `@streaming` blob: the structure is then a
+    /// whole HTTP message, read once, never a body value.
+    pub(crate) fn has_byte_stream(&self) -> bool {
+        self.fields.iter().any(|f| f.ty.is_byte_stream())
+    }
+}
+
+/// `@error` and `@retryable` of an error structure.
+pub(crate) struct ErrorIr {
+    pub(crate) retryable: bool,
+    pub(crate) throttling: bool,
+}
+
+/// A structure member.
+pub(crate) struct FieldIr {
+    /// The member name in the model, which is also its default wire name.
+    pub(crate) name: String,
+    pub(crate) ident: Ident,
+    pub(crate) docs: Option<String>,
+    pub(crate) ty: TypeRef,
+    /// Whether the Rust field is an `Option`.
+    pub(crate) optional: bool,
+    /// `@required` (and not an idempotency token, which is filled in).
+    pub(crate) required: bool,
+    /// Where the member goes in an HTTP message, for protocols that bind HTTP.
+    pub(crate) binding: Binding,
+    /// The JSON key: `@jsonName`, else the member name.
+    pub(crate) json_name: String,
+    /// `@timestampFormat` of the member, else of its target.
+    pub(crate) timestamp_format: Option<TimestampFormat>,
+    /// `@sensitive` on the member, its target, or the items of a collection.
+    pub(crate) sensitive: bool,
+    /// `@default`, when not `null`.
+    pub(crate) default: Option<Value>,
+    pub(crate) idempotency_token: bool,
+    /// `@contextParam` `name`.
+    pub(crate) context_param: Option<String>,
+}
+
+/// Where a member goes in an HTTP message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Binding {
+    Label,
+    Query(String),
+    QueryParams,
+    Header(String),
+    PrefixHeaders(String),
+    ResponseCode,
+    Payload,
+    Body,
+}
+
+/// The Rust type of a value, with what the protocols need to know of it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TypeRef {
+    /// `@mediaType` strings are base64 in headers.
+    String {
+        media_type: Option<String>,
+    },
+    Boolean,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    /// `format` is the target shape's `@timestampFormat`.
+    Timestamp {
+        format: Option<TimestampFormat>,
+    },
+    Blob {
+        media_type: Option<String>,
+    },
+    /// A `@streaming` blob.
+    ByteStream {
+        media_type: Option<String>,
+    },
+    Document,
+    BigNumber,
+    Unit,
+    List {
+        item: Box<TypeRef>,
+        sparse: bool,
+    },
+    Map {
+        value: Box<TypeRef>,
+        sparse: bool,
+    },
+    /// A generated type; `boxed` where it leads back to its container.
+    Named {
+        ident: Ident,
+        kind: NamedKind,
+        boxed: bool,
+    },
+}
+
+/// What a generated type is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NamedKind {
+    Structure,
+    Union,
+    Enum,
+    IntEnum,
+}
+
+impl TypeRef {
+    pub(crate) fn is_byte_stream(&self) -> bool {
+        matches!(self, TypeRef::ByteStream { .. })
+    }
+}
+
+/// A string enum or intEnum.
+pub(crate) struct EnumIr {
+    pub(crate) id: ShapeId,
+    pub(crate) ident: Ident,
+    pub(crate) docs: Option<String>,
+    pub(crate) int: bool,
+    pub(crate) values: Vec<EnumValueIr>,
+}
+
+pub(crate) struct EnumValueIr {
+    pub(crate) ident: Ident,
+    pub(crate) docs: Option<String>,
+    pub(crate) value: EnumValue,
+}
+
+/// A union: one variant per member.
+pub(crate) struct UnionIr {
+    pub(crate) id: ShapeId,
+    pub(crate) ident: Ident,
+    pub(crate) docs: Option<String>,
+    pub(crate) sensitive: bool,
+    pub(crate) variants: Vec<VariantIr>,
+}
+
+pub(crate) struct VariantIr {
+    /// The member name in the model.
+    pub(crate) name: String,
+    pub(crate) ident: Ident,
+    pub(crate) docs: Option<String>,
+    pub(crate) ty: TypeRef,
+    pub(crate) json_name: String,
+    pub(crate) timestamp_format: Option<TimestampFormat>,
+    pub(crate) sensitive: bool,
+}

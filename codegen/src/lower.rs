@@ -1,0 +1,848 @@
+//! Shape graph → IR. Every name is chosen and every trait read here, and
+//! every problem is recorded here, against the shape where it is, so that the
+//! emitters only ever see a consistent IR.
+
+use crate::ir::*;
+use crate::naming;
+use crate::protocol::{self, ProtocolKind};
+use crate::{CodegenError, Options};
+use opgen_model::{EnumValue, Member, Shape, ShapeGraph, ShapeId, ShapeKind};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Problems found while lowering, each at a shape (or `shape$member`).
+#[derive(Debug, Default)]
+pub struct Diagnostics(Vec<(String, String)>);
+
+impl Diagnostics {
+    pub(crate) fn error(&mut self, shape: impl ToString, message: impl Into<String>) {
+        self.0.push((shape.to_string(), message.into()));
+    }
+}
+
+/// The IR of `operations`, and the problems found, each attributed to the
+/// operations that need the shape at fault.
+pub(crate) struct Lowered {
+    pub(crate) ir: Ir,
+    pub(crate) errors: Vec<CodegenError>,
+}
+
+pub(crate) fn lower(graph: &ShapeGraph, operations: &[ShapeId], options: &Options) -> Lowered {
+    let mut ops: Vec<ShapeId> = operations.to_vec();
+    ops.sort();
+    ops.dedup();
+    let mut lowerer = Lowerer {
+        graph,
+        options,
+        diagnostics: Diagnostics::default(),
+        inputs: BTreeSet::new(),
+        outputs: BTreeSet::new(),
+        errors: BTreeSet::new(),
+        taken: taken_names(graph),
+    };
+    let mut closures: Vec<(ShapeId, BTreeSet<ShapeId>)> = Vec::new();
+    let mut closure = BTreeSet::new();
+    let mut errors = Vec::new();
+    for op in &ops {
+        match graph.closure(std::slice::from_ref(op)) {
+            Ok(c) => {
+                closure.extend(c.iter().cloned());
+                closures.push((op.clone(), c));
+            }
+            Err(e) => errors.push(CodegenError {
+                operation: Some(op.name().to_string()),
+                shape: op.to_string(),
+                message: e.to_string(),
+            }),
+        }
+        if let Some(shape) = graph.shape(op) {
+            lowerer.inputs.extend(shape.input.clone());
+            lowerer.outputs.extend(shape.output.clone());
+        }
+        lowerer.errors.extend(graph.operation_errors(op));
+    }
+    let mut types = Vec::new();
+    for id in &closure {
+        if let Some(ty) = lowerer.lower_type(id) {
+            types.push(ty);
+        }
+    }
+    let operations: Vec<OperationIr> = closures
+        .iter()
+        .filter_map(|(op, _)| lowerer.lower_operation(op))
+        .collect();
+    lowerer.check_type_names(&closure);
+    let mut spoken: Vec<ProtocolKind> = operations.iter().map(|o| o.service.protocol).collect();
+    spoken.sort();
+    spoken.dedup();
+    if spoken.len() > 1 {
+        for op in &operations {
+            lowerer.diagnostics.error(
+                &op.id,
+                format!(
+                    "the operations of one `include_operation!` must speak one protocol, and these speak {}; include them in separate modules",
+                    names(&spoken)
+                ),
+            );
+        }
+    }
+    let mut ir = Ir {
+        operations,
+        types,
+        serde: options.serde,
+    };
+    for op in &ir.operations {
+        protocol::protocol(op.service.protocol).check(&ir, op, &mut lowerer.diagnostics);
+    }
+    // Each problem is blamed on every operation whose closure holds its
+    // shape; one that no closure holds (a service trait) on all of them.
+    for (shape, message) in lowerer.diagnostics.0 {
+        let root = shape.split('$').next().unwrap_or(&shape);
+        let root = ShapeId::parse(root);
+        let mut blamed = false;
+        for (op, closure) in &closures {
+            let in_closure = root.as_ref().is_some_and(|r| closure.contains(r))
+                || graph
+                    .service_of(op)
+                    .is_ok_and(|s| root.as_ref() == Some(&s.id));
+            if in_closure {
+                blamed = true;
+                errors.push(CodegenError {
+                    operation: Some(op.name().to_string()),
+                    shape: shape.clone(),
+                    message: message.clone(),
+                });
+            }
+        }
+        if !blamed {
+            errors.push(CodegenError {
+                operation: None,
+                shape,
+                message,
+            });
+        }
+    }
+    ir.operations.sort_by(|a, b| a.id.cmp(&b.id));
+    Lowered { ir, errors }
+}
+
+/// Names of every generated kind of shape in the model: a generated name
+/// (`{Op}Error`, `{X}Builder`) that one of them already has moves aside.
+/// The whole model, not the closure, so that a name never depends on which
+/// operations an expansion includes.
+fn taken_names(graph: &ShapeGraph) -> BTreeSet<String> {
+    graph
+        .shapes()
+        .filter(|s| !s.id.is_prelude())
+        .filter(|s| {
+            matches!(
+                s.kind,
+                ShapeKind::Structure
+                    | ShapeKind::Union
+                    | ShapeKind::Enum
+                    | ShapeKind::IntEnum
+                    | ShapeKind::Operation
+            )
+        })
+        .map(|s| naming::type_name(s.id.name()))
+        .collect()
+}
+
+struct Lowerer<'g> {
+    graph: &'g ShapeGraph,
+    options: &'g Options,
+    diagnostics: Diagnostics,
+    inputs: BTreeSet<ShapeId>,
+    outputs: BTreeSet<ShapeId>,
+    errors: BTreeSet<ShapeId>,
+    taken: BTreeSet<String>,
+}
+
+impl<'g> Lowerer<'g> {
+    fn shape(&mut self, id: &ShapeId) -> Option<&'g Shape> {
+        let shape = self.graph.shape(id);
+        if shape.is_none() {
+            self.diagnostics
+                .error(id, "internal error: shape is not in the model");
+        }
+        shape
+    }
+
+    fn lower_type(&mut self, id: &ShapeId) -> Option<TypeIr> {
+        let shape = self.shape(id)?;
+        match shape.kind {
+            ShapeKind::Structure if !shape.traits.unit_type() => {
+                Some(TypeIr::Structure(self.lower_structure(shape)))
+            }
+            ShapeKind::Enum | ShapeKind::IntEnum => Some(TypeIr::Enum(self.lower_enum(shape))),
+            ShapeKind::Union => self.lower_union(shape).map(TypeIr::Union),
+            _ => None,
+        }
+    }
+
+    fn lower_structure(&mut self, shape: &'g Shape) -> StructureIr {
+        let roles = Roles {
+            input: shape.traits.is_input() || self.inputs.contains(&shape.id),
+            output: self.outputs.contains(&shape.id),
+            error: self.errors.contains(&shape.id) || shape.traits.error().is_some(),
+        };
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        let mut fields = Vec::new();
+        for member in &shape.members {
+            let ident = naming::field_ident(&member.name);
+            let key = ident.to_string();
+            let at = format!("{}${}", shape.id, member.name);
+            if let Some(first) = seen.get(&key) {
+                self.diagnostics.error(
+                    at,
+                    format!(
+                        "members `{first}` and `{}` both become the Rust name `{key}`; rename one in the model",
+                        member.name
+                    ),
+                );
+                continue;
+            }
+            seen.insert(key.clone(), &member.name);
+            if key == "__meta" {
+                self.diagnostics
+                    .error(&at, "the member name `__meta` is reserved by opgen");
+            }
+            let idempotency_token = member.traits.idempotency_token();
+            let ty = self.type_ref(&member.target, Some(&shape.id));
+            let context_param = member
+                .traits
+                .get("smithy.rules#contextParam")
+                .and_then(|t| t.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if context_param.is_some() && !crate::emit::endpoint::is_context_param_type(&ty) {
+                self.diagnostics.error(
+                    &shape.id,
+                    format!(
+                        "@contextParam on member `{}` needs a string, enum, boolean or string list target",
+                        member.name
+                    ),
+                );
+            }
+            fields.push(FieldIr {
+                name: member.name.clone(),
+                ident,
+                docs: member.traits.documentation().map(str::to_string),
+                ty,
+                // Members of operation inputs are always optional, so that
+                // adding `@required` later breaks no caller.
+                optional: roles.input
+                    || member.traits.client_optional()
+                    || !member.traits.required(),
+                required: member.traits.required() && !idempotency_token,
+                binding: binding(member),
+                json_name: member
+                    .traits
+                    .json_name()
+                    .unwrap_or(&member.name)
+                    .to_string(),
+                timestamp_format: self.timestamp_format(member),
+                sensitive: self.is_sensitive(member),
+                default: member
+                    .traits
+                    .default_value()
+                    .or_else(|| {
+                        self.graph
+                            .shape(&member.target)
+                            .and_then(|t| t.traits.default_value())
+                    })
+                    .filter(|d| !d.is_null())
+                    .cloned(),
+                idempotency_token,
+                context_param,
+            });
+        }
+        let name = shape.id.name();
+        let ident = naming::type_ident(name);
+        StructureIr {
+            id: shape.id.clone(),
+            builder_ident: naming::builder_ident(name, &self.taken),
+            ident,
+            docs: shape.traits.documentation().map(str::to_string),
+            default_doc: self.default_doc(shape),
+            fields,
+            sensitive: shape.traits.sensitive(),
+            roles,
+            error: roles.error.then(|| ErrorIr {
+                retryable: shape.traits.retryable().is_some(),
+                throttling: shape.traits.retryable() == Some(true),
+            }),
+        }
+    }
+
+    fn default_doc(&self, shape: &Shape) -> String {
+        let graph = self.graph;
+        let op_of = |which: fn(&Shape) -> Option<&ShapeId>| {
+            graph.shapes().find(|s| {
+                s.kind == ShapeKind::Operation && which(s) == Some(&shape.id) && !s.id.is_prelude()
+            })
+        };
+        if self.inputs.contains(&shape.id) {
+            if let Some(op) = op_of(|s| s.input.as_ref()) {
+                return format!("Input of `{}`.", op.id.name());
+            }
+        }
+        if self.outputs.contains(&shape.id) {
+            if let Some(op) = op_of(|s| s.output.as_ref()) {
+                return format!("Output of `{}`.", op.id.name());
+            }
+        }
+        format!("The `{}` structure of the model.", shape.id.name())
+    }
+
+    fn lower_enum(&mut self, shape: &'g Shape) -> EnumIr {
+        let int = shape.kind == ShapeKind::IntEnum;
+        let mut values = Vec::new();
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for member in &shape.members {
+            let at = format!("{}${}", shape.id, member.name);
+            let ident = naming::variant_ident(&member.name);
+            if let Some(first) = seen.insert(ident.to_string(), &member.name) {
+                self.diagnostics.error(
+                    at,
+                    format!(
+                        "members `{first}` and `{}` both become the variant `{ident}`; rename one in the model",
+                        member.name
+                    ),
+                );
+                continue;
+            }
+            let value = match member.traits.enum_value() {
+                Some(EnumValue::Int(i)) if int && i32::try_from(i).is_err() => {
+                    self.diagnostics
+                        .error(at, format!("the intEnum value {i} does not fit in an i32"));
+                    continue;
+                }
+                Some(value) => value,
+                None if !int => EnumValue::String(member.name.clone()),
+                None => {
+                    self.diagnostics
+                        .error(at, "an intEnum member needs an @enumValue");
+                    continue;
+                }
+            };
+            values.push(EnumValueIr {
+                ident,
+                docs: member.traits.documentation().map(str::to_string),
+                value,
+            });
+        }
+        EnumIr {
+            id: shape.id.clone(),
+            ident: naming::type_ident(shape.id.name()),
+            docs: shape.traits.documentation().map(str::to_string),
+            int,
+            values,
+        }
+    }
+
+    fn lower_union(&mut self, shape: &'g Shape) -> Option<UnionIr> {
+        if shape.traits.streaming() {
+            self.diagnostics.error(
+                &shape.id,
+                "event streams (@streaming unions) are not supported yet; leave out the operations that use them",
+            );
+            return None;
+        }
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        let mut variants = Vec::new();
+        for member in &shape.members {
+            let ident = naming::variant_ident(&member.name);
+            if let Some(first) = seen.insert(ident.to_string(), &member.name) {
+                self.diagnostics.error(
+                    format!("{}${}", shape.id, member.name),
+                    format!(
+                        "members `{first}` and `{}` both become the variant `{ident}`; rename one in the model",
+                        member.name
+                    ),
+                );
+                continue;
+            }
+            variants.push(VariantIr {
+                name: member.name.clone(),
+                ident,
+                docs: member.traits.documentation().map(str::to_string),
+                ty: self.type_ref(&member.target, Some(&shape.id)),
+                json_name: member
+                    .traits
+                    .json_name()
+                    .unwrap_or(&member.name)
+                    .to_string(),
+                timestamp_format: self.timestamp_format(member),
+                sensitive: self.is_sensitive(member),
+            });
+        }
+        Some(UnionIr {
+            id: shape.id.clone(),
+            ident: naming::type_ident(shape.id.name()),
+            docs: shape.traits.documentation().map(str::to_string),
+            sensitive: shape.traits.sensitive(),
+            variants,
+        })
+    }
+
+    fn timestamp_format(&self, member: &Member) -> Option<opgen_model::TimestampFormat> {
+        member.traits.timestamp_format().or_else(|| {
+            self.graph
+                .shape(&member.target)
+                .and_then(|t| t.traits.timestamp_format())
+        })
+    }
+
+    /// Whether `member` is sensitive, on itself or its target.
+    fn is_sensitive(&self, member: &Member) -> bool {
+        member.traits.sensitive() || self.holds_sensitive(&member.target, 0)
+    }
+
+    /// Whether values of `target` are sensitive: the shape itself, or the
+    /// items of a list or values of a map (a map of secrets is secret).
+    fn holds_sensitive(&self, target: &ShapeId, depth: usize) -> bool {
+        let Some(shape) = self.graph.shape(target) else {
+            return false;
+        };
+        if shape.traits.sensitive() {
+            return true;
+        }
+        let element = match shape.kind {
+            ShapeKind::List | ShapeKind::Set => shape.member("member"),
+            ShapeKind::Map => shape.member("value"),
+            _ => None,
+        };
+        // Collections nest only so deep in real models; the bound guards cycles.
+        depth < 8
+            && element
+                .is_some_and(|m| m.traits.sensitive() || self.holds_sensitive(&m.target, depth + 1))
+    }
+
+    /// The type of values of `target` inside `container` (boxed when
+    /// `target` leads back to `container` without a collection between).
+    fn type_ref(&mut self, target: &ShapeId, container: Option<&ShapeId>) -> TypeRef {
+        self.type_ref_at(target, container, 0)
+    }
+
+    fn type_ref_at(
+        &mut self,
+        target: &ShapeId,
+        container: Option<&ShapeId>,
+        depth: usize,
+    ) -> TypeRef {
+        let Some(shape) = self.shape(target) else {
+            return TypeRef::Unit;
+        };
+        let media_type = || shape.traits.media_type().map(str::to_string);
+        match shape.kind {
+            ShapeKind::String => TypeRef::String {
+                media_type: media_type(),
+            },
+            ShapeKind::Boolean => TypeRef::Boolean,
+            ShapeKind::Byte => TypeRef::Byte,
+            ShapeKind::Short => TypeRef::Short,
+            ShapeKind::Integer => TypeRef::Integer,
+            ShapeKind::Long => TypeRef::Long,
+            ShapeKind::Float => TypeRef::Float,
+            ShapeKind::Double => TypeRef::Double,
+            ShapeKind::Timestamp => TypeRef::Timestamp {
+                format: shape.traits.timestamp_format(),
+            },
+            ShapeKind::Blob if shape.traits.streaming() => TypeRef::ByteStream {
+                media_type: media_type(),
+            },
+            ShapeKind::Blob => TypeRef::Blob {
+                media_type: media_type(),
+            },
+            ShapeKind::Document => TypeRef::Document,
+            ShapeKind::BigInteger | ShapeKind::BigDecimal => TypeRef::BigNumber,
+            ShapeKind::List | ShapeKind::Set | ShapeKind::Map => {
+                if depth > 32 {
+                    // Smithy allows recursion only through structures and
+                    // unions; a collection of itself has no Rust type.
+                    self.diagnostics.error(
+                        target,
+                        "this collection contains itself without a structure or union in between, which Smithy does not allow",
+                    );
+                    return TypeRef::Unit;
+                }
+                let element = if shape.kind == ShapeKind::Map {
+                    shape.member("value")
+                } else {
+                    shape.member("member")
+                };
+                let Some(element) = element else {
+                    self.diagnostics
+                        .error(target, "internal error: collection without its member");
+                    return TypeRef::Unit;
+                };
+                // Collections already give indirection: no box inside them.
+                let item = Box::new(self.type_ref_at(&element.target, None, depth + 1));
+                let sparse = shape.traits.sparse();
+                if shape.kind == ShapeKind::Map {
+                    TypeRef::Map {
+                        value: item,
+                        sparse,
+                    }
+                } else {
+                    TypeRef::List { item, sparse }
+                }
+            }
+            // `smithy.api#Unit`, the target of union members that carry no value.
+            ShapeKind::Structure if shape.traits.unit_type() => TypeRef::Unit,
+            ShapeKind::Enum | ShapeKind::IntEnum | ShapeKind::Structure | ShapeKind::Union => {
+                let kind = match shape.kind {
+                    ShapeKind::Enum => NamedKind::Enum,
+                    ShapeKind::IntEnum => NamedKind::IntEnum,
+                    ShapeKind::Union => NamedKind::Union,
+                    _ => NamedKind::Structure,
+                };
+                TypeRef::Named {
+                    ident: naming::type_ident(target.name()),
+                    kind,
+                    boxed: container.is_some_and(|c| self.reaches(target, c)),
+                }
+            }
+            ShapeKind::Service | ShapeKind::Operation | ShapeKind::Resource => {
+                self.diagnostics.error(
+                    target,
+                    format!("a {} cannot be a member target", shape.kind),
+                );
+                TypeRef::Unit
+            }
+        }
+    }
+
+    /// Whether `from` leads to `to` through structure and union members alone
+    /// (the edges that would make a type infinitely large without a box).
+    fn reaches(&self, from: &ShapeId, to: &ShapeId) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.clone()];
+        while let Some(id) = stack.pop() {
+            if &id == to {
+                return true;
+            }
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(shape) = self.graph.shape(&id) {
+                if matches!(shape.kind, ShapeKind::Structure | ShapeKind::Union) {
+                    stack.extend(shape.members.iter().map(|m| m.target.clone()));
+                }
+            }
+        }
+        false
+    }
+
+    fn lower_operation(&mut self, id: &ShapeId) -> Option<OperationIr> {
+        let op = self.shape(id)?;
+        let Ok(service_shape) = self.graph.service_of(id) else {
+            self.diagnostics.error(
+                id,
+                "the operation is not bound to a service shape, so it has no protocol, signing name or endpoint",
+            );
+            return None;
+        };
+        let service = self.lower_service(service_shape)?;
+        let name = op.id.name().to_string();
+        let shape_ref = |id: &ShapeId| ShapeRef {
+            id: id.clone(),
+            ident: naming::type_ident(id.name()),
+        };
+        let errors = self
+            .graph
+            .operation_errors(id)
+            .iter()
+            .map(|e| ErrorRef {
+                ident: naming::type_ident(e.name()),
+                code: e.name().to_string(),
+                query_code: self
+                    .graph
+                    .shape(e)
+                    .and_then(|s| s.traits.get("aws.protocols#awsQueryError"))
+                    .and_then(|t| t.get("code"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            })
+            .collect();
+        let http = op.traits.http().map(|http| {
+            let (path, literal_query) = parse_uri(&http.uri);
+            HttpIr {
+                method: http.method,
+                path,
+                literal_query,
+                code: http.code,
+            }
+        });
+        let request_compression = op
+            .traits
+            .get("smithy.api#requestCompression")
+            .and_then(|t| t.get("encodings"))
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut static_context_params = Vec::new();
+        if let Some(Value::Object(params)) = op.traits.get("smithy.rules#staticContextParams") {
+            for (param, value) in params {
+                let value = match value.get("value") {
+                    Some(Value::String(s)) => StaticParam::String(s.clone()),
+                    Some(Value::Bool(b)) => StaticParam::Bool(*b),
+                    Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                        StaticParam::StringList(
+                            items
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect(),
+                        )
+                    }
+                    _ => {
+                        self.diagnostics.error(
+                            id,
+                            format!("@staticContextParams `{param}` needs a string, boolean or string list `value`"),
+                        );
+                        continue;
+                    }
+                };
+                static_context_params.push((param.clone(), value));
+            }
+        }
+        Some(OperationIr {
+            id: id.clone(),
+            ident: naming::type_ident(&name),
+            error_ident: naming::op_error_ident(&name, &self.taken),
+            docs: op.traits.documentation().map(str::to_string),
+            service,
+            input: op.input.as_ref().map(shape_ref),
+            output: op.output.as_ref().map(shape_ref),
+            errors,
+            http,
+            host_prefix: op.traits.endpoint_host_prefix().map(str::to_string),
+            request_compression,
+            checksum_required: op.traits.has("smithy.api#httpChecksumRequired"),
+            static_context_params,
+            name,
+        })
+    }
+
+    fn lower_service(&mut self, service: &Shape) -> Option<ServiceIr> {
+        let string = |trait_id: &str, key: &str| {
+            service
+                .traits
+                .get(trait_id)
+                .and_then(|v| v.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let listed: Vec<ProtocolKind> = ProtocolKind::ALL
+            .iter()
+            .copied()
+            .filter(|p| service.traits.has(p.trait_id()))
+            .collect();
+        let protocol = match &self.options.protocol {
+            Some(name) => match ProtocolKind::from_name(name) {
+                Some(p) if listed.contains(&p) && p.is_supported() => p,
+                Some(p) if listed.contains(&p) => {
+                    self.diagnostics.error(
+                        &service.id,
+                        format!(
+                            "the {name} protocol is not supported yet; {}",
+                            supported_choice(&listed)
+                        ),
+                    );
+                    return None;
+                }
+                _ => {
+                    self.diagnostics.error(
+                        &service.id,
+                        format!(
+                            "the service does not list the {name} protocol; it lists {}",
+                            names(&listed)
+                        ),
+                    );
+                    return None;
+                }
+            },
+            None => match listed.iter().copied().find(|p| p.is_supported()) {
+                Some(p) => p,
+                None if listed.is_empty() => {
+                    self.diagnostics.error(
+                        &service.id,
+                        format!(
+                            "the service lists no protocol opgen knows ({})",
+                            names(ProtocolKind::ALL)
+                        ),
+                    );
+                    return None;
+                }
+                None => {
+                    self.diagnostics.error(
+                        &service.id,
+                        format!(
+                            "the service speaks {}, which opgen does not support yet (supported: {})",
+                            names(&listed),
+                            names(
+                                &ProtocolKind::ALL
+                                    .iter()
+                                    .copied()
+                                    .filter(|p| p.is_supported())
+                                    .collect::<Vec<_>>()
+                            )
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        let signing_name = string("aws.auth#sigv4", "name")
+            .or_else(|| string("aws.api#service", "endpointPrefix"))
+            .unwrap_or_else(|| service.id.name().to_ascii_lowercase());
+        Some(ServiceIr {
+            id: service.id.clone(),
+            sdk_id: string("aws.api#service", "sdkId")
+                .unwrap_or_else(|| service.id.name().to_string()),
+            version: service.version.clone().unwrap_or_default(),
+            endpoint_prefix: string("aws.api#service", "endpointPrefix")
+                .unwrap_or_else(|| signing_name.clone()),
+            signing_name,
+            protocol,
+            query_compatible: service.traits.has("aws.protocols#awsQueryCompatible"),
+            endpoint_rules: service.traits.get("smithy.rules#endpointRuleSet").cloned(),
+        })
+    }
+
+    /// Every generated type name must be unique in the module.
+    fn check_type_names(&mut self, closure: &BTreeSet<ShapeId>) {
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        let mut claim = |name: String, source: String| {
+            if let Some(previous) = names.get(&name) {
+                clashes.push((
+                    source,
+                    format!(
+                        "generates type `{name}`, which `{previous}` also generates; generate these operations in separate modules"
+                    ),
+                ));
+            } else {
+                names.insert(name, source);
+            }
+        };
+        for id in closure {
+            let Some(shape) = self.graph.shape(id) else {
+                continue;
+            };
+            let name = naming::type_name(id.name());
+            match shape.kind {
+                ShapeKind::Structure if !shape.traits.unit_type() => {
+                    claim(
+                        naming::builder_ident(id.name(), &self.taken).to_string(),
+                        format!("{id} (builder)"),
+                    );
+                    claim(name, id.to_string());
+                }
+                ShapeKind::Enum | ShapeKind::IntEnum | ShapeKind::Union => {
+                    claim(name, id.to_string())
+                }
+                ShapeKind::Operation => {
+                    claim(
+                        naming::op_error_ident(id.name(), &self.taken).to_string(),
+                        format!("{id} (error enum)"),
+                    );
+                    claim(name, id.to_string());
+                }
+                _ => {}
+            }
+        }
+        for (source, message) in clashes {
+            let shape = source.split(' ').next().unwrap_or(&source).to_string();
+            self.diagnostics.error(shape, message);
+        }
+    }
+}
+
+fn names(protocols: &[ProtocolKind]) -> String {
+    protocols
+        .iter()
+        .map(|p| p.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn supported_choice(listed: &[ProtocolKind]) -> String {
+    let supported: Vec<ProtocolKind> = listed
+        .iter()
+        .copied()
+        .filter(|p| p.is_supported())
+        .collect();
+    if supported.is_empty() {
+        "the service lists no other protocol opgen supports".to_string()
+    } else {
+        format!("use protocol = \"{}\"", supported[0].name())
+    }
+}
+
+fn binding(member: &Member) -> Binding {
+    let t = &member.traits;
+    if t.http_label() {
+        Binding::Label
+    } else if let Some(name) = t.http_query() {
+        Binding::Query(name.to_string())
+    } else if t.http_query_params() {
+        Binding::QueryParams
+    } else if let Some(name) = t.http_header() {
+        Binding::Header(name.to_string())
+    } else if let Some(prefix) = t.http_prefix_headers() {
+        Binding::PrefixHeaders(prefix.to_string())
+    } else if t.http_response_code() {
+        Binding::ResponseCode
+    } else if t.http_payload() {
+        Binding::Payload
+    } else {
+        Binding::Body
+    }
+}
+
+/// The path pieces and literal query items of an `@http` URI pattern.
+fn parse_uri(uri: &str) -> (Vec<UriPiece>, Vec<(String, Option<String>)>) {
+    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(UriPiece::Literal(rest[..open].to_string()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let label = &rest[open + 1..open + close];
+        pieces.push(match label.strip_suffix('+') {
+            Some(name) => UriPiece::Label {
+                name: name.to_string(),
+                greedy: true,
+            },
+            None => UriPiece::Label {
+                name: label.to_string(),
+                greedy: false,
+            },
+        });
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(UriPiece::Literal(rest.to_string()));
+    }
+    let literal_query = query
+        .split('&')
+        .filter(|q| !q.is_empty())
+        .map(|q| match q.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (q.to_string(), None),
+        })
+        .collect();
+    (pieces, literal_query)
+}

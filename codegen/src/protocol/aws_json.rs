@@ -1,0 +1,110 @@
+//! `aws.protocols#awsJson1_0` and `awsJson1_1`: JSON-RPC. The whole input is
+//! the JSON body of a `POST /`, `X-Amz-Target` names the operation, HTTP
+//! binding traits are ignored, and errors name their shape in `__type`.
+
+use super::json_body::emit_codec;
+use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
+use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
+use crate::lower::Diagnostics;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(crate) struct AwsJson {
+    content_type: &'static str,
+    version: Version,
+}
+
+#[derive(Clone, Copy)]
+enum Version {
+    V1_0,
+    V1_1,
+}
+
+pub(crate) static AWS_JSON_1_0: AwsJson = AwsJson {
+    content_type: "application/x-amz-json-1.0",
+    version: Version::V1_0,
+};
+
+pub(crate) static AWS_JSON_1_1: AwsJson = AwsJson {
+    content_type: "application/x-amz-json-1.1",
+    version: Version::V1_1,
+};
+
+impl Protocol for AwsJson {
+    fn runtime_tag(&self) -> TokenStream {
+        match self.version {
+            Version::V1_0 => quote!(::opgen::Protocol::AwsJson1_0),
+            Version::V1_1 => quote!(::opgen::Protocol::AwsJson1_1),
+        }
+    }
+
+    fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
+        check_host_prefix(ir, op, diagnostics);
+        let streams = [&op.input, &op.output]
+            .into_iter()
+            .flatten()
+            .filter_map(|s| ir.structure(&s.id))
+            .find(|s| s.has_byte_stream());
+        if let Some(shape) = streams {
+            diagnostics.error(
+                &shape.id,
+                "a @streaming blob member needs a protocol with HTTP bindings; awsJson has none",
+            );
+        }
+    }
+
+    fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
+        emit_codec(ty, false)
+    }
+
+    fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        let content_type = self.content_type;
+        let target = format!("{}.{}", op.service.id.name(), op.name);
+        let build = build_with_host_prefix(ir, op);
+        let query_compatible = op.service.query_compatible;
+        let (fill_tokens, body) = match input(ir, op) {
+            Some(shape) => (
+                fill_idempotency_tokens(&shape.fields),
+                quote!(::opgen::__private::json::ToJson::to_json(input)),
+            ),
+            None => (
+                quote!(let _ = input;),
+                quote!(::opgen::__private::serde_json::Value::Object(
+                    ::opgen::__private::serde_json::Map::new()
+                )),
+            ),
+        };
+        quote! {
+            #fill_tokens
+            let request = ::opgen::__private::aws_json::request(#content_type, #target, #body, #query_compatible);
+            #build
+        }
+    }
+
+    fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        let Some(shape) = op.output.as_ref().and_then(|o| ir.structure(&o.id)) else {
+            return quote!(::core::result::Result::Ok(()));
+        };
+        let ident = &shape.ident;
+        quote! {
+            let object = ::opgen::__private::rest::json_body(&response).map_err(::opgen::Error::Response)?;
+            <#ident as ::opgen::__private::json::FromJson>::from_json(&::opgen::__private::serde_json::Value::Object(object))
+                .map_err(|reason| ::opgen::Error::Response(::opgen::ResponseError::new(reason, &response)))
+        }
+    }
+
+    fn error_metadata(&self, op: &OperationIr) -> TokenStream {
+        let query_compatible = op.service.query_compatible;
+        quote! {
+            let body = ::opgen::__private::rest::error_body(response);
+            let meta = ::opgen::__private::aws_json::error_metadata(response, &body, #query_compatible);
+        }
+    }
+
+    fn decode_error(&self, _ir: &Ir, error: &ErrorRef) -> TokenStream {
+        let ident = &error.ident;
+        quote! {
+            <#ident as ::opgen::__private::json::FromJson>::from_json(&::opgen::__private::serde_json::Value::Object(::core::clone::Clone::clone(&body)))
+        }
+    }
+}
