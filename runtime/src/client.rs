@@ -252,7 +252,7 @@ impl Client {
             }
             last_retry_cost = Some(cost);
             let hint = retry::retry_after(&error);
-            let delay = retry_config.backoff(attempt, retry::random_fraction(), hint);
+            let delay = retry_config.backoff(attempt, crate::random::random_fraction(), hint);
             #[cfg(feature = "tracing")]
             tracing::debug!(
                 attempt,
