@@ -434,14 +434,14 @@ impl Document {
 /// Blobs serialize as base64 text: readable in JSON caches and logs.
 impl serde::Serialize for Blob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&crate::__private::json::base64_encode(&self.0))
+        serializer.serialize_str(&crate::encoding::base64_encode(&self.0))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Blob {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        crate::__private::json::base64_decode(&text)
+        crate::encoding::base64_decode(&text)
             .map(Blob)
             .map_err(serde::de::Error::custom)
     }

@@ -2,327 +2,31 @@
 //!
 //! A call goes through these stages, each a function below so that retries
 //! (a later addition) wrap [`Client::try_attempt`] without touching the rest:
-//! resolve the endpoint, serialize, then per attempt: add the SDK headers,
-//! load credentials, sign, transmit (bounded by the attempt timeout) and
-//! deserialize; the whole call is bounded by the operation timeout.
+//! resolve the endpoint, serialize, then per attempt: add the SDK headers
+//! (`headers.rs`), load credentials, sign, transmit (bounded by the attempt
+//! timeout) and deserialize; the whole call is bounded by the operation
+//! timeout. What the client is configured with lives in `config.rs`.
 
-use crate::credentials::DefaultCredentialsChain;
 use crate::endpoint::{self, EndpointParams};
-use crate::http_client::{UnavailableHttpClient, DEFAULT_CONNECT_TIMEOUT};
-use crate::profile::{Env, Fs};
-use crate::region;
-use crate::retry::{self, AsyncSleep, RetryConfig, RetryQuota, SharedAsyncSleep};
+use crate::headers::{add_headers, invocation_id};
+use crate::http_client::UnavailableHttpClient;
+use crate::retry::{self, RetryQuota, SharedAsyncSleep};
 use crate::sigv4::{self, SigningParams, SigningSettings};
 use crate::{
-    compress_request, BuildError, CredentialsError, Endpoint, EndpointError, Error, HttpClient,
-    Operation, OperationInput, ProvideCredentials, RequestCompression, ServiceMetadata,
-    SharedCredentialsProvider, SharedHttpClient, TimeoutError,
+    compress_request, BuildError, Config, ConfigBuilder, CredentialsError, Endpoint, EndpointError,
+    Error, HttpClient, Operation, OperationInput, ProvideCredentials, SharedHttpClient,
+    TimeoutError,
 };
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-
-/// The default bound on a whole call, so that no call hangs forever.
-const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
-const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Client configuration: region, credentials, endpoint, HTTP client,
-/// timeouts and user agent. Build one with [`Config::builder`] or read the
-/// environment with [`Config::from_env`].
-///
-/// `Debug` never shows credentials.
-#[derive(Clone)]
-pub struct Config {
-    region: Option<String>,
-    credentials_provider: Option<SharedCredentialsProvider>,
-    endpoint_url: Option<String>,
-    use_fips: bool,
-    use_dual_stack: bool,
-    http_client: Option<SharedHttpClient>,
-    app_name: Option<String>,
-    connect_timeout: Duration,
-    attempt_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    request_compression: RequestCompression,
-    retry_config: RetryConfig,
-    sleep: Option<SharedAsyncSleep>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            region: None,
-            credentials_provider: None,
-            endpoint_url: None,
-            use_fips: false,
-            use_dual_stack: false,
-            http_client: None,
-            app_name: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            attempt_timeout: None,
-            operation_timeout: Some(DEFAULT_OPERATION_TIMEOUT),
-            request_compression: RequestCompression::default(),
-            retry_config: RetryConfig::standard(),
-            sleep: None,
-        }
-    }
-}
-
-impl Config {
-    /// A builder with the defaults: no region, no credentials provider, the
-    /// reqwest HTTP client, connect timeout 3.1 s, no attempt timeout, an
-    /// operation timeout of 60 s (so that a call never hangs forever) and
-    /// [`RetryConfig::standard`] retries (3 attempts).
-    pub fn builder() -> ConfigBuilder {
-        ConfigBuilder::default()
-    }
-
-    /// The configuration from the process environment and the profile
-    /// files, as the AWS SDKs find it:
-    ///
-    /// - region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's
-    ///   `region` (see [`region::default_region`](crate::region::default_region));
-    /// - credentials: the [`DefaultCredentialsChain`](crate::credentials::DefaultCredentialsChain)
-    ///   (environment, profile files with `credential_process`, container,
-    ///   EC2 instance metadata), cached until shortly before they expire;
-    /// - `AWS_ENDPOINT_URL` (endpoint override), `AWS_USE_FIPS_ENDPOINT`,
-    ///   `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_SDK_UA_APP_ID` (app name),
-    ///   `AWS_DISABLE_REQUEST_COMPRESSION`, `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`.
-    ///
-    /// Never fails: a missing region or missing credentials make each call
-    /// fail with [`Error::Endpoint`] or [`Error::Credentials`], saying what
-    /// was looked for.
-    pub fn from_env() -> Config {
-        Self::from_env_with(Env::real(), Fs::real())
-    }
-
-    /// Like [`Config::from_env`], with variables read through `env` and
-    /// profile files through `fs` (for tests, or to configure a client from
-    /// somewhere other than the process).
-    pub fn from_env_with(env: Env, fs: Fs) -> Config {
-        let flag = |name: &str| {
-            env.get_non_empty(name)
-                .is_some_and(|value| value.eq_ignore_ascii_case("true"))
-        };
-        Config {
-            region: region::default_region_with(&env, &fs),
-            endpoint_url: env.get_non_empty("AWS_ENDPOINT_URL"),
-            use_fips: flag("AWS_USE_FIPS_ENDPOINT"),
-            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
-            app_name: env.get_non_empty("AWS_SDK_UA_APP_ID"),
-            request_compression: RequestCompression::from_env_with(|name| env.get(name)),
-            credentials_provider: Some(SharedCredentialsProvider::new(
-                DefaultCredentialsChain::from_env_with(env.clone(), fs),
-            )),
-            ..Config::default()
-        }
-    }
-
-    /// A builder starting from this configuration.
-    pub fn to_builder(&self) -> ConfigBuilder {
-        ConfigBuilder {
-            config: self.clone(),
-        }
-    }
-
-    /// The region, e.g. `us-east-1`.
-    pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
-    }
-
-    /// The endpoint URL that replaces the resolved one.
-    pub fn endpoint_url(&self) -> Option<&str> {
-        self.endpoint_url.as_deref()
-    }
-
-    /// Whether FIPS endpoints are used.
-    pub fn use_fips(&self) -> bool {
-        self.use_fips
-    }
-
-    /// Whether dual-stack (IPv4 and IPv6) endpoints are used.
-    pub fn use_dual_stack(&self) -> bool {
-        self.use_dual_stack
-    }
-
-    /// The app name added to the user agent.
-    pub fn app_name(&self) -> Option<&str> {
-        self.app_name.as_deref()
-    }
-
-    /// How long the default HTTP client waits for a connection.
-    pub fn connect_timeout(&self) -> Duration {
-        self.connect_timeout
-    }
-
-    /// The limit on one attempt (send and receive), if any.
-    pub fn attempt_timeout(&self) -> Option<Duration> {
-        self.attempt_timeout
-    }
-
-    /// The limit on a whole call, all attempts included, if any.
-    pub fn operation_timeout(&self) -> Option<Duration> {
-        self.operation_timeout
-    }
-
-    /// When request bodies are compressed.
-    pub fn request_compression(&self) -> RequestCompression {
-        self.request_compression
-    }
-
-    /// How failed attempts are retried.
-    pub fn retry_config(&self) -> &RetryConfig {
-        &self.retry_config
-    }
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // A provider's own `Debug` may not redact, so only its presence is
-        // shown.
-        let credentials = self.credentials_provider.as_ref().map(|_| "<provider>");
-        f.debug_struct("Config")
-            .field("region", &self.region)
-            .field("credentials_provider", &credentials)
-            .field("endpoint_url", &self.endpoint_url)
-            .field("use_fips", &self.use_fips)
-            .field("use_dual_stack", &self.use_dual_stack)
-            .field("http_client", &self.http_client)
-            .field("app_name", &self.app_name)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("request_compression", &self.request_compression)
-            .field("retry_config", &self.retry_config)
-            .field("sleep", &self.sleep)
-            .finish()
-    }
-}
-
-/// Builds a [`Config`]; see [`Config::builder`] for the defaults.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigBuilder {
-    config: Config,
-}
-
-impl ConfigBuilder {
-    /// The region to call and sign for, e.g. `us-east-1`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.config.region = Some(region.into());
-        self
-    }
-
-    /// Where credentials come from; a [`Credentials`](crate::Credentials)
-    /// value is a provider of itself.
-    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.config.credentials_provider = Some(SharedCredentialsProvider::new(provider));
-        self
-    }
-
-    /// Sends every request to `url` (scheme, host, optional port and base
-    /// path) instead of the resolved AWS endpoint, e.g. for a local mock.
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.config.endpoint_url = Some(url.into());
-        self
-    }
-
-    /// Calls the service's FIPS 140 endpoint (`AWS::UseFIPS` of the endpoint
-    /// rules; default off, or `AWS_USE_FIPS_ENDPOINT=true` through
-    /// [`Config::from_env`]). A region or partition without one fails the
-    /// call with the rule set's [`Error::Endpoint`] message.
-    pub fn use_fips(mut self, use_fips: bool) -> Self {
-        self.config.use_fips = use_fips;
-        self
-    }
-
-    /// Calls the service's dual-stack (IPv4 and IPv6) endpoint
-    /// (`AWS::UseDualStack`; default off, or `AWS_USE_DUALSTACK_ENDPOINT=true`).
-    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
-        self.config.use_dual_stack = use_dual_stack;
-        self
-    }
-
-    /// The HTTP client to send requests with, instead of the default
-    /// [`ReqwestHttpClient`](crate::ReqwestHttpClient). The connect timeout
-    /// is then the client's own business.
-    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
-        self.config.http_client = Some(SharedHttpClient::new(client));
-        self
-    }
-
-    /// A name for the application, added to the user agent as `app/{name}`
-    /// (characters not allowed in a user agent become `-`).
-    pub fn app_name(mut self, name: impl Into<String>) -> Self {
-        self.config.app_name = Some(name.into());
-        self
-    }
-
-    /// How long the default HTTP client waits for a TCP and TLS connection
-    /// (default 3.1 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = timeout;
-        self
-    }
-
-    /// The limit on one attempt, from sending the request to reading the
-    /// whole response (default: none, only the operation timeout applies,
-    /// since a limit that suits small calls would cut large responses that
-    /// are merely slow). Exceeding it fails the attempt with
-    /// [`Error::Timeout`] (`which() == "attempt"`), which is retried like
-    /// a dropped connection.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.config.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// The limit on a whole call, every attempt and every backoff included
-    /// (default 60 s). Exceeding it fails the call with [`Error::Timeout`]
-    /// (`which() == "operation"`), never retried. Use [`Duration::MAX`] for
-    /// no limit.
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.config.operation_timeout = Some(timeout);
-        self
-    }
-
-    /// How failed attempts are retried (default
-    /// [`RetryConfig::standard`]: 3 attempts); [`RetryConfig::disabled`]
-    /// for one attempt per call.
-    pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
-        self.config.retry_config = retry_config;
-        self
-    }
-
-    /// How the client waits between attempts (default: tokio's timer with
-    /// the `rt-tokio` feature; without it and without this setting, calls
-    /// are not retried). Timeouts still use tokio's timer.
-    pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
-        self.config.sleep = Some(SharedAsyncSleep::new(sleep));
-        self
-    }
-
-    /// When request bodies of `@requestCompression` operations are gzipped
-    /// (default: bodies of 10 KiB or more, with the `gzip` feature; also
-    /// read by [`Config::from_env`] from `AWS_DISABLE_REQUEST_COMPRESSION`
-    /// and `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
-    pub fn request_compression(mut self, settings: RequestCompression) -> Self {
-        self.config.request_compression = settings;
-        self
-    }
-
-    /// The configuration.
-    pub fn build(self) -> Config {
-        self.config
-    }
-}
 
 /// Sends generated operations: one client serves every operation of every
 /// service. Cheap to clone; clones share the HTTP connection pool and the
 /// retry quota.
 ///
-/// A call makes up to 3 attempts (see [`RetryConfig`]) within the
+/// A call makes up to 3 attempts (see [`RetryConfig`](crate::RetryConfig)) within the
 /// operation timeout (60 s by default), so that it never hangs forever; see
 /// [`ConfigBuilder`] for the timeouts and [`Client::with_config_override`]
 /// to change them for some calls.
@@ -355,11 +59,11 @@ struct ClientInner {
 }
 
 /// What one attempt needs to know about the call it belongs to.
-struct AttemptContext<'a> {
-    region: &'a str,
-    invocation_id: &'a str,
-    attempt: u32,
-    max_attempts: u32,
+pub(crate) struct AttemptContext<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) invocation_id: &'a str,
+    pub(crate) attempt: u32,
+    pub(crate) max_attempts: u32,
 }
 
 impl Client {
@@ -548,7 +252,7 @@ impl Client {
             }
             last_retry_cost = Some(cost);
             let hint = retry::retry_after(&error);
-            let delay = retry_config.backoff(attempt, retry::random_fraction(), hint);
+            let delay = retry_config.backoff(attempt, crate::random::random_fraction(), hint);
             #[cfg(feature = "tracing")]
             tracing::debug!(
                 attempt,
@@ -753,98 +457,6 @@ fn resolve_endpoint<O: Operation>(
     endpoint::resolve_operation::<O>(input, params)
 }
 
-/// Adds what every attempt carries besides the signature: the endpoint's
-/// headers, `host`, `content-length`, the user agents and the SDK
-/// invocation headers.
-fn add_headers(
-    request: &mut http::Request<Bytes>,
-    endpoint: &Endpoint,
-    service: &ServiceMetadata,
-    config: &Config,
-    context: &AttemptContext<'_>,
-) -> Result<(), BuildError> {
-    let host = request
-        .uri()
-        .authority()
-        .map(|authority| {
-            authority
-                .as_str()
-                .rsplit('@')
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .ok_or_else(|| {
-            BuildError::other(format!("the request URI `{}` has no host", request.uri()))
-        })?;
-    let body_len = request.body().len();
-    let needs_length = body_len > 0
-        || matches!(
-            *request.method(),
-            http::Method::POST | http::Method::PUT | http::Method::PATCH
-        );
-    let app = config.app_name.as_deref().map(ua_token);
-    let os = std::env::consts::OS;
-    let mut user_agent = format!("opgen/{VERSION} os/{os} lang/rust");
-    let mut amz_user_agent = format!(
-        "opgen/{VERSION} api/{}#{VERSION} os/{os} lang/rust",
-        ua_token(&service.sdk_id.to_ascii_lowercase())
-    );
-    if let Some(app) = &app {
-        user_agent.push_str(&format!(" app/{app}"));
-        amz_user_agent.push_str(&format!(" app/{app}"));
-    }
-
-    let headers = request.headers_mut();
-    for (name, value) in endpoint.headers() {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| BuildError::other(format!("invalid endpoint header name `{name}`")))?;
-        if !headers.contains_key(&name) {
-            headers.insert(name, header_value(value)?);
-        }
-    }
-    headers.insert(HOST, header_value(&host)?);
-    if needs_length {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(body_len));
-    }
-    headers.insert(USER_AGENT, header_value(&user_agent)?);
-    headers.insert(
-        HeaderName::from_static("x-amz-user-agent"),
-        header_value(&amz_user_agent)?,
-    );
-    headers.insert(
-        HeaderName::from_static("amz-sdk-invocation-id"),
-        header_value(context.invocation_id)?,
-    );
-    headers.insert(
-        HeaderName::from_static("amz-sdk-request"),
-        header_value(&format!(
-            "attempt={}; max={}",
-            context.attempt, context.max_attempts
-        ))?,
-    );
-    Ok(())
-}
-
-fn header_value(value: &str) -> Result<HeaderValue, BuildError> {
-    HeaderValue::from_str(value)
-        .map_err(|_| BuildError::other(format!("invalid header value `{value}`")))
-}
-
-/// `text` with every character not allowed in a user-agent token replaced
-/// by `-`.
-fn ua_token(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
 /// A copy of `request` for one attempt (`http::Request` is not `Clone`
 /// because of its extensions, which serialized requests do not use).
 fn copy_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
@@ -856,15 +468,14 @@ fn copy_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
     copy
 }
 
-/// A random UUID v4 to tell the service which attempts belong to one call.
-fn invocation_id() -> String {
-    crate::__private::uuid_v4()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Credentials, HttpClientFuture, Protocol, ProvideErrorMetadata};
+    use crate::config::tests::{config_file, env};
+    use crate::headers::VERSION;
+    use crate::retry::AsyncSleep;
+    use crate::{Credentials, HttpClientFuture, Protocol, ProvideErrorMetadata, ServiceMetadata};
+    use std::fmt;
     use std::sync::Mutex;
 
     static SERVICE: ServiceMetadata = ServiceMetadata {
@@ -997,21 +608,6 @@ mod tests {
         }
     }
 
-    fn env(vars: &[(&str, &str)]) -> Env {
-        Env::from_pairs(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
-    }
-
-    /// A file system with only `~/.aws/config` (home `/home/u`), holding `config`.
-    fn config_file(config: &'static str) -> Fs {
-        Fs::from_fn(move |path: &std::path::Path| {
-            if path == std::path::Path::new("/home/u/.aws/config") {
-                Ok(config.as_bytes().to_vec())
-            } else {
-                Err(std::io::ErrorKind::NotFound.into())
-            }
-        })
-    }
-
     #[test]
     fn endpoint_is_the_regional_host_or_the_override() {
         let resolve = |config: &Config, region: &str| {
@@ -1044,70 +640,6 @@ mod tests {
         );
         let config = Config::builder().endpoint_url("not a url").build();
         assert!(resolve(&config, "us-east-1").is_err());
-    }
-
-    #[test]
-    fn from_env_prefers_aws_region_and_reads_the_endpoint() {
-        let no_files = config_file("");
-        let config = Config::from_env_with(
-            env(&[
-                ("AWS_REGION", "eu-central-1"),
-                ("AWS_DEFAULT_REGION", "us-west-2"),
-                ("AWS_ENDPOINT_URL", "http://localhost:4566"),
-                ("AWS_USE_FIPS_ENDPOINT", "true"),
-                ("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"),
-            ]),
-            no_files.clone(),
-        );
-        assert_eq!(config.region(), Some("eu-central-1"));
-        assert_eq!(config.endpoint_url(), Some("http://localhost:4566"));
-        assert!(config.use_fips() && config.use_dual_stack());
-        let config = Config::from_env_with(env(&[("AWS_DEFAULT_REGION", "us-west-2")]), no_files);
-        assert_eq!(config.region(), Some("us-west-2"));
-        assert_eq!(config.endpoint_url(), None);
-        assert!(!config.use_fips() && !config.use_dual_stack());
-        assert_eq!(config.operation_timeout(), Some(DEFAULT_OPERATION_TIMEOUT));
-    }
-
-    #[test]
-    fn from_env_falls_back_to_the_profile_region() {
-        let files =
-            config_file("[default]\nregion = ap-south-1\n[profile work]\nregion = sa-east-1\n");
-        let config = Config::from_env_with(env(&[("HOME", "/home/u")]), files.clone());
-        assert_eq!(config.region(), Some("ap-south-1"));
-        let config =
-            Config::from_env_with(env(&[("HOME", "/home/u"), ("AWS_PROFILE", "work")]), files);
-        assert_eq!(config.region(), Some("sa-east-1"));
-    }
-
-    #[test]
-    fn config_debug_hides_credentials() {
-        let config = Config::builder()
-            .credentials_provider(Credentials::new(
-                "AKID",
-                "very-secret",
-                Some("tok-123".into()),
-            ))
-            .build();
-        let shown = format!("{config:?} {:?}", Client::new(config.clone()));
-        assert!(!shown.contains("very-secret"), "{shown}");
-        assert!(!shown.contains("tok-123"), "{shown}");
-    }
-
-    #[test]
-    fn invocation_ids_are_distinct_uuid_v4() {
-        let a = invocation_id();
-        let b = invocation_id();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
-        assert_eq!(a.matches('-').count(), 4);
-    }
-
-    #[test]
-    fn app_name_is_sanitized_into_a_token() {
-        assert_eq!(ua_token("my app/v1"), "my-app-v1");
     }
 
     #[tokio::test]

@@ -31,12 +31,16 @@ mod blob;
 mod byte_stream;
 mod client;
 mod compression;
+mod config;
 pub mod credentials;
+mod encoding;
 pub mod endpoint;
 mod error;
+mod headers;
 mod http_client;
 mod operation;
 pub mod profile;
+mod random;
 pub mod region;
 mod retry;
 pub mod sigv4;
@@ -48,8 +52,9 @@ pub mod __private;
 
 pub use blob::{BigNumber, Blob, DateTime, Document, Unit};
 pub use byte_stream::ByteStream;
-pub use client::{Client, Config, ConfigBuilder};
+pub use client::Client;
 pub use compression::{compress_request, RequestCompression, DEFAULT_MIN_COMPRESSION_SIZE};
+pub use config::{Config, ConfigBuilder};
 pub use credentials::{
     Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
     ProvideCredentialsFuture, SharedCredentialsProvider,

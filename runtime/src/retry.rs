@@ -370,19 +370,6 @@ impl RetryQuota {
     }
 }
 
-/// A random number in `[0, 1)` for the jitter. The std hasher's random
-/// keys are enough: the jitter only has to differ between clients.
-pub(crate) fn random_fraction() -> f64 {
-    use std::collections::hash_map::RandomState;
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::AtomicU64;
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    // 53 random bits make an exact f64 fraction.
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
 /// Whether the failure behind a [`TransportError`] is worth another
 /// attempt: a connection refused, reset or closed early, a connect or read
 /// timeout. A TLS failure (e.g. an untrusted certificate) is not.
@@ -525,13 +512,6 @@ mod tests {
             &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")],
         );
         assert_eq!(retry_after(&error), None);
-    }
-
-    #[test]
-    fn random_fractions_are_in_range_and_vary() {
-        let draws: Vec<f64> = (0..100).map(|_| random_fraction()).collect();
-        assert!(draws.iter().all(|f| (0.0..1.0).contains(f)));
-        assert!(draws.windows(2).any(|w| w[0] != w[1]));
     }
 
     #[test]

@@ -34,6 +34,7 @@
 //! # Ok::<(), opgen::sigv4::SigningError>(())
 //! ```
 
+use crate::encoding::{hex_encode, percent_decode, percent_encode};
 use crate::Credentials;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -282,7 +283,7 @@ pub fn sign(
     let token = params.credentials.session_token();
     let signed_token = token.filter(|_| !settings.omit_session_token);
     let payload_hash = match request.body {
-        SignableBody::Bytes(bytes) => hex(&Sha256::digest(bytes)),
+        SignableBody::Bytes(bytes) => hex_encode(&Sha256::digest(bytes)),
         SignableBody::UnsignedPayload => UNSIGNED_PAYLOAD.to_owned(),
         SignableBody::Precomputed(hash) => hash.to_owned(),
     };
@@ -334,15 +335,15 @@ pub fn sign(
     let mut auth_params: Vec<(&'static str, String)> = Vec::new();
     if let Some(expires) = &expires_in {
         auth_params.push(("X-Amz-Algorithm", ALGORITHM.to_owned()));
-        auth_params.push(("X-Amz-Credential", encode(credential.as_bytes(), false)));
+        auth_params.push(("X-Amz-Credential", percent_encode(&credential, false)));
         auth_params.push(("X-Amz-Date", date_time.clone()));
         auth_params.push((
             "X-Amz-SignedHeaders",
-            encode(signed_headers.as_bytes(), false),
+            percent_encode(&signed_headers, false),
         ));
         auth_params.push(("X-Amz-Expires", expires.clone()));
         if let Some(token) = signed_token {
-            auth_params.push(("X-Amz-Security-Token", encode(token.as_bytes(), false)));
+            auth_params.push(("X-Amz-Security-Token", percent_encode(token, false)));
         }
         query_params.extend(
             auth_params
@@ -364,9 +365,9 @@ pub fn sign(
     );
     let string_to_sign = format!(
         "{ALGORITHM}\n{date_time}\n{scope}\n{}",
-        hex(&Sha256::digest(canonical_request.as_bytes()))
+        hex_encode(&Sha256::digest(canonical_request.as_bytes()))
     );
-    let signature = hex(&signing_key_sign(
+    let signature = hex_encode(&signing_key_sign(
         params.credentials.secret_access_key(),
         &date,
         params.region,
@@ -395,7 +396,7 @@ pub fn sign(
     } else {
         out_query = auth_params;
         if let (Some(token), true) = (token, settings.omit_session_token) {
-            out_query.push(("X-Amz-Security-Token", encode(token.as_bytes(), false)));
+            out_query.push(("X-Amz-Security-Token", percent_encode(token, false)));
         }
         out_query.push(("X-Amz-Signature", signature.clone()));
     }
@@ -541,7 +542,7 @@ fn canonical_path(path: &str, settings: &SigningSettings) -> String {
         path
     };
     if settings.double_uri_encode {
-        encode(path.as_bytes(), true)
+        percent_encode(path, true)
     } else {
         path.to_owned()
     }
@@ -578,66 +579,12 @@ fn parse_query(query: &str) -> Vec<(String, String)> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (encode(&decode(name), false), encode(&decode(value), false))
+            (
+                percent_encode(percent_decode(name), false),
+                percent_encode(percent_decode(value), false),
+            )
         })
         .collect()
-}
-
-fn decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
-                out.push(high << 4 | low);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
-}
-
-fn hex_value(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-encodes every byte but the unreserved ones (RFC 3986), and `/`
-/// when `keep_slash`.
-fn encode(bytes: &[u8], keep_slash: bool) -> String {
-    const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(bytes.len());
-    for &byte in bytes {
-        if byte.is_ascii_alphanumeric()
-            || matches!(byte, b'-' | b'.' | b'_' | b'~')
-            || (keep_slash && byte == b'/')
-        {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(byte >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(byte & 0xf)]));
-        }
-    }
-    out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(byte >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(byte & 0xf)]));
-    }
-    out
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<[u8; 32], SigningError> {

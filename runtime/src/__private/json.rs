@@ -1,5 +1,6 @@
 //! JSON values of the Smithy data model, as restJson1 puts them on the wire.
 
+pub use crate::encoding::{base64_decode, base64_encode};
 use crate::{Blob, DateTime, Document};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
@@ -427,56 +428,6 @@ pub fn epoch_seconds_from_text(text: &str) -> Option<DateTime> {
     Some(DateTime::from_secs_and_nanos(seconds, nanos))
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding.
-pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Standard base64, padding optional.
-pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = text.bytes().filter(|b| *b != b'=').collect();
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        if chunk.len() == 1 {
-            return Err("invalid base64 length".into());
-        }
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            let v = BASE64
-                .iter()
-                .position(|x| x == c)
-                .ok_or_else(|| format!("invalid base64 character {:?}", *c as char))?;
-            n |= (v as u32) << (18 - 6 * i);
-        }
-        out.push((n >> 16) as u8);
-        if chunk.len() > 2 {
-            out.push((n >> 8) as u8);
-        }
-        if chunk.len() > 3 {
-            out.push(n as u8);
-        }
-    }
-    Ok(out)
-}
-
 impl FromJson for Map<String, Value> {
     fn from_json(value: &Value) -> Result<Self, String> {
         value
@@ -489,17 +440,6 @@ impl FromJson for Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_round_trips_every_length() {
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
-        for len in 0..20 {
-            let data: Vec<u8> = (0..len).map(|i| (i * 37) as u8).collect();
-            assert_eq!(base64_decode(&base64_encode(&data)).unwrap(), data);
-        }
-        assert!(base64_decode("Zm9v!").is_err());
-    }
 
     #[test]
     fn dense_lists_drop_nulls_and_sparse_lists_keep_them() {

@@ -1,27 +1,10 @@
 //! restJson1 HTTP bindings: building requests and reading responses.
 
+pub use crate::encoding::percent_encode;
+use crate::encoding::{base64_decode, base64_encode};
 use crate::{BuildError, Endpoint, ErrorMetadata, ResponseError};
 use bytes::Bytes;
 use serde_json::{Map, Value};
-
-/// Characters left as they are in a URI label or query component
-/// (RFC 3986 unreserved).
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
-/// Percent-encodes `value`; a greedy label keeps its `/`.
-pub fn percent_encode(value: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 /// Assembles an HTTP request from its restJson1 parts.
 #[derive(Debug)]
@@ -126,7 +109,7 @@ impl RequestBuilder {
             .map(|(b, _)| b.as_ref())
             .unwrap_or_default();
         let digest = Md5::digest(body);
-        self.header("Content-MD5", super::json::base64_encode(&digest));
+        self.header("Content-MD5", base64_encode(&digest));
     }
 
     pub fn build(mut self, endpoint: &Endpoint) -> Result<http::Request<Bytes>, BuildError> {
@@ -433,10 +416,10 @@ impl TextValue for crate::BigNumber {
 
 impl TextValue for crate::Blob {
     fn to_text(&self) -> String {
-        super::json::base64_encode(self.as_bytes())
+        base64_encode(self.as_bytes())
     }
     fn from_text(text: &str) -> Result<Self, String> {
-        super::json::base64_decode(text.trim()).map(crate::Blob::new)
+        base64_decode(text.trim()).map(crate::Blob::new)
     }
 }
 
@@ -467,7 +450,7 @@ pub fn timestamp_from_text(
 
 /// A `@mediaType` string header: base64 of the text.
 pub fn base64_text(text: &str) -> Result<String, String> {
-    let bytes = super::json::base64_decode(text.trim())?;
+    let bytes = base64_decode(text.trim())?;
     String::from_utf8(bytes).map_err(|_| "the decoded header is not UTF-8".to_string())
 }
 

@@ -27,7 +27,7 @@ pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Op
 /// `uriEncode(value)`: percent-encodes everything but the RFC 3986
 /// unreserved characters, like a URI label.
 pub(crate) fn uri_encode(value: &str) -> String {
-    crate::__private::rest::percent_encode(value, false)
+    crate::encoding::percent_encode(value, false)
 }
 
 /// What `parseURL` returns.

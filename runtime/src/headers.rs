@@ -1,0 +1,119 @@
+//! The headers every attempt carries besides the signature: `host`,
+//! `content-length`, the endpoint's headers, the user agents
+//! (`user-agent`, `x-amz-user-agent`) and the SDK invocation headers
+//! (`amz-sdk-invocation-id`, `amz-sdk-request`).
+
+use crate::client::AttemptContext;
+use crate::{BuildError, Config, Endpoint, ServiceMetadata};
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
+
+/// This crate's version, in the user agents.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Adds what every attempt carries besides the signature: the endpoint's
+/// headers, `host`, `content-length`, the user agents and the SDK
+/// invocation headers.
+pub(crate) fn add_headers(
+    request: &mut http::Request<Bytes>,
+    endpoint: &Endpoint,
+    service: &ServiceMetadata,
+    config: &Config,
+    context: &AttemptContext<'_>,
+) -> Result<(), BuildError> {
+    let host = request
+        .uri()
+        .authority()
+        .map(|authority| {
+            authority
+                .as_str()
+                .rsplit('@')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .ok_or_else(|| {
+            BuildError::other(format!("the request URI `{}` has no host", request.uri()))
+        })?;
+    let body_len = request.body().len();
+    let needs_length = body_len > 0
+        || matches!(
+            *request.method(),
+            http::Method::POST | http::Method::PUT | http::Method::PATCH
+        );
+    let app = config.app_name.as_deref().map(ua_token);
+    let os = std::env::consts::OS;
+    let mut user_agent = format!("opgen/{VERSION} os/{os} lang/rust");
+    let mut amz_user_agent = format!(
+        "opgen/{VERSION} api/{}#{VERSION} os/{os} lang/rust",
+        ua_token(&service.sdk_id.to_ascii_lowercase())
+    );
+    if let Some(app) = &app {
+        user_agent.push_str(&format!(" app/{app}"));
+        amz_user_agent.push_str(&format!(" app/{app}"));
+    }
+
+    let headers = request.headers_mut();
+    for (name, value) in endpoint.headers() {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| BuildError::other(format!("invalid endpoint header name `{name}`")))?;
+        if !headers.contains_key(&name) {
+            headers.insert(name, header_value(value)?);
+        }
+    }
+    headers.insert(HOST, header_value(&host)?);
+    if needs_length {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(body_len));
+    }
+    headers.insert(USER_AGENT, header_value(&user_agent)?);
+    headers.insert(
+        HeaderName::from_static("x-amz-user-agent"),
+        header_value(&amz_user_agent)?,
+    );
+    headers.insert(
+        HeaderName::from_static("amz-sdk-invocation-id"),
+        header_value(context.invocation_id)?,
+    );
+    headers.insert(
+        HeaderName::from_static("amz-sdk-request"),
+        header_value(&format!(
+            "attempt={}; max={}",
+            context.attempt, context.max_attempts
+        ))?,
+    );
+    Ok(())
+}
+
+fn header_value(value: &str) -> Result<HeaderValue, BuildError> {
+    HeaderValue::from_str(value)
+        .map_err(|_| BuildError::other(format!("invalid header value `{value}`")))
+}
+
+/// `text` with every character not allowed in a user-agent token replaced
+/// by `-`.
+fn ua_token(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// A random UUID v4 to tell the service which attempts belong to one call.
+pub(crate) fn invocation_id() -> String {
+    crate::random::uuid_v4()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_name_is_sanitized_into_a_token() {
+        assert_eq!(ua_token("my app/v1"), "my-app-v1");
+    }
+}
