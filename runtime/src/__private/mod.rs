@@ -2,8 +2,10 @@
 //! release of `opgen-macros`, which is pinned to this crate's version.
 #![allow(missing_docs)]
 
+pub mod cbor;
 pub mod json;
 pub mod rest;
+pub mod rpc_v2_cbor;
 
 pub use bytes;
 pub use http;
