@@ -3,7 +3,7 @@
 //! conversions generated code calls, shaped like `json.rs` so that the code
 //! generated for both protocols reads the same.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A CBOR data item.
 #[derive(Debug, Clone, PartialEq)]
@@ -418,10 +418,27 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What `value` is, for error messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Undefined => "undefined",
+        Value::Bool(_) => "a boolean",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a float",
+        Value::Bytes(_) => "a byte string",
+        Value::Text(_) => "a text string",
+        Value::Array(_) => "an array",
+        Value::Map(_) => "a map",
+        Value::Tag(..) => "a tagged item",
+    }
+}
+
 // ---- Smithy values ----
 // (Everything above is the codec alone; BENCHMARKS.md measures it apart.)
 
 use crate::{Blob, DateTime, Document};
+use std::collections::HashMap;
 
 /// A value that has a CBOR wire form.
 pub trait ToCbor {
@@ -444,21 +461,6 @@ pub trait FromCbor: Sized {
     /// (Smithy's error correction); `None` when there is no such value.
     fn missing() -> Option<Self> {
         None
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Undefined => "undefined",
-        Value::Bool(_) => "a boolean",
-        Value::Integer(_) => "an integer",
-        Value::Float(_) => "a float",
-        Value::Bytes(_) => "a byte string",
-        Value::Text(_) => "a text string",
-        Value::Array(_) => "an array",
-        Value::Map(_) => "a map",
-        Value::Tag(..) => "a tagged item",
     }
 }
 
@@ -984,5 +986,465 @@ pub fn from_json(value: &serde_json::Value) -> Value {
         Json::Object(map) => {
             Value::Map(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(text: &str) -> Vec<u8> {
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn to_hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn map(entries: &[(&str, Value)]) -> Value {
+        Value::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn int(n: i128) -> Value {
+        Value::Integer(n)
+    }
+
+    /// RFC 8949 Appendix A vectors whose encoding is the preferred one: both
+    /// directions must match.
+    #[test]
+    fn rfc_8949_vectors_round_trip_byte_for_byte() {
+        let vectors = [
+            ("00", int(0)),
+            ("17", int(23)),
+            ("1818", int(24)),
+            ("1903e8", int(1000)),
+            ("1a000f4240", int(1_000_000)),
+            ("1bffffffffffffffff", int(18_446_744_073_709_551_615)),
+            ("3bffffffffffffffff", int(-18_446_744_073_709_551_616)),
+            ("20", int(-1)),
+            ("3903e7", int(-1000)),
+            ("f90000", Value::Float(0.0)),
+            ("f98000", Value::Float(-0.0)),
+            ("f93e00", Value::Float(1.5)),
+            ("f97bff", Value::Float(65504.0)),
+            ("fa47c35000", Value::Float(100_000.0)),
+            ("fa7f7fffff", Value::Float(f64::from(f32::MAX))),
+            ("fb3ff199999999999a", Value::Float(1.1)),
+            ("fb7e37e43c8800759c", Value::Float(1.0e300)),
+            ("f90001", Value::Float(5.960_464_477_539_063e-8)),
+            ("f90400", Value::Float(6.103_515_625e-5)),
+            ("f9c400", Value::Float(-4.0)),
+            ("fbc010666666666666", Value::Float(-4.1)),
+            ("f97c00", Value::Float(f64::INFINITY)),
+            ("f9fc00", Value::Float(f64::NEG_INFINITY)),
+            ("f4", Value::Bool(false)),
+            ("f5", Value::Bool(true)),
+            ("f6", Value::Null),
+            ("f7", Value::Undefined),
+            ("c11a514b67b0", Value::Tag(1, Box::new(int(1_363_896_240)))),
+            (
+                "c1fb41d452d9ec200000",
+                Value::Tag(1, Box::new(Value::Float(1_363_896_240.5))),
+            ),
+            ("40", Value::Bytes(vec![])),
+            ("4401020304", Value::Bytes(vec![1, 2, 3, 4])),
+            ("60", Value::Text(String::new())),
+            ("6161", Value::Text("a".into())),
+            ("6449455446", Value::Text("IETF".into())),
+            ("62c3bc", Value::Text("\u{fc}".into())),
+            ("80", Value::Array(vec![])),
+            ("83010203", Value::Array(vec![int(1), int(2), int(3)])),
+            ("a0", Value::Map(Map::new())),
+            (
+                "a26161016162820203",
+                map(&[("a", int(1)), ("b", Value::Array(vec![int(2), int(3)]))]),
+            ),
+        ];
+        for (encoded, value) in vectors {
+            assert_eq!(to_hex(&encode(&value)), encoded, "encoding {value:?}");
+            let decoded = decode(&hex(encoded)).unwrap();
+            assert_eq!(decoded, value, "decoding {encoded}");
+            if let (Value::Float(a), Value::Float(b)) = (&decoded, &value) {
+                assert_eq!(a.to_bits(), b.to_bits(), "sign of {encoded}");
+            }
+        }
+    }
+
+    #[test]
+    fn nan_encodes_as_half_and_decodes_from_every_width() {
+        assert_eq!(to_hex(&encode(&Value::Float(f64::NAN))), "f97e00");
+        for encoded in ["f97e00", "fa7fc00000", "fb7ff8000000000000"] {
+            match decode(&hex(encoded)).unwrap() {
+                Value::Float(f) => assert!(f.is_nan(), "{encoded}"),
+                other => panic!("{encoded} decoded to {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn non_preferred_encodings_decode_to_the_same_value() {
+        for (encoded, value) in [
+            ("fa47c35000", Value::Float(100_000.0)),
+            ("fb3ff8000000000000", Value::Float(1.5)),
+            ("fa7f800000", Value::Float(f64::INFINITY)),
+            ("fbfff0000000000000", Value::Float(f64::NEG_INFINITY)),
+            ("1800", int(0)),
+            ("1b0000000000000001", int(1)),
+        ] {
+            assert_eq!(decode(&hex(encoded)).unwrap(), value, "{encoded}");
+        }
+    }
+
+    #[test]
+    fn indefinite_lengths_decode_like_definite_ones() {
+        let nested = || Value::Array(vec![int(2), int(3)]);
+        for (encoded, value) in [
+            ("5f42010243030405ff", Value::Bytes(vec![1, 2, 3, 4, 5])),
+            (
+                "7f657374726561646d696e67ff",
+                Value::Text("streaming".into()),
+            ),
+            ("5fff", Value::Bytes(vec![])),
+            ("9fff", Value::Array(vec![])),
+            (
+                "9f018202039f0405ffff",
+                Value::Array(vec![int(1), nested(), Value::Array(vec![int(4), int(5)])]),
+            ),
+            (
+                "9f01820203820405ff",
+                Value::Array(vec![int(1), nested(), Value::Array(vec![int(4), int(5)])]),
+            ),
+            (
+                "83018202039f0405ff",
+                Value::Array(vec![int(1), nested(), Value::Array(vec![int(4), int(5)])]),
+            ),
+            (
+                "bf61610161629f0203ffff",
+                map(&[("a", int(1)), ("b", nested())]),
+            ),
+            (
+                "bf6346756ef563416d7421ff",
+                map(&[("Fun", Value::Bool(true)), ("Amt", int(-2))]),
+            ),
+        ] {
+            let decoded = decode(&hex(encoded)).unwrap();
+            assert_eq!(decoded, value, "{encoded}");
+            // Re-encoded with definite lengths, it decodes the same.
+            assert_eq!(decode(&encode(&decoded)).unwrap(), value);
+        }
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_encode_as_bignums() {
+        let big = i128::from(u64::MAX) + 1;
+        assert_eq!(to_hex(&encode(&int(big))), "c249010000000000000000");
+        assert_eq!(to_hex(&encode(&int(-big - 1))), "c349010000000000000000");
+        let n = crate::BigNumber::from_cbor(&decode(&hex("c249010000000000000000")).unwrap());
+        assert_eq!(n.unwrap().as_str(), "18446744073709551616");
+        let n = crate::BigNumber::from_cbor(&decode(&hex("c349010000000000000000")).unwrap());
+        assert_eq!(n.unwrap().as_str(), "-18446744073709551617");
+    }
+
+    #[test]
+    fn hostile_input_is_an_error_not_a_panic_or_a_huge_allocation() {
+        let cases = [
+            ("", "truncated"),
+            ("18", "truncated"),
+            ("1a0000", "truncated"),
+            ("62c3", "truncated"),
+            ("5bffffffffffffffff", "truncated"),
+            ("7bffffffffffffffff", "truncated"),
+            // A declared length of 2^64-1 items, and of entries.
+            ("9bffffffffffffffff", "truncated"),
+            ("bbffffffffffffffff", "truncated"),
+            ("9f01", "no break"),
+            ("5f4101", "no break"),
+            ("0001", "trailing"),
+            ("a1016161", "not a text string"),
+            ("a1f66161", "not a text string"),
+            ("a2616101616102", "duplicate map key"),
+            ("62c328", "UTF-8"),
+            ("7f61c361a9ff", "UTF-8"),
+            ("1c", "reserved"),
+            ("3e", "reserved"),
+            ("fd", "reserved"),
+            ("ff", "unexpected break"),
+            ("1f", "indefinite"),
+            ("df01", "indefinite"),
+            ("5f01ff", "invalid chunk"),
+            ("5f5f4101ffff", "invalid chunk"),
+            ("7f4101ff", "invalid chunk"),
+            ("f0", "simple value"),
+            ("f818", "invalid two-byte simple value"),
+            ("f8ff", "unsupported simple value"),
+        ];
+        for (encoded, error) in cases {
+            let message = decode(&hex(encoded)).unwrap_err();
+            assert!(message.contains(error), "{encoded}: {message}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = |n: usize, open: u8| {
+            let mut bytes = vec![open; n];
+            bytes.push(0x00);
+            bytes
+        };
+        // 128 nested arrays decode; one more is refused, as are tags and
+        // maps nested as deep, however long the input.
+        assert!(decode(&deep(MAX_DEPTH, 0x81)).is_ok());
+        for open in [0x81, 0x9f, 0xc1] {
+            let message = decode(&deep(MAX_DEPTH + 1, open)).unwrap_err();
+            assert!(message.contains("nested deeper"), "{message}");
+        }
+        let message = decode(&vec![0x81; 1_000_000]).unwrap_err();
+        assert!(message.contains("nested deeper"), "{message}");
+        let mut maps = b"\xa1\x61k".repeat(MAX_DEPTH + 1);
+        maps.push(0x00);
+        assert!(decode(&maps).unwrap_err().contains("nested deeper"));
+    }
+
+    #[test]
+    fn shortest_float_form_is_exact() {
+        for f in [
+            0.5,
+            -2.0,
+            1.0e-7,
+            3.4e38,
+            f64::from(f32::MIN_POSITIVE),
+            1.0 / 3.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5.0e-324,
+        ] {
+            match decode(&encode(&Value::Float(f))).unwrap() {
+                Value::Float(g) => assert_eq!(g.to_bits(), f.to_bits(), "{f}"),
+                other => panic!("{f} decoded to {other:?}"),
+            }
+        }
+        assert_eq!(encode(&Value::Float(1.0 / 3.0)).len(), 9);
+        assert_eq!(encode(&Value::Float(0.1f32.into())).len(), 5);
+    }
+
+    #[test]
+    fn scalars_convert_both_ways() {
+        assert_eq!("hi".to_string().to_cbor(), Value::Text("hi".into()));
+        assert_eq!(String::from_cbor(&Value::Text("hi".into())).unwrap(), "hi");
+        assert_eq!(
+            String::from_cbor(&Value::Array(vec![])).unwrap_err(),
+            "expected a text string, found an array"
+        );
+        assert!(bool::from_cbor(&true.to_cbor()).unwrap());
+        assert_eq!(i8::from_cbor(&int(-128)).unwrap(), -128);
+        assert_eq!(
+            i8::from_cbor(&int(128)).unwrap_err(),
+            "128 is out of range for i8"
+        );
+        assert_eq!(i64::from_cbor(&i64::MIN.to_cbor()).unwrap(), i64::MIN);
+        assert!(i32::from_cbor(&Value::Float(1.0)).is_err());
+        assert_eq!(f64::from_cbor(&int(3)).unwrap(), 3.0);
+        assert_eq!(f32::from_cbor(&1.5f32.to_cbor()).unwrap(), 1.5);
+        assert!(f64::from_cbor(&f64::NAN.to_cbor()).unwrap().is_nan());
+        assert_eq!(
+            f32::from_cbor(&f32::NEG_INFINITY.to_cbor()).unwrap(),
+            f32::NEG_INFINITY
+        );
+        let blob = Blob::new(vec![0, 255]);
+        assert_eq!(blob.to_cbor(), Value::Bytes(vec![0, 255]));
+        assert_eq!(Blob::from_cbor(&blob.to_cbor()).unwrap(), blob);
+        assert!(Blob::from_cbor(&Value::Text("AP8=".into())).is_err());
+        assert_eq!(crate::Unit.to_cbor(), Value::Map(Map::new()));
+        assert_eq!(
+            crate::Unit::from_cbor(&Value::Null).unwrap_err(),
+            "expected an empty map, found null"
+        );
+        assert_eq!(*Box::<i32>::from_cbor(&int(5)).unwrap(), 5);
+    }
+
+    #[test]
+    fn timestamps_are_tagged_epoch_seconds() {
+        let t = DateTime::from_secs_and_nanos(1_576_540_098, 500_000_000);
+        assert_eq!(to_hex(&encode(&t.to_cbor())), "c1fb41d77e05f0a00000");
+        assert_eq!(DateTime::from_cbor(&t.to_cbor()).unwrap(), t);
+        let whole = DateTime::from_secs(1_363_896_240);
+        assert_eq!(
+            DateTime::from_cbor(&decode(&hex("c11a514b67b0")).unwrap()).unwrap(),
+            whole
+        );
+        // Untagged numbers are read too.
+        assert_eq!(DateTime::from_cbor(&int(1_363_896_240)).unwrap(), whole);
+        assert_eq!(
+            DateTime::from_cbor(&Value::Float(-1.5)).unwrap(),
+            DateTime::from_secs_and_nanos(-2, 500_000_000)
+        );
+        assert!(DateTime::from_cbor(&Value::Tag(0, Box::new(Value::Text("x".into())))).is_err());
+        assert!(DateTime::from_cbor(&Value::Float(f64::INFINITY)).is_err());
+        assert!(DateTime::from_cbor(&Value::Float(1e300)).is_err());
+        assert!(DateTime::from_cbor(&int(i128::from(u64::MAX))).is_err());
+    }
+
+    #[test]
+    fn documents_map_onto_cbor() {
+        let doc = Document::Object(
+            [
+                ("n".to_string(), Document::Number(3.0)),
+                ("f".to_string(), Document::Number(0.5)),
+                (
+                    "l".to_string(),
+                    Document::Array(vec![Document::Null, Document::Bool(true)]),
+                ),
+                ("s".to_string(), Document::String("x".into())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let value = doc.to_cbor();
+        assert_eq!(
+            value,
+            map(&[
+                ("n", int(3)),
+                ("f", Value::Float(0.5)),
+                ("l", Value::Array(vec![Value::Null, Value::Bool(true)])),
+                ("s", Value::Text("x".into())),
+            ])
+        );
+        assert_eq!(
+            Document::from_cbor(&decode(&encode(&value)).unwrap()).unwrap(),
+            doc
+        );
+        assert_eq!(
+            Document::from_cbor(&Value::Bytes(b"fo".to_vec())).unwrap(),
+            Document::String("Zm8=".into())
+        );
+    }
+
+    #[test]
+    fn big_numbers_use_integers_bignums_and_decimal_fractions() {
+        let n = |text: &str| crate::BigNumber::parse(text).unwrap();
+        assert_eq!(n("-42").to_cbor(), int(-42));
+        let big = n("123456789012345678901234567890");
+        assert_eq!(
+            to_hex(&encode(&big.to_cbor())),
+            "c24d018ee90ff6c373e0ee4e3f0ad2"
+        );
+        assert_eq!(
+            crate::BigNumber::from_cbor(&decode(&encode(&big.to_cbor())).unwrap()).unwrap(),
+            big
+        );
+        // RFC 8949 §3.4.4: 273.15 is 4([-2, 27315]).
+        assert_eq!(to_hex(&encode(&n("273.15").to_cbor())), "c48221196ab3");
+        let read = crate::BigNumber::from_cbor(&decode(&hex("c48221196ab3")).unwrap()).unwrap();
+        assert_eq!(read.as_str(), "27315e-2");
+        assert_eq!(
+            crate::BigNumber::from_cbor(&Value::Float(1.5))
+                .unwrap()
+                .as_str(),
+            "1.5"
+        );
+        assert!(crate::BigNumber::from_cbor(&Value::Float(f64::NAN)).is_err());
+        assert!(crate::BigNumber::from_cbor(&Value::Bool(true)).is_err());
+        let huge = Value::Tag(2, Box::new(Value::Bytes(vec![1; MAX_BIGNUM_BYTES + 1])));
+        assert!(crate::BigNumber::from_cbor(&huge)
+            .unwrap_err()
+            .contains("too large"));
+    }
+
+    #[test]
+    fn dense_collections_drop_nulls_and_sparse_ones_keep_them() {
+        let list = Value::Array(vec![
+            Value::Text("a".into()),
+            Value::Null,
+            Value::Text("b".into()),
+        ]);
+        assert_eq!(Vec::<String>::from_cbor(&list).unwrap(), ["a", "b"]);
+        assert_eq!(
+            Vec::<Option<String>>::from_cbor(&list).unwrap(),
+            [Some("a".to_string()), None, Some("b".to_string())]
+        );
+        assert_eq!(
+            Vec::<i32>::from_cbor(&Value::Array(vec![int(1), Value::Bool(true)])).unwrap_err(),
+            "[1]: expected an integer, found a boolean"
+        );
+        let entries = map(&[("x", int(1)), ("y", Value::Null)]);
+        let dense = HashMap::<String, i32>::from_cbor(&entries).unwrap();
+        assert_eq!(dense, HashMap::from([("x".to_string(), 1)]));
+        let sparse = HashMap::<String, Option<i32>>::from_cbor(&entries).unwrap();
+        assert_eq!(sparse.get("y"), Some(&None));
+        assert_eq!(
+            HashMap::from([("x".to_string(), 1)]).to_cbor(),
+            map(&[("x", int(1))])
+        );
+        assert_eq!(
+            vec![Some(1), None].to_cbor(),
+            Value::Array(vec![int(1), Value::Null])
+        );
+    }
+
+    #[test]
+    fn members_name_the_shape_and_take_defaults() {
+        let obj = match decode(&hex("a3616e03616df6616b6178")).unwrap() {
+            Value::Map(map) => map,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(member::<i32>(&obj, "S", "n").unwrap(), Some(3));
+        assert_eq!(member::<i32>(&obj, "S", "m").unwrap(), None);
+        assert_eq!(member::<i32>(&obj, "S", "absent").unwrap(), None);
+        assert_eq!(
+            member::<i32>(&obj, "S", "k").unwrap_err(),
+            "S.k: expected an integer, found a text string"
+        );
+        assert_eq!(
+            member_or_default::<i32>(&obj, "S", "m", "7").unwrap(),
+            Some(7)
+        );
+        assert_eq!(
+            member_or_default::<i32>(&obj, "S", "n", "7").unwrap(),
+            Some(3)
+        );
+        assert_eq!(
+            member_or_default::<f64>(&obj, "S", "x", "1.5").unwrap(),
+            Some(1.5)
+        );
+        assert_eq!(
+            member_or_default::<Vec<String>>(&obj, "S", "x", "[]").unwrap(),
+            Some(vec![])
+        );
+        assert_eq!(
+            member_or_default::<Blob>(&obj, "S", "x", "\"Zm9v\"").unwrap(),
+            Some(Blob::new(b"foo".to_vec()))
+        );
+        assert_eq!(
+            member_or_default::<DateTime>(&obj, "S", "x", "\"1970-01-01T00:00:01Z\"").unwrap(),
+            Some(DateTime::from_secs(1))
+        );
+        assert_eq!(
+            member_or_default::<DateTime>(&obj, "S", "x", "2").unwrap(),
+            Some(DateTime::from_secs(2))
+        );
+        assert!(member_or_default::<f32>(&obj, "S", "x", "\"NaN\"")
+            .unwrap()
+            .is_some_and(f32::is_nan));
+        assert_eq!(
+            member_or_default::<i32>(&obj, "S", "x", "\"seven\"").unwrap_err(),
+            "S.x: @default \"seven\": expected an integer, found a text string"
+        );
+        assert_eq!(required_member::<String>(&obj, "S", "q").unwrap(), "");
+        assert_eq!(
+            required_member::<Map>(&obj, "S", "q").unwrap_err(),
+            "S.q: required member is missing"
+        );
+        assert_eq!(
+            object(&Value::Bool(true), "S").unwrap_err(),
+            "S: expected a map, found a boolean"
+        );
     }
 }
