@@ -418,8 +418,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// What `value` is, for error messages.
-fn kind(value: &Value) -> &'static str {
+/// What `value` is, for error messages: `an array`.
+pub fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Undefined => "undefined",
@@ -601,7 +601,12 @@ impl FromCbor for DateTime {
                 .map_err(|_| format!("epoch seconds {n} are out of range")),
             // 2^63 seconds: beyond, the conversion to whole seconds saturates.
             Value::Float(f) if f.is_finite() && f.abs() < 9.223_372_036_854_775e18 => {
-                Ok(DateTime::from_secs_f64(*f))
+                // A double near today is only exact to ~240 ns: rounding to
+                // the microsecond gives back the 1.52 that was sent, not
+                // 1.519999981.
+                let seconds = f.floor();
+                let micros = ((f - seconds) * 1e6).round() as u32;
+                Ok(DateTime::from_secs_and_nanos(seconds as i64, micros * 1000))
             }
             Value::Float(f) => Err(format!("epoch seconds {f} are out of range")),
             other => Err(expected("epoch seconds", other)),
@@ -1275,6 +1280,13 @@ mod tests {
         let t = DateTime::from_secs_and_nanos(1_576_540_098, 500_000_000);
         assert_eq!(to_hex(&encode(&t.to_cbor())), "c1fb41d77e05f0a00000");
         assert_eq!(DateTime::from_cbor(&t.to_cbor()).unwrap(), t);
+        let ms = DateTime::from_secs_and_nanos(1_576_540_098, 520_000_000);
+        assert_eq!(
+            DateTime::from_cbor(&decode(&encode(&ms.to_cbor())).unwrap()).unwrap(),
+            ms
+        );
+        let before = DateTime::from_secs_and_nanos(-2, 999_999_000);
+        assert_eq!(DateTime::from_cbor(&before.to_cbor()).unwrap(), before);
         let whole = DateTime::from_secs(1_363_896_240);
         assert_eq!(
             DateTime::from_cbor(&decode(&hex("c11a514b67b0")).unwrap()).unwrap(),

@@ -46,10 +46,7 @@ pub fn body(response: &http::Response<Bytes>) -> Result<Map, ResponseError> {
     match cbor::decode(bytes) {
         Ok(Value::Map(map)) => Ok(map),
         Ok(other) => Err(ResponseError::new(
-            format!(
-                "the body is not a CBOR map: {}",
-                cbor::expected("a map", &other)
-            ),
+            format!("expected a CBOR map body, found {}", cbor::kind(&other)),
             response,
         )),
         Err(e) => Err(ResponseError::new(
