@@ -10,10 +10,15 @@ use std::fmt::Debug;
 pub enum Protocol {
     /// `aws.protocols#restJson1`.
     RestJson1,
-    /// `aws.protocols#awsJson1_0`.
+    /// `aws.protocols#awsJson1_0`: `POST /` with the operation in the
+    /// `X-Amz-Target` header and a JSON body.
     AwsJson1_0,
-    /// `aws.protocols#awsJson1_1`.
+    /// `aws.protocols#awsJson1_1`: as `awsJson1_0`, with the
+    /// `application/x-amz-json-1.1` content type.
     AwsJson1_1,
+    /// `smithy.protocols#rpcv2Cbor`: `POST
+    /// /service/{service}/operation/{operation}` with CBOR bodies.
+    RpcV2Cbor,
 }
 
 /// Facts about a service that the client needs to call it, taken from the

@@ -3,8 +3,10 @@
 #![allow(missing_docs)]
 
 pub mod aws_json;
+pub mod cbor;
 pub mod json;
 pub mod rest;
+pub mod rpc_v2_cbor;
 
 pub use bytes;
 pub use http;

@@ -10,12 +10,14 @@
 //! See `FUZZING.md` at the repository root.
 #![deny(missing_docs)]
 
+mod cbor;
 mod endpoint;
 mod input;
 mod model;
 mod response;
 mod sigv4;
 
+pub use cbor::cbor_decode;
 pub use endpoint::endpoint_rules;
 pub use model::model_loader;
 pub use response::response_parsing;
@@ -30,4 +32,5 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("sigv4_canonical", sigv4_canonical),
     ("model_loader", model_loader),
     ("endpoint_rules", endpoint_rules),
+    ("cbor_decode", cbor_decode),
 ];
