@@ -2,7 +2,7 @@
 //! answers awsJson1_0 requests the way the models expect, and is gone once
 //! the server is dropped. Also records what moto does with rpcv2Cbor.
 
-use opgen_moto_tests::{authorization_for, raw_request, MotoServer, RawResponse};
+use opgen_moto_tests::{authorization_for, find_moto_server, raw_request, MotoServer, RawResponse};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::time::Duration;
 
@@ -25,14 +25,15 @@ fn aws_json(server: &MotoServer, service: &str, target: &str, body: &str) -> Raw
 
 #[test]
 fn harness_starts_moto_answers_aws_json_and_stops_on_drop() {
-    let server = match MotoServer::start() {
-        Ok(Some(server)) => server,
+    let bin = match find_moto_server() {
+        Ok(Some(bin)) => bin,
         Ok(None) => {
             println!("moto harness: skipped (moto_server not found; bash .ci/run installs it)");
             return;
         }
         Err(e) => panic!("{e}"),
     };
+    let server = MotoServer::start_with(&bin).unwrap_or_else(|e| panic!("{e}"));
     let port = server.port();
 
     // DynamoDB, awsJson1_0.
@@ -109,6 +110,7 @@ fn harness_starts_moto_answers_aws_json_and_stops_on_drop() {
         "moto still listens on {port} after the server was dropped"
     );
     println!(
-        "moto harness: ok (started, answered awsJson1_0 for dynamodb, sqs and monitoring, stopped)"
+        "moto harness: ok ({} started, answered awsJson1_0 for dynamodb, sqs and monitoring, stopped)",
+        bin.display()
     );
 }

@@ -368,10 +368,12 @@ mod scenarios {
                         "ConditionalCheckFailedException old Item {old:?}"
                     );
                 }
-                other => return Err(format!(
+                other => {
+                    return Err(format!(
                     "expected PutItemError::ConditionalCheckFailedException, got {other} ({:?})",
                     other.meta().code()
-                )),
+                ))
+                }
             },
         }
         let after = client
