@@ -1,0 +1,709 @@
+//! The generated clients of three awsJson1_0 services against moto, an
+//! independent AWS emulator: DynamoDB, SQS (`@awsQueryCompatible`) and
+//! CloudWatch (whose model lists rpcv2Cbor, awsJson1_0 and awsQuery; moto
+//! speaks awsJson1_0 and awsQuery, so the macro is told `awsJson1_0`).
+//!
+//! One moto server for the binary, one `#[test]` running every scenario in
+//! turn (each bounded, its panics caught), printing
+//! `moto scenario NAME: ok|FAILED: reason` and then `moto: N passed, N failed`.
+//! Resource names are unique per scenario. Without `moto_server` the test
+//! prints `moto: skipped (…)` and passes; without the shared models
+//! (`../shared/models/protocols`), `build.rs` leaves the typed code out and the
+//! test says so.
+
+#[cfg(opgen_shared_models)]
+mod dynamodb {
+    opgen::include_operation!(
+        "CreateTable",
+        "DescribeTable",
+        "PutItem",
+        "GetItem",
+        "Query",
+        "DeleteTable",
+        model = "../../../shared/models/protocols/dynamodb-2012-08-10.json"
+    );
+}
+
+#[cfg(opgen_shared_models)]
+mod sqs {
+    opgen::include_operation!(
+        "CreateQueue",
+        "SendMessage",
+        "ReceiveMessage",
+        "DeleteMessage",
+        "GetQueueUrl",
+        "DeleteQueue",
+        model = "../../../shared/models/protocols/sqs-2012-11-05.json"
+    );
+}
+
+#[cfg(opgen_shared_models)]
+mod cloudwatch {
+    opgen::include_operation!(
+        "PutMetricData",
+        "ListMetrics",
+        "GetMetricStatistics",
+        model = "../../../shared/models/protocols/cloudwatch-2010-08-01.json",
+        protocol = "awsJson1_0"
+    );
+}
+
+#[cfg(not(opgen_shared_models))]
+#[test]
+fn generated_aws_json_clients_against_moto() {
+    println!("moto: skipped (../shared/models/protocols is absent: the models live beside the workspace)");
+}
+
+#[cfg(opgen_shared_models)]
+#[test]
+fn generated_aws_json_clients_against_moto() {
+    use opgen_moto_tests::{MotoServer, Scenarios, SKIP};
+
+    let server = match MotoServer::start() {
+        Ok(Some(server)) => server,
+        Ok(None) => {
+            println!("{SKIP}");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime");
+    let client = server.client();
+    runtime.block_on(async {
+        let mut scenarios = Scenarios::new();
+        scenarios
+            .run(
+                "dynamodb_table_put_get_query_conditional_put_delete",
+                scenarios::dynamodb_table_put_get_query_conditional_put_delete(client.clone()),
+            )
+            .await;
+        scenarios
+            .run(
+                "dynamodb_get_item_of_missing_table_is_resource_not_found",
+                scenarios::dynamodb_get_item_of_missing_table_is_resource_not_found(client.clone()),
+            )
+            .await;
+        scenarios
+            .run(
+                "sqs_create_send_receive_delete_message",
+                scenarios::sqs_create_send_receive_delete_message(client.clone()),
+            )
+            .await;
+        scenarios
+            .run(
+                "sqs_get_queue_url_of_missing_queue_is_queue_does_not_exist",
+                scenarios::sqs_get_queue_url_of_missing_queue_is_queue_does_not_exist(
+                    client.clone(),
+                ),
+            )
+            .await;
+        scenarios
+            .run(
+                "sqs_query_compatible_error_code_is_the_query_code",
+                scenarios::sqs_query_compatible_error_code_is_the_query_code(client.clone()),
+            )
+            .await;
+        scenarios
+            .run(
+                "cloudwatch_put_metric_data_then_list_metrics_and_statistics",
+                scenarios::cloudwatch_put_metric_data_then_list_metrics_and_statistics(
+                    client.clone(),
+                ),
+            )
+            .await;
+        scenarios.finish();
+    });
+    drop(server);
+}
+
+#[cfg(opgen_shared_models)]
+mod scenarios {
+    use super::{cloudwatch, dynamodb, sqs};
+    use opgen::{Client, ProvideErrorMetadata};
+    use std::collections::HashMap;
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+    /// `Err(format!(…))` out of the scenario unless `cond` holds.
+    macro_rules! check {
+        ($cond:expr, $($why:tt)+) => {
+            if !$cond {
+                return Err(format!($($why)+));
+            }
+        };
+    }
+
+    /// A call's failure with its causes, for the scenario's reason.
+    fn why<E>(err: &opgen::Error<E>) -> String
+    where
+        E: std::error::Error + ProvideErrorMetadata + 'static,
+    {
+        let mut text = err.to_string();
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            text.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        // What moto sent, to tell a wire mismatch from a wrong value.
+        let body = match err {
+            opgen::Error::Service(e) => Some(e.body()),
+            opgen::Error::Response(e) => Some(e.body()),
+            _ => None,
+        };
+        if let Some(body) = body {
+            let body = String::from_utf8_lossy(body);
+            let cut: String = body.chars().take(300).collect();
+            text.push_str(&format!("; body: {cut:?}"));
+        }
+        text
+    }
+
+    fn built<T>(shape: &str, result: Result<T, opgen::BuildError>) -> Result<T, String> {
+        result.map_err(|e| format!("building {shape}: {e}"))
+    }
+
+    type Item = HashMap<String, dynamodb::AttributeValue>;
+
+    fn s(item: &Item, name: &str) -> Option<String> {
+        item.get(name).and_then(|v| v.as_s()).cloned()
+    }
+
+    fn n(item: &Item, name: &str) -> Option<String> {
+        item.get(name).and_then(|v| v.as_n()).cloned()
+    }
+
+    fn put(table: &str, pk: &str, sk: u32, value: &str) -> Result<dynamodb::PutItemInput, String> {
+        use dynamodb::AttributeValue::{N, S};
+        built(
+            "PutItemInput",
+            dynamodb::PutItemInput::builder()
+                .table_name(table)
+                .item([
+                    ("pk", S(pk.to_string())),
+                    ("sk", N(sk.to_string())),
+                    ("v", S(value.to_string())),
+                ])
+                .build(),
+        )
+    }
+
+    fn key(table: &str, pk: &str, sk: u32) -> Result<dynamodb::GetItemInput, String> {
+        use dynamodb::AttributeValue::{N, S};
+        built(
+            "GetItemInput",
+            dynamodb::GetItemInput::builder()
+                .table_name(table)
+                .key([("pk", S(pk.to_string())), ("sk", N(sk.to_string()))])
+                .consistent_read(true)
+                .build(),
+        )
+    }
+
+    /// CreateTable (waiting for ACTIVE, which moto is at once), three
+    /// PutItem, GetItem, Query by key condition, a conditional PutItem that
+    /// fails with the old item in the error, DeleteTable.
+    pub async fn dynamodb_table_put_get_query_conditional_put_delete(
+        client: Client,
+    ) -> Result<(), String> {
+        use dynamodb::AttributeValue::{N, S};
+        use dynamodb::*;
+
+        let table = "opgen-moto-items";
+        let input = CreateTableInput::builder()
+            .table_name(table)
+            .attribute_definitions([
+                built(
+                    "AttributeDefinition",
+                    AttributeDefinition::builder()
+                        .attribute_name("pk")
+                        .attribute_type(ScalarAttributeType::S)
+                        .build(),
+                )?,
+                built(
+                    "AttributeDefinition",
+                    AttributeDefinition::builder()
+                        .attribute_name("sk")
+                        .attribute_type(ScalarAttributeType::N)
+                        .build(),
+                )?,
+            ])
+            .key_schema([
+                built(
+                    "KeySchemaElement",
+                    KeySchemaElement::builder()
+                        .attribute_name("pk")
+                        .key_type(KeyType::Hash)
+                        .build(),
+                )?,
+                built(
+                    "KeySchemaElement",
+                    KeySchemaElement::builder()
+                        .attribute_name("sk")
+                        .key_type(KeyType::Range)
+                        .build(),
+                )?,
+            ])
+            .billing_mode(BillingMode::PayPerRequest)
+            .build();
+        let created = client
+            .send(built("CreateTableInput", input)?)
+            .await
+            .map_err(|e| format!("CreateTable: {}", why(&e)))?;
+        let description = created
+            .table_description()
+            .ok_or("CreateTable returned no TableDescription")?;
+        check!(
+            description.table_name() == Some(table),
+            "CreateTable: TableName {:?}",
+            description.table_name()
+        );
+        check!(
+            description.key_schema().len() == 2,
+            "CreateTable: KeySchema {:?}",
+            description.key_schema()
+        );
+        let mut status = description.table_status().cloned();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !matches!(status, Some(TableStatus::Active)) {
+            check!(
+                Instant::now() < deadline,
+                "the table is still {status:?} after 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let described = client
+                .send(built(
+                    "DescribeTableInput",
+                    DescribeTableInput::builder().table_name(table).build(),
+                )?)
+                .await
+                .map_err(|e| format!("DescribeTable: {}", why(&e)))?;
+            status = described.table().and_then(|t| t.table_status()).cloned();
+        }
+
+        for (pk, sk, value) in [("a", 1, "first"), ("a", 2, "second"), ("b", 1, "other")] {
+            client
+                .send(put(table, pk, sk, value)?)
+                .await
+                .map_err(|e| format!("PutItem {pk}/{sk}: {}", why(&e)))?;
+        }
+
+        let got = client
+            .send(key(table, "a", 1)?)
+            .await
+            .map_err(|e| format!("GetItem: {}", why(&e)))?;
+        let item = got.item().ok_or("GetItem a/1 returned no Item")?;
+        check!(
+            s(item, "pk").as_deref() == Some("a")
+                && n(item, "sk").as_deref() == Some("1")
+                && s(item, "v").as_deref() == Some("first")
+                && item.len() == 3,
+            "GetItem a/1 returned {item:?}"
+        );
+        let absent = client
+            .send(key(table, "a", 9)?)
+            .await
+            .map_err(|e| format!("GetItem a/9: {}", why(&e)))?;
+        check!(
+            absent.item().is_none_or(|i| i.is_empty()),
+            "GetItem of an absent key returned {:?}",
+            absent.item()
+        );
+
+        let queried = client
+            .send(built(
+                "QueryInput",
+                QueryInput::builder()
+                    .table_name(table)
+                    .key_condition_expression("pk = :pk AND sk >= :min")
+                    .expression_attribute_values([
+                        (":pk", S("a".to_string())),
+                        (":min", N("1".to_string())),
+                    ])
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("Query: {}", why(&e)))?;
+        let rows: Vec<(Option<String>, Option<String>)> = queried
+            .items()
+            .iter()
+            .map(|i| (n(i, "sk"), s(i, "v")))
+            .collect();
+        check!(
+            rows == [
+                (Some("1".to_string()), Some("first".to_string())),
+                (Some("2".to_string()), Some("second".to_string())),
+            ],
+            "Query pk = a returned (sk, v) {rows:?}"
+        );
+
+        let conditional = PutItemInput::builder()
+            .table_name(table)
+            .item([
+                ("pk", S("a".to_string())),
+                ("sk", N("1".to_string())),
+                ("v", S("overwritten".to_string())),
+            ])
+            .condition_expression("attribute_not_exists(pk)")
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build();
+        match client.send(built("PutItemInput", conditional)?).await {
+            Ok(_) => {
+                return Err(
+                    "a PutItem with attribute_not_exists(pk) on an existing item succeeded".into(),
+                )
+            }
+            Err(err) => match err.into_service_error() {
+                PutItemError::ConditionalCheckFailedException(e) => {
+                    check!(
+                        e.message() == Some("The conditional request failed"),
+                        "ConditionalCheckFailedException message {:?}",
+                        e.message()
+                    );
+                    let old = e.item().ok_or("ConditionalCheckFailedException without the old Item (ReturnValuesOnConditionCheckFailure ALL_OLD)")?;
+                    check!(
+                        s(old, "v").as_deref() == Some("first"),
+                        "ConditionalCheckFailedException old Item {old:?}"
+                    );
+                }
+                other => {
+                    return Err(format!(
+                    "expected PutItemError::ConditionalCheckFailedException, got {other} ({:?})",
+                    other.meta().code()
+                ))
+                }
+            },
+        }
+        let after = client
+            .send(key(table, "a", 1)?)
+            .await
+            .map_err(|e| format!("GetItem after the failed PutItem: {}", why(&e)))?;
+        check!(
+            after.item().and_then(|i| s(i, "v")).as_deref() == Some("first"),
+            "the failed conditional PutItem changed the item: {:?}",
+            after.item()
+        );
+
+        let deleted = client
+            .send(built(
+                "DeleteTableInput",
+                DeleteTableInput::builder().table_name(table).build(),
+            )?)
+            .await
+            .map_err(|e| format!("DeleteTable: {}", why(&e)))?;
+        check!(
+            deleted.table_description().and_then(|d| d.table_name()) == Some(table),
+            "DeleteTable returned {:?}",
+            deleted.table_description()
+        );
+        Ok(())
+    }
+
+    /// GetItem on a table that does not exist: the modeled
+    /// `ResourceNotFoundException`.
+    pub async fn dynamodb_get_item_of_missing_table_is_resource_not_found(
+        client: Client,
+    ) -> Result<(), String> {
+        use dynamodb::GetItemError;
+        match client.send(key("opgen-moto-no-such-table", "a", 1)?).await {
+            Ok(out) => Err(format!(
+                "GetItem on a missing table succeeded: {:?}",
+                out.item()
+            )),
+            Err(err) => match err.into_service_error() {
+                GetItemError::ResourceNotFoundException(e) => {
+                    check!(
+                        e.message().is_some_and(|m| m.contains("not found")),
+                        "ResourceNotFoundException message {:?}",
+                        e.message()
+                    );
+                    Ok(())
+                }
+                other => Err(format!(
+                    "expected GetItemError::ResourceNotFoundException, got {other} ({:?})",
+                    other.meta().code()
+                )),
+            },
+        }
+    }
+
+    const BODY: &str = "hello from opgen";
+    /// `md5sum` of [`BODY`].
+    const BODY_MD5: &str = "fdaf638608f5173f6ec20431f8dd0ee7";
+
+    /// CreateQueue, SendMessage, ReceiveMessage (the body and its MD5),
+    /// DeleteMessage, and a second ReceiveMessage that finds nothing even
+    /// though the first made the message visible again at once.
+    pub async fn sqs_create_send_receive_delete_message(client: Client) -> Result<(), String> {
+        use sqs::*;
+        let name = "opgen-moto-messages";
+        let created = client
+            .send(built(
+                "CreateQueueRequest",
+                CreateQueueRequest::builder().queue_name(name).build(),
+            )?)
+            .await
+            .map_err(|e| format!("CreateQueue: {}", why(&e)))?;
+        let url = created
+            .queue_url()
+            .ok_or("CreateQueue returned no QueueUrl")?
+            .to_string();
+        check!(
+            url.ends_with(&format!("/{name}")),
+            "CreateQueue returned QueueUrl {url}"
+        );
+
+        let sent = client
+            .send(built(
+                "SendMessageRequest",
+                SendMessageRequest::builder()
+                    .queue_url(&url)
+                    .message_body(BODY)
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("SendMessage: {}", why(&e)))?;
+        let id = sent
+            .message_id()
+            .filter(|id| !id.is_empty())
+            .ok_or("SendMessage returned no MessageId")?
+            .to_string();
+        check!(
+            sent.md5_of_message_body() == Some(BODY_MD5),
+            "SendMessage MD5OfMessageBody {:?}",
+            sent.md5_of_message_body()
+        );
+
+        let received = client
+            .send(built(
+                "ReceiveMessageRequest",
+                ReceiveMessageRequest::builder()
+                    .queue_url(&url)
+                    .max_number_of_messages(1)
+                    .visibility_timeout(0)
+                    .wait_time_seconds(1)
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("ReceiveMessage: {}", why(&e)))?;
+        let [message] = received.messages() else {
+            return Err(format!(
+                "ReceiveMessage returned {} messages, expected 1",
+                received.messages().len()
+            ));
+        };
+        check!(
+            message.body() == Some(BODY),
+            "ReceiveMessage Body {:?}",
+            message.body()
+        );
+        check!(
+            message.message_id() == Some(id.as_str()),
+            "ReceiveMessage MessageId {:?}, sent {id}",
+            message.message_id()
+        );
+        check!(
+            message.md5_of_body() == Some(BODY_MD5),
+            "ReceiveMessage MD5OfBody {:?}",
+            message.md5_of_body()
+        );
+        let handle = message
+            .receipt_handle()
+            .ok_or("ReceiveMessage returned no ReceiptHandle")?;
+
+        client
+            .send(built(
+                "DeleteMessageRequest",
+                DeleteMessageRequest::builder()
+                    .queue_url(&url)
+                    .receipt_handle(handle)
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("DeleteMessage: {}", why(&e)))?;
+
+        let again = client
+            .send(built(
+                "ReceiveMessageRequest",
+                ReceiveMessageRequest::builder()
+                    .queue_url(&url)
+                    .max_number_of_messages(1)
+                    .wait_time_seconds(0)
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("ReceiveMessage after DeleteMessage: {}", why(&e)))?;
+        check!(
+            again.messages().is_empty(),
+            "the deleted message came back: {:?}",
+            again.messages()
+        );
+
+        client
+            .send(built(
+                "DeleteQueueRequest",
+                DeleteQueueRequest::builder().queue_url(&url).build(),
+            )?)
+            .await
+            .map_err(|e| format!("DeleteQueue: {}", why(&e)))?;
+        Ok(())
+    }
+
+    async fn get_missing_queue_url(client: &Client) -> Result<sqs::GetQueueUrlError, String> {
+        let input = built(
+            "GetQueueUrlRequest",
+            sqs::GetQueueUrlRequest::builder()
+                .queue_name("opgen-moto-no-such-queue")
+                .build(),
+        )?;
+        match client.send(input).await {
+            Ok(out) => Err(format!(
+                "GetQueueUrl of a missing queue succeeded: {:?}",
+                out.queue_url()
+            )),
+            Err(err) => Ok(err.into_service_error()),
+        }
+    }
+
+    /// GetQueueUrl of a missing queue: the modeled `QueueDoesNotExist`, found
+    /// from the JSON `__type` (`com.amazonaws.sqs#QueueDoesNotExist`).
+    pub async fn sqs_get_queue_url_of_missing_queue_is_queue_does_not_exist(
+        client: Client,
+    ) -> Result<(), String> {
+        match get_missing_queue_url(&client).await? {
+            sqs::GetQueueUrlError::QueueDoesNotExist(e) => {
+                check!(
+                    e.message() == Some("The specified queue does not exist."),
+                    "QueueDoesNotExist message {:?}",
+                    e.message()
+                );
+                Ok(())
+            }
+            other => Err(format!(
+                "expected GetQueueUrlError::QueueDoesNotExist, got {other} ({:?})",
+                other.meta().code()
+            )),
+        }
+    }
+
+    /// SQS is `@awsQueryCompatible`: the error's code is the awsQuery one
+    /// from `x-amzn-query-error: AWS.SimpleQueueService.NonExistentQueue;Sender`
+    /// (as the AWS SDKs report it), not the JSON shape name.
+    pub async fn sqs_query_compatible_error_code_is_the_query_code(
+        client: Client,
+    ) -> Result<(), String> {
+        let error = get_missing_queue_url(&client).await?;
+        check!(
+            error.meta().code() == Some("AWS.SimpleQueueService.NonExistentQueue"),
+            "GetQueueUrl error code {:?}, expected the x-amzn-query-error code AWS.SimpleQueueService.NonExistentQueue",
+            error.meta().code()
+        );
+        Ok(())
+    }
+
+    /// PutMetricData (two values of one metric with a dimension), then
+    /// ListMetrics finds it and GetMetricStatistics sums it.
+    pub async fn cloudwatch_put_metric_data_then_list_metrics_and_statistics(
+        client: Client,
+    ) -> Result<(), String> {
+        use cloudwatch::*;
+        let namespace = "OpgenMoto/Scenario";
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_err(|e| format!("the clock: {e}"))?
+            .as_secs() as i64;
+        let datum = |value: f64| -> Result<MetricDatum, String> {
+            built(
+                "MetricDatum",
+                MetricDatum::builder()
+                    .metric_name("Latency")
+                    .dimensions([built(
+                        "Dimension",
+                        Dimension::builder().name("Host").value("a").build(),
+                    )?])
+                    .timestamp(opgen::DateTime::from_secs(now))
+                    .value(value)
+                    .unit(StandardUnit::Milliseconds)
+                    .build(),
+            )
+        };
+        client
+            .send(built(
+                "PutMetricDataInput",
+                PutMetricDataInput::builder()
+                    .namespace(namespace)
+                    .metric_data([datum(2.5)?, datum(4.0)?])
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("PutMetricData: {}", why(&e)))?;
+
+        let listed = client
+            .send(built(
+                "ListMetricsInput",
+                ListMetricsInput::builder().namespace(namespace).build(),
+            )?)
+            .await
+            .map_err(|e| format!("ListMetrics: {}", why(&e)))?;
+        let [metric] = listed.metrics() else {
+            return Err(format!(
+                "ListMetrics returned {:?}, expected one metric",
+                listed.metrics()
+            ));
+        };
+        check!(
+            metric.namespace() == Some(namespace) && metric.metric_name() == Some("Latency"),
+            "ListMetrics returned {metric:?}"
+        );
+        let dimensions: Vec<(Option<&str>, Option<&str>)> = metric
+            .dimensions()
+            .iter()
+            .map(|d| (d.name(), d.value()))
+            .collect();
+        check!(
+            dimensions == [(Some("Host"), Some("a"))],
+            "ListMetrics dimensions {dimensions:?}"
+        );
+
+        let stats = client
+            .send(built(
+                "GetMetricStatisticsInput",
+                GetMetricStatisticsInput::builder()
+                    .namespace(namespace)
+                    .metric_name("Latency")
+                    .dimensions([built(
+                        "Dimension",
+                        Dimension::builder().name("Host").value("a").build(),
+                    )?])
+                    .start_time(opgen::DateTime::from_secs(now - 600))
+                    .end_time(opgen::DateTime::from_secs(now + 600))
+                    .period(3600)
+                    .statistics([Statistic::Sum, Statistic::Maximum, Statistic::SampleCount])
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("GetMetricStatistics: {}", why(&e)))?;
+        let [point] = stats.datapoints() else {
+            return Err(format!(
+                "GetMetricStatistics returned {:?}, expected one datapoint",
+                stats.datapoints()
+            ));
+        };
+        check!(
+            point.sum() == Some(6.5)
+                && point.maximum() == Some(4.0)
+                && point.sample_count() == Some(2.0),
+            "GetMetricStatistics datapoint {point:?}"
+        );
+        check!(
+            point
+                .timestamp()
+                .is_some_and(|t| (t.secs() - now).abs() <= 3600),
+            "GetMetricStatistics timestamp {:?}, put at {now}",
+            point.timestamp()
+        );
+        Ok(())
+    }
+}
