@@ -16,6 +16,7 @@ fn main() {
         println!("cargo::rustc-cfg=opgen_shared");
         println!("cargo::rerun-if-changed={SHARED_MODELS}");
     } else {
+        println!("cargo::warning=../shared/models is absent: the README's code blocks and the tests that expand the shared models are skipped");
         // A missing path would make cargo rerun this script, and rebuild the
         // crate, on every build; watch only this file. Once ../shared
         // appears, `touch tests/build.rs` (or any change here) picks it up.

@@ -13,27 +13,50 @@ const PROTOCOLS: &[(&str, &str)] = &[
     ("restJson1", "rest_json1"),
     ("awsJson1_0", "aws_json1_0"),
     ("awsJson1_1", "aws_json1_1"),
+    ("rpcv2Cbor", "rpc_v2_cbor"),
 ];
+
+/// How the generated types of a protocol are read from a case's values:
+/// the `CaseValue` accessor and the decoding function.
+struct Codec {
+    accessor: &'static str,
+    decode: &'static str,
+}
+
+fn codec(protocol: &str) -> Codec {
+    if protocol == "rpcv2Cbor" {
+        Codec {
+            accessor: "cbor",
+            decode: "::opgen::__private::cbor::FromCbor>::from_cbor",
+        }
+    } else {
+        Codec {
+            accessor: "json",
+            decode: "::opgen::__private::json::FromJson>::from_json",
+        }
+    }
+}
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("cases.rs");
     println!("cargo::rerun-if-changed=build.rs");
     let mut code = String::new();
-    for (dir, module) in PROTOCOLS {
-        let dir = manifest.join("../../../shared/conformance").join(dir);
+    for (protocol, module) in PROTOCOLS {
+        let dir = manifest.join("../../../shared/conformance").join(protocol);
         println!("cargo::rerun-if-changed={}", dir.display());
         let _ = writeln!(
             code,
             "/// The `{module}` conformance cases.\npub mod {module} {{\nuse super::*;"
         );
-        protocol_cases(&dir, &mut code);
+        protocol_cases(&dir, &codec(protocol), &mut code);
         code.push_str("}\n");
     }
     std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
 }
 
-fn protocol_cases(dir: &std::path::Path, code: &mut String) {
+fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
+    let Codec { accessor, decode } = codec;
     let input = std::fs::read_to_string(dir.join("input.json")).ok();
     let output = std::fs::read_to_string(dir.join("output.json")).ok();
     let (Some(input), Some(output)) = (input, output) else {
@@ -51,15 +74,15 @@ fn protocol_cases(dir: &std::path::Path, code: &mut String) {
         let run = match generate(case) {
             Ok((tokens, has_input)) => {
                 let input = if has_input {
-                    "let input = <<Op as ::opgen::Operation>::Input as ::opgen::__private::json::FromJson>::from_json(params)?;"
+                    format!("let input = <<Op as ::opgen::Operation>::Input as {decode}(params.{accessor}()?)?;")
                 } else {
-                    "let _ = params; let input = ();"
+                    "let _ = params; let input = ();".to_string()
                 };
                 let _ = write!(
                     code,
                     "#[allow(missing_docs, dead_code, clippy::all)]\npub mod input_{i} {{\n{tokens}\n\
                      type Op = {op};\n\
-                     pub fn run(params: &::opgen::__private::serde_json::Value, endpoint: &str) -> ::core::result::Result<::opgen::__private::http::Request<::opgen::__private::bytes::Bytes>, ::std::string::String> {{\n\
+                     pub fn run(params: &crate::CaseValue, endpoint: &str) -> ::core::result::Result<::opgen::__private::http::Request<::opgen::__private::bytes::Bytes>, ::std::string::String> {{\n\
                      {input}\n\
                      let mut request = ::opgen::test_util::with_fixed_idempotency_token(\"00000000-0000-4000-8000-000000000000\", || <Op as ::opgen::Operation>::serialize(&input, &::opgen::Endpoint::new(endpoint))).map_err(|e| e.to_string())?;\n\
                      ::opgen::compress_request::<Op>(&mut request, &::core::default::Default::default()).map_err(|e| e.to_string())?;\n\
@@ -81,7 +104,7 @@ fn protocol_cases(dir: &std::path::Path, code: &mut String) {
                 let _ = write!(
                     code,
                     "#[allow(missing_docs, dead_code, clippy::all)]\npub mod output_{i} {{\n{tokens}\n{}\n}}\n",
-                    output_runner(case)
+                    output_runner(case, codec)
                 );
                 format!("Ok(output_{i}::run)")
             }
@@ -124,7 +147,8 @@ fn generate(case: &Value) -> Result<(String, bool), String> {
 
 /// `run` for a response case: deserialize, then compare with the expected
 /// output or error built from the case's values.
-fn output_runner(case: &Value) -> String {
+fn output_runner(case: &Value, codec: &Codec) -> String {
+    let Codec { accessor, decode } = codec;
     let op = op_name(case);
     let graph = ShapeGraph::from_json("case", &case["model"].to_string()).ok();
     let op_id = graph.as_ref().and_then(|g| {
@@ -147,9 +171,9 @@ fn output_runner(case: &Value) -> String {
         })
         .unwrap_or_default();
     let expected_output = if has_output {
-        "let expected = <<Op as ::opgen::Operation>::Output as ::opgen::__private::json::FromJson>::from_json(expected)?; crate::same(&actual, &expected)?;"
+        format!("let expected = <<Op as ::opgen::Operation>::Output as {decode}(expected.{accessor}()?)?; crate::same(&actual, &expected)?;")
     } else {
-        "let _ = (actual, expected);"
+        "let _ = (actual, expected);".to_string()
     };
     let mut arms = String::new();
     for e in &errors {
@@ -157,13 +181,13 @@ fn output_runner(case: &Value) -> String {
             arms,
             "{op}Error::{e}(actual) => {{ if error_shape != Some({e:?}) {{ return Err(format!(\"got error {e}, expected {{error_shape:?}}\")); }}\n\
              let meta = actual.meta().clone();\n\
-             let expected = <{e} as ::opgen::__private::json::FromJson>::from_json(expected)?;\n\
+             let expected = <{e} as {decode}(expected.{accessor}()?)?;\n\
              crate::same(&actual.__with_meta(::core::default::Default::default()), &expected)?; Ok(::core::option::Option::Some(meta)) }}\n"
         );
     }
     format!(
         "type Op = {op};\n\
-         pub fn run(response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>, expected: &::opgen::__private::serde_json::Value, error_shape: Option<&str>) -> ::core::result::Result<::core::option::Option<::opgen::ErrorMetadata>, ::std::string::String> {{\n\
+         pub fn run(response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>, expected: &crate::CaseValue, error_shape: Option<&str>) -> ::core::result::Result<::core::option::Option<::opgen::ErrorMetadata>, ::std::string::String> {{\n\
          match <Op as ::opgen::Operation>::deserialize(response) {{\n\
            Ok(actual) => {{ if let Some(shape) = error_shape {{ return Err(format!(\"expected error {{shape}}, got {{actual:?}}\")); }} {expected_output} Ok(None) }}\n\
            Err(::opgen::Error::Service(e)) => match e.into_err() {{\n\

@@ -1033,8 +1033,8 @@ impl ::core::fmt::Display for Oauth2FlowType {
 }
 impl ::opgen::__private::json::ToJson for Oauth2FlowType {
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        ::opgen::__private::serde_json::Value::String(
-            ::std::string::String::from(self.as_str()),
+        ::opgen::__private::json::ToJson::to_json(
+            &::std::string::String::from(self.as_str()),
         )
     }
 }
@@ -1042,10 +1042,9 @@ impl ::opgen::__private::json::FromJson for Oauth2FlowType {
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        value
-            .as_str()
-            .map(Oauth2FlowType::from)
-            .ok_or_else(|| ::opgen::__private::json::expected("a string", value))
+        <::std::string::String as ::opgen::__private::json::FromJson>::from_json(value)
+            .map(|text| Oauth2FlowType::from(text.as_str()))
+            .map_err(|_| ::opgen::__private::json::expected("a string", value))
     }
     fn missing() -> ::core::option::Option<Self> {
         ::core::option::Option::Some(
@@ -1271,8 +1270,8 @@ impl ::core::fmt::Display for SessionStatus {
 }
 impl ::opgen::__private::json::ToJson for SessionStatus {
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        ::opgen::__private::serde_json::Value::String(
-            ::std::string::String::from(self.as_str()),
+        ::opgen::__private::json::ToJson::to_json(
+            &::std::string::String::from(self.as_str()),
         )
     }
 }
@@ -1280,10 +1279,9 @@ impl ::opgen::__private::json::FromJson for SessionStatus {
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        value
-            .as_str()
-            .map(SessionStatus::from)
-            .ok_or_else(|| ::opgen::__private::json::expected("a string", value))
+        <::std::string::String as ::opgen::__private::json::FromJson>::from_json(value)
+            .map(|text| SessionStatus::from(text.as_str()))
+            .map_err(|_| ::opgen::__private::json::expected("a string", value))
     }
     fn missing() -> ::core::option::Option<Self> {
         ::core::option::Option::Some(
@@ -2036,8 +2034,8 @@ impl ::core::fmt::Display for ValidationExceptionReason {
 }
 impl ::opgen::__private::json::ToJson for ValidationExceptionReason {
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
-        ::opgen::__private::serde_json::Value::String(
-            ::std::string::String::from(self.as_str()),
+        ::opgen::__private::json::ToJson::to_json(
+            &::std::string::String::from(self.as_str()),
         )
     }
 }
@@ -2045,10 +2043,9 @@ impl ::opgen::__private::json::FromJson for ValidationExceptionReason {
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
-        value
-            .as_str()
-            .map(ValidationExceptionReason::from)
-            .ok_or_else(|| ::opgen::__private::json::expected("a string", value))
+        <::std::string::String as ::opgen::__private::json::FromJson>::from_json(value)
+            .map(|text| ValidationExceptionReason::from(text.as_str()))
+            .map_err(|_| ::opgen::__private::json::expected("a string", value))
     }
     fn missing() -> ::core::option::Option<Self> {
         ::core::option::Option::Some(

@@ -2,7 +2,7 @@
 //! the JSON body of a `POST /`, `X-Amz-Target` names the operation, HTTP
 //! binding traits are ignored, and errors name their shape in `__type`.
 
-use super::json_body::emit_codec;
+use super::document_body::{emit_codec, Format};
 use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
@@ -40,21 +40,11 @@ impl Protocol for AwsJson {
 
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_host_prefix(ir, op, diagnostics);
-        let streams = [&op.input, &op.output]
-            .into_iter()
-            .flatten()
-            .filter_map(|s| ir.structure(&s.id))
-            .find(|s| s.has_byte_stream());
-        if let Some(shape) = streams {
-            diagnostics.error(
-                &shape.id,
-                "a @streaming blob member needs a protocol with HTTP bindings; awsJson has none",
-            );
-        }
+        super::check_no_byte_stream(ir, op, "awsJson", diagnostics);
     }
 
     fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
-        emit_codec(ty, false)
+        emit_codec(Format::Json { json_names: false }, ty)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {

@@ -3,8 +3,9 @@
 //! protocol for the serializer, the deserializer and the body codecs.
 
 mod aws_json;
-mod json_body;
+mod document_body;
 mod rest_json1;
+mod rpc_v2_cbor;
 
 use crate::ir::{ErrorRef, FieldIr, Ir, OperationIr, StructureIr, TypeIr};
 use crate::lower::Diagnostics;
@@ -114,10 +115,8 @@ fn implementation(kind: ProtocolKind) -> Option<&'static dyn Protocol> {
         ProtocolKind::RestJson1 => Some(&rest_json1::RestJson1),
         ProtocolKind::AwsJson1_0 => Some(&aws_json::AWS_JSON_1_0),
         ProtocolKind::AwsJson1_1 => Some(&aws_json::AWS_JSON_1_1),
-        ProtocolKind::RpcV2Cbor
-        | ProtocolKind::RestXml
-        | ProtocolKind::AwsQuery
-        | ProtocolKind::Ec2Query => None,
+        ProtocolKind::RpcV2Cbor => Some(&rpc_v2_cbor::RpcV2Cbor),
+        ProtocolKind::RestXml | ProtocolKind::AwsQuery | ProtocolKind::Ec2Query => None,
     }
 }
 
@@ -156,6 +155,29 @@ pub(crate) fn fill_idempotency_tokens(fields: &[FieldIr]) -> TokenStream {
         } else {
             input
         };
+    }
+}
+
+/// Reports a `@streaming` blob in the input or output of `op`, which only
+/// protocols with HTTP bindings can carry (as the whole body).
+pub(crate) fn check_no_byte_stream(
+    ir: &Ir,
+    op: &OperationIr,
+    protocol: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let streams = [&op.input, &op.output]
+        .into_iter()
+        .flatten()
+        .filter_map(|s| ir.structure(&s.id))
+        .find(|s| s.has_byte_stream());
+    if let Some(shape) = streams {
+        diagnostics.error(
+            &shape.id,
+            format!(
+                "a @streaming blob member needs a protocol with HTTP bindings; {protocol} has none"
+            ),
+        );
     }
 }
 

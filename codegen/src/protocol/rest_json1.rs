@@ -1,7 +1,7 @@
 //! `aws.protocols#restJson1`: HTTP bindings (labels, query, headers,
 //! payloads, status code) with JSON bodies.
 
-use super::json_body::{emit_codec, json_inserts, json_reads, timestamp_format_tokens};
+use super::document_body::{emit_codec, inserts, reads, timestamp_format_tokens, Format};
 use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
 use crate::emit::types::rust_type;
 use crate::ir::{
@@ -14,6 +14,9 @@ use quote::quote;
 
 pub(crate) struct RestJson1;
 
+/// restJson1 keys honour `@jsonName`.
+const JSON: Format = Format::Json { json_names: true };
+
 impl Protocol for RestJson1 {
     fn runtime_tag(&self) -> TokenStream {
         quote!(::opgen::Protocol::RestJson1)
@@ -24,7 +27,7 @@ impl Protocol for RestJson1 {
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        let codec = emit_codec(ty, true);
+        let codec = emit_codec(JSON, ty);
         let from_http = match ty {
             TypeIr::Structure(s) if s.roles.output || s.roles.error => emit_from_http(s),
             _ => TokenStream::new(),
@@ -335,7 +338,7 @@ fn emit_serialize(ir: &Ir, op: &OperationIr) -> TokenStream {
         Some(field) => emit_payload(field),
         None if body_fields.is_empty() => quote!(),
         None => {
-            let inserts = json_inserts(body_fields.iter().copied(), quote!(input), true);
+            let inserts = inserts(JSON, body_fields.iter().copied(), quote!(input));
             quote! {
                 let mut object = ::opgen::__private::serde_json::Map::new();
                 #inserts
@@ -486,7 +489,7 @@ fn emit_from_http(shape: &StructureIr) -> TokenStream {
             }
         }
     }
-    let reads = json_reads(shape, body_fields.iter().copied(), true);
+    let reads = reads(JSON, shape, body_fields.iter().copied());
     let is_error = shape.roles.error;
     let body = needs_body.then(|| {
         if is_error {

@@ -470,7 +470,7 @@ pub fn expected(what: &str, value: &Value) -> String {
 }
 
 /// `null` and `undefined` both stand for no value.
-fn is_null(value: &Value) -> bool {
+pub fn is_null(value: &Value) -> bool {
     matches!(value, Value::Null | Value::Undefined)
 }
 

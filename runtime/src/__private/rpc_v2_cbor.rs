@@ -4,7 +4,7 @@
 
 use super::cbor::{self, Map, Value};
 use super::rest;
-use crate::{BuildError, Endpoint, ErrorMetadata, ResponseError};
+use crate::{ErrorMetadata, ResponseError};
 use bytes::Bytes;
 
 /// The media type of request and response bodies.
@@ -16,13 +16,14 @@ pub const PROTOCOL: &str = "rpc-v2-cbor";
 /// The request of `operation` of the service named `service_name` (the
 /// service shape's name, without namespace). `body` is the input structure,
 /// `None` for an operation without input: that request has neither body
-/// nor `Content-Type`, while an input, even an empty one, is always sent.
+/// nor `Content-Type`, while an input, even an empty one, is always sent. A
+/// `@awsQueryCompatible` service is told so with `x-amzn-query-mode`.
 pub fn request(
     service_name: &str,
     operation: &str,
     body: Option<Value>,
-    endpoint: &Endpoint,
-) -> Result<http::Request<Bytes>, BuildError> {
+    query_compatible: bool,
+) -> rest::RequestBuilder {
     let mut builder = rest::RequestBuilder::new("POST");
     builder.path("/service/");
     builder.path(&rest::percent_encode(service_name, false));
@@ -30,10 +31,13 @@ pub fn request(
     builder.path(&rest::percent_encode(operation, false));
     builder.header("smithy-protocol", PROTOCOL.to_string());
     builder.header("accept", CONTENT_TYPE.to_string());
+    if query_compatible {
+        builder.header("x-amzn-query-mode", "true".to_string());
+    }
     if let Some(body) = body {
         builder.body(Bytes::from(cbor::encode(&body)), CONTENT_TYPE);
     }
-    builder.build(endpoint)
+    builder
 }
 
 /// The CBOR map of a successful response's body; an empty body is an empty
@@ -102,6 +106,7 @@ pub fn error_body(response: &http::Response<Bytes>) -> Map {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Endpoint;
 
     fn response(body: &[u8], headers: &[(&str, &str)]) -> http::Response<Bytes> {
         let mut builder = http::Response::builder().status(400);
@@ -118,13 +123,9 @@ mod tests {
     #[test]
     fn requests_post_to_the_operation_path_with_protocol_headers() {
         let endpoint = Endpoint::new("https://example.com/base/").with_header("x-extra", "1");
-        let built = request(
-            "Sample",
-            "GetThing",
-            Some(Value::Map(Map::new())),
-            &endpoint,
-        )
-        .unwrap();
+        let built = request("Sample", "GetThing", Some(Value::Map(Map::new())), false)
+            .build(&endpoint)
+            .unwrap();
         assert_eq!(built.method(), http::Method::POST);
         assert_eq!(
             built.uri().to_string(),
@@ -140,19 +141,18 @@ mod tests {
 
         let mut input = Map::new();
         input.insert("id".into(), text("x"));
-        let built = request("Sample", "GetThing", Some(Value::Map(input)), &endpoint).unwrap();
+        let built = request("Sample", "GetThing", Some(Value::Map(input)), true)
+            .build(&endpoint)
+            .unwrap();
+        assert_eq!(built.headers()["x-amzn-query-mode"], "true");
         assert_eq!(built.body().as_ref(), b"\xa1\x62id\x61x");
     }
 
     #[test]
     fn operations_without_input_send_no_body_and_no_content_type() {
-        let built = request(
-            "Sample",
-            "Ping",
-            None,
-            &Endpoint::new("http://localhost:8080"),
-        )
-        .unwrap();
+        let built = request("Sample", "Ping", None, false)
+            .build(&Endpoint::new("http://localhost:8080"))
+            .unwrap();
         assert_eq!(
             built.uri().to_string(),
             "http://localhost:8080/service/Sample/operation/Ping"

@@ -15,9 +15,37 @@ pub struct InputCase {
 /// Builds and serializes a case's input.
 pub type InputRun =
     fn(
-        &serde_json::Value,
+        &CaseValue,
         &str,
     ) -> Result<opgen::__private::http::Request<opgen::__private::bytes::Bytes>, String>;
+
+/// A case's value in the body format of its protocol, from which the
+/// generated types are read.
+#[derive(Debug, Clone)]
+pub enum CaseValue {
+    /// JSON (restJson1, awsJson).
+    Json(serde_json::Value),
+    /// CBOR (rpcv2Cbor).
+    Cbor(opgen::__private::cbor::Value),
+}
+
+impl CaseValue {
+    /// The JSON value, for a JSON protocol's runner.
+    pub fn json(&self) -> Result<&serde_json::Value, String> {
+        match self {
+            CaseValue::Json(value) => Ok(value),
+            CaseValue::Cbor(_) => Err("a JSON runner was given a CBOR value".into()),
+        }
+    }
+
+    /// The CBOR value, for a CBOR protocol's runner.
+    pub fn cbor(&self) -> Result<&opgen::__private::cbor::Value, String> {
+        match self {
+            CaseValue::Cbor(value) => Ok(value),
+            CaseValue::Json(_) => Err("a CBOR runner was given a JSON value".into()),
+        }
+    }
+}
 
 /// A response case: `run(response, expected, error_shape)` deserializes the
 /// response and compares it with the expected output or error (values in wire
@@ -32,7 +60,7 @@ pub struct OutputCase {
 /// Deserializes a case's response and compares it with the expectation.
 pub type OutputRun = fn(
     opgen::__private::http::Response<opgen::__private::bytes::Bytes>,
-    &serde_json::Value,
+    &CaseValue,
     Option<&str>,
 ) -> Result<Option<opgen::ErrorMetadata>, String>;
 

@@ -5,7 +5,8 @@
 //! `conformance PROTOCOL: N passed, N failed, N skipped`.
 
 use bytes::Bytes;
-use opgen_conformance::{InputCase, OutputCase};
+use opgen::__private::cbor;
+use opgen_conformance::{CaseValue, InputCase, OutputCase};
 use opgen_model::{ShapeGraph, ShapeId, ShapeKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -27,11 +28,127 @@ fn load(protocol: &str, file: &str) -> Vec<Value> {
     file["cases"].as_array().cloned().unwrap()
 }
 
-/// How a protocol writes the case's values in JSON.
+/// How a protocol writes the case's values.
 #[derive(Clone, Copy)]
-struct Wire {
-    /// Whether keys honour `@jsonName` (restJson1; awsJson ignores it).
-    json_names: bool,
+enum Wire {
+    /// JSON; `json_names`: whether keys honour `@jsonName` (restJson1;
+    /// awsJson ignores it).
+    Json { json_names: bool },
+    /// CBOR (rpcv2Cbor).
+    Cbor,
+}
+
+/// The case's value in the protocol's body format.
+fn case_value(wire: Wire, graph: &ShapeGraph, target: &ShapeId, value: &Value) -> CaseValue {
+    match wire {
+        Wire::Json { .. } => CaseValue::Json(to_wire(wire, graph, target, value)),
+        Wire::Cbor => CaseValue::Cbor(to_cbor(graph, target, value)),
+    }
+}
+
+/// The case's value (conventions of the conformance README) as the CBOR
+/// data item rpcv2Cbor puts on the wire: blobs as byte strings, timestamps
+/// as tag 1, float specials as floats.
+fn to_cbor(graph: &ShapeGraph, target: &ShapeId, value: &Value) -> cbor::Value {
+    let Some(shape) = graph.shape(target) else {
+        return cbor::from_json(value);
+    };
+    let element = |name: &str| shape.member(name).map(|m| m.target.clone());
+    match (shape.kind, value) {
+        (_, Value::Null) => cbor::Value::Null,
+        (ShapeKind::Structure | ShapeKind::Union, Value::Object(object)) => cbor::Value::Map(
+            object
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(name, v)| {
+                    let value = match shape.member(name) {
+                        Some(member) => to_cbor(graph, &member.target, v),
+                        None => cbor::from_json(v),
+                    };
+                    (name.clone(), value)
+                })
+                .collect(),
+        ),
+        (ShapeKind::List | ShapeKind::Set, Value::Array(items)) => {
+            let item = element("member");
+            cbor::Value::Array(
+                items
+                    .iter()
+                    .map(|i| match &item {
+                        Some(t) => to_cbor(graph, t, i),
+                        None => cbor::from_json(i),
+                    })
+                    .collect(),
+            )
+        }
+        (ShapeKind::Map, Value::Object(entries)) => {
+            let item = element("value");
+            cbor::Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let value = match &item {
+                            Some(t) => to_cbor(graph, t, v),
+                            None => cbor::from_json(v),
+                        };
+                        (k.clone(), value)
+                    })
+                    .collect(),
+            )
+        }
+        (ShapeKind::Blob, Value::String(raw)) => cbor::Value::Bytes(raw.as_bytes().to_vec()),
+        (ShapeKind::Timestamp, Value::Number(n)) => cbor::Value::Tag(
+            cbor::TAG_EPOCH_SECONDS,
+            Box::new(cbor::Value::Float(n.as_f64().unwrap_or_default())),
+        ),
+        (ShapeKind::Float | ShapeKind::Double, Value::String(special)) => {
+            cbor::Value::Float(match special.as_str() {
+                "NaN" => f64::NAN,
+                "Infinity" => f64::INFINITY,
+                "-Infinity" => f64::NEG_INFINITY,
+                _ => return cbor::from_json(value),
+            })
+        }
+        (ShapeKind::Float | ShapeKind::Double, Value::Number(n)) => {
+            cbor::Value::Float(n.as_f64().unwrap_or_default())
+        }
+        _ => cbor::from_json(value),
+    }
+}
+
+/// CBOR data items equal by value: maps unordered (they decode sorted),
+/// integers and floats of any width by value, NaN equal to NaN, floats
+/// within `f32` rounding.
+fn cbor_equal(a: &cbor::Value, b: &cbor::Value) -> bool {
+    use cbor::Value as V;
+    let float = |v: &V| match v {
+        V::Float(f) => Some(*f),
+        V::Integer(i) => Some(*i as f64),
+        _ => None,
+    };
+    match (a, b) {
+        (V::Integer(x), V::Integer(y)) => x == y,
+        (V::Float(_) | V::Integer(_), V::Float(_) | V::Integer(_)) => {
+            let (x, y) = (float(a).unwrap_or_default(), float(b).unwrap_or_default());
+            x == y || (x.is_nan() && y.is_nan()) || (x as f32) == (y as f32)
+        }
+        (V::Array(x), V::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| cbor_equal(a, b))
+        }
+        (V::Map(x), V::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| cbor_equal(v, w)))
+        }
+        (V::Tag(t, x), V::Tag(u, y)) => t == u && cbor_equal(x, y),
+        _ => a == b,
+    }
+}
+
+fn base64_field(spec: &Value, field: &str) -> Option<Vec<u8>> {
+    spec[field]
+        .as_str()
+        .map(|text| opgen::__private::json::base64_decode(text).unwrap_or_default())
 }
 
 /// The case's value (conventions of the conformance README) in the JSON wire
@@ -51,7 +168,9 @@ fn to_wire(wire: Wire, graph: &ShapeGraph, target: &ShapeId, value: &Value) -> V
                 match shape.member(name) {
                     Some(member) => {
                         let key = match member.traits.json_name() {
-                            Some(name) if wire.json_names => name.to_string(),
+                            Some(name) if matches!(wire, Wire::Json { json_names: true }) => {
+                                name.to_string()
+                            }
                             _ => member.name.clone(),
                         };
                         out.insert(key, to_wire(wire, graph, &member.target, v));
@@ -187,6 +306,19 @@ fn check_request(request: &http::Request<Bytes>, expected: &Value) -> Vec<String
             problems.push(format!("host {:?} != {host:?}", uri.authority()));
         }
     }
+    if let Some(want) = base64_field(expected, "bodyBase64") {
+        let actual = request.body();
+        if want.is_empty() {
+            if !actual.is_empty() {
+                problems.push(format!("body {actual:?} != no body"));
+            }
+        } else {
+            match (cbor::decode(actual), cbor::decode(&want)) {
+                (Ok(got), Ok(want)) if cbor_equal(&got, &want) => {}
+                (got, want) => problems.push(format!("CBOR body {got:?} != {want:?}")),
+            }
+        }
+    }
     if let Some(body) = expected["body"].as_str() {
         let actual = request.body();
         if expected["bodyMediaType"] == "application/json" {
@@ -235,8 +367,8 @@ fn run_input(wire: Wire, case: &Value, runner: &InputCase) -> Result<(), String>
         .find_operation(case["operation"].as_str().unwrap())
         .unwrap();
     let params = match graph.shape(&op).and_then(|s| s.input.clone()) {
-        Some(input) => to_wire(wire, &graph, &input, &case["params"]),
-        None => Value::Object(Map::new()),
+        Some(input) => case_value(wire, &graph, &input, &case["params"]),
+        None => CaseValue::Json(Value::Object(Map::new())),
     };
     let endpoint = case["endpoint"].as_str().unwrap_or("https://example.com");
     let request = run(&params, endpoint)?;
@@ -260,10 +392,15 @@ fn run_output(wire: Wire, case: &Value, runner: &OutputCase) -> Result<(), Strin
     for (name, value) in spec["headers"].as_object().into_iter().flatten() {
         response = response.header(name.as_str(), value.as_str().unwrap_or_default());
     }
+    let body = base64_field(spec, "bodyBase64").unwrap_or_else(|| {
+        spec["body"]
+            .as_str()
+            .unwrap_or_default()
+            .as_bytes()
+            .to_vec()
+    });
     let response = response
-        .body(Bytes::from(
-            spec["body"].as_str().unwrap_or_default().to_string(),
-        ))
+        .body(Bytes::from(body))
         .map_err(|e| e.to_string())?;
     let error = &case["error"];
     if error.is_object() {
@@ -271,8 +408,8 @@ fn run_output(wire: Wire, case: &Value, runner: &OutputCase) -> Result<(), Strin
             .as_str()
             .map(|s| s.rsplit('#').next().unwrap_or(s).to_string());
         let expected = match error["shape"].as_str().and_then(ShapeId::parse) {
-            Some(id) => to_wire(wire, &graph, &id, &error["params"]),
-            None => Value::Object(Map::new()),
+            Some(id) => case_value(wire, &graph, &id, &error["params"]),
+            None => CaseValue::Json(Value::Object(Map::new())),
         };
         let meta = run(response, &expected, shape.as_deref())?.ok_or("expected an error")?;
         if let Some(code) = error["code"].as_str() {
@@ -288,8 +425,8 @@ fn run_output(wire: Wire, case: &Value, runner: &OutputCase) -> Result<(), Strin
         Ok(())
     } else {
         let expected = match graph.shape(&op).and_then(|s| s.output.clone()) {
-            Some(output) => to_wire(wire, &graph, &output, &case["result"]),
-            None => Value::Object(Map::new()),
+            Some(output) => case_value(wire, &graph, &output, &case["result"]),
+            None => CaseValue::Json(Value::Object(Map::new())),
         };
         run(response, &expected, None).map(|_| ())
     }
@@ -354,22 +491,34 @@ fn run_suite(
 #[test]
 fn restjson1_conformance() {
     use opgen_conformance::rest_json1::*;
-    let wire = Wire { json_names: true };
+    let wire = Wire::Json { json_names: true };
     run_suite("restJson1", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
 }
 
 #[test]
 fn awsjson1_0_conformance() {
     use opgen_conformance::aws_json1_0::*;
-    let wire = Wire { json_names: false };
+    let wire = Wire::Json { json_names: false };
     run_suite("awsJson1_0", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
 }
 
 #[test]
 fn awsjson1_1_conformance() {
     use opgen_conformance::aws_json1_1::*;
-    let wire = Wire { json_names: false };
+    let wire = Wire::Json { json_names: false };
     run_suite("awsJson1_1", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
+}
+
+#[test]
+fn rpcv2cbor_conformance() {
+    use opgen_conformance::rpc_v2_cbor::*;
+    run_suite(
+        "rpcv2Cbor",
+        Wire::Cbor,
+        AVAILABLE,
+        INPUT_CASES,
+        OUTPUT_CASES,
+    );
 }
 
 #[test]

@@ -1,0 +1,76 @@
+//! `smithy.protocols#rpcv2Cbor`: RPC over `POST
+//! /service/{service}/operation/{operation}` with CBOR bodies. HTTP binding
+//! traits are ignored, timestamps are epoch seconds (tag 1), blobs byte
+//! strings, and errors name their shape in `__type`.
+
+use super::document_body::{emit_codec, Format};
+use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
+use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
+use crate::lower::Diagnostics;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(crate) struct RpcV2Cbor;
+
+impl Protocol for RpcV2Cbor {
+    fn runtime_tag(&self) -> TokenStream {
+        quote!(::opgen::Protocol::RpcV2Cbor)
+    }
+
+    fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
+        check_host_prefix(ir, op, diagnostics);
+        super::check_no_byte_stream(ir, op, "rpcv2Cbor", diagnostics);
+    }
+
+    fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
+        emit_codec(Format::Cbor, ty)
+    }
+
+    fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        let service = op.service.id.name();
+        let operation = &op.name;
+        let query_compatible = op.service.query_compatible;
+        let build = build_with_host_prefix(ir, op);
+        let (fill_tokens, body) = match input(ir, op) {
+            Some(shape) => (
+                fill_idempotency_tokens(&shape.fields),
+                quote!(::core::option::Option::Some(
+                    ::opgen::__private::cbor::ToCbor::to_cbor(input)
+                )),
+            ),
+            None => (quote!(let _ = input;), quote!(::core::option::Option::None)),
+        };
+        quote! {
+            #fill_tokens
+            let request = ::opgen::__private::rpc_v2_cbor::request(#service, #operation, #body, #query_compatible);
+            #build
+        }
+    }
+
+    fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        let Some(shape) = op.output.as_ref().and_then(|o| ir.structure(&o.id)) else {
+            return quote!(::core::result::Result::Ok(()));
+        };
+        let ident = &shape.ident;
+        quote! {
+            let map = ::opgen::__private::rpc_v2_cbor::body(&response).map_err(::opgen::Error::Response)?;
+            <#ident as ::opgen::__private::cbor::FromCbor>::from_cbor(&::opgen::__private::cbor::Value::Map(map))
+                .map_err(|reason| ::opgen::Error::Response(::opgen::ResponseError::new(reason, &response)))
+        }
+    }
+
+    fn error_metadata(&self, op: &OperationIr) -> TokenStream {
+        let query_compatible = op.service.query_compatible;
+        quote! {
+            let body = ::opgen::__private::rpc_v2_cbor::error_body(response);
+            let meta = ::opgen::__private::rpc_v2_cbor::error_metadata(response, &body, #query_compatible);
+        }
+    }
+
+    fn decode_error(&self, _ir: &Ir, error: &ErrorRef) -> TokenStream {
+        let ident = &error.ident;
+        quote! {
+            <#ident as ::opgen::__private::cbor::FromCbor>::from_cbor(&::opgen::__private::cbor::Value::Map(::core::clone::Clone::clone(&body)))
+        }
+    }
+}
