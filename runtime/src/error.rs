@@ -165,11 +165,23 @@ pub trait ProvideErrorMetadata {
 
 /// The parts of an HTTP response kept by errors: status, headers, raw body.
 /// Boxed inside the errors so that `Result`s stay small.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+}
+
+/// Only the body's length: it may hold secrets (tokens, items), and errors
+/// are logged with `{:?}`. The body is there through the `body()` accessors.
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl RawResponse {

@@ -240,7 +240,7 @@ pub fn json_body(response: &http::Response<Bytes>) -> Result<Map<String, Value>,
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(ResponseError::new(
-            format!("expected a JSON object body, found {}", other),
+            super::json::expected("a JSON object body", &other),
             response,
         )),
         Err(e) => Err(ResponseError::new(
