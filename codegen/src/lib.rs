@@ -29,8 +29,6 @@ use opgen_model::{ShapeGraph, ShapeId};
 use proc_macro2::TokenStream;
 use std::fmt;
 
-pub use lower::Diagnostics;
-
 /// What to generate besides the client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]

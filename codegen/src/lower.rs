@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Problems found while lowering, each at a shape (or `shape$member`).
 #[derive(Debug, Default)]
-pub struct Diagnostics(Vec<(String, String)>);
+pub(crate) struct Diagnostics(Vec<(String, String)>);
 
 impl Diagnostics {
     pub(crate) fn error(&mut self, shape: impl ToString, message: impl Into<String>) {

@@ -173,6 +173,7 @@ impl Client {
                 "operation",
                 rpc.service = O::SERVICE.sdk_id,
                 rpc.method = O::NAME,
+                rpc.protocol = O::SERVICE.protocol.name(),
                 invocation_id = invocation_id.as_str(),
             ),
         );
@@ -922,6 +923,10 @@ mod tests {
                 "{operation}"
             );
             assert!(operation.contains("rpc.method=\"PutThing\""), "{operation}");
+            assert!(
+                operation.contains("rpc.protocol=\"restJson1\""),
+                "{operation}"
+            );
             assert!(operation.contains("invocation_id="), "{operation}");
             assert!(spans[1].1.contains("attempt=1 max_attempts=3"), "{spans:?}");
             assert!(spans[1].1.contains("request_id=\"req-1\""), "{spans:?}");

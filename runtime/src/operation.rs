@@ -21,6 +21,19 @@ pub enum Protocol {
     RpcV2Cbor,
 }
 
+impl Protocol {
+    /// The protocol's name, as the model's trait and `protocol = "…"` spell
+    /// it (`awsJson1_0`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => "restJson1",
+            Protocol::AwsJson1_0 => "awsJson1_0",
+            Protocol::AwsJson1_1 => "awsJson1_1",
+            Protocol::RpcV2Cbor => "rpcv2Cbor",
+        }
+    }
+}
+
 /// Facts about a service that the client needs to call it, taken from the
 /// model's service shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
