@@ -236,11 +236,7 @@ impl<'g> Lowerer<'g> {
                     || !member.traits.required(),
                 required: member.traits.required() && !idempotency_token,
                 binding: binding(member),
-                json_name: member
-                    .traits
-                    .json_name()
-                    .unwrap_or(&member.name)
-                    .to_string(),
+                json_name: json_name(member),
                 timestamp_format: self.timestamp_format(member),
                 sensitive: self.is_sensitive(member),
                 default: member
@@ -301,17 +297,9 @@ impl<'g> Lowerer<'g> {
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         for member in &shape.members {
             let at = format!("{}${}", shape.id, member.name);
-            let ident = naming::variant_ident(&member.name);
-            if let Some(first) = seen.insert(ident.to_string(), &member.name) {
-                self.diagnostics.error(
-                    at,
-                    format!(
-                        "members `{first}` and `{}` both become the variant `{ident}`; rename one in the model",
-                        member.name
-                    ),
-                );
+            let Some(ident) = self.variant(&mut seen, shape, member) else {
                 continue;
-            }
+            };
             let value = match member.traits.enum_value() {
                 Some(EnumValue::Int(i)) if int && i32::try_from(i).is_err() => {
                     self.diagnostics
@@ -352,27 +340,15 @@ impl<'g> Lowerer<'g> {
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         let mut variants = Vec::new();
         for member in &shape.members {
-            let ident = naming::variant_ident(&member.name);
-            if let Some(first) = seen.insert(ident.to_string(), &member.name) {
-                self.diagnostics.error(
-                    format!("{}${}", shape.id, member.name),
-                    format!(
-                        "members `{first}` and `{}` both become the variant `{ident}`; rename one in the model",
-                        member.name
-                    ),
-                );
+            let Some(ident) = self.variant(&mut seen, shape, member) else {
                 continue;
-            }
+            };
             variants.push(VariantIr {
                 name: member.name.clone(),
                 ident,
                 docs: member.traits.documentation().map(str::to_string),
                 ty: self.type_ref(&member.target, Some(&shape.id)),
-                json_name: member
-                    .traits
-                    .json_name()
-                    .unwrap_or(&member.name)
-                    .to_string(),
+                json_name: json_name(member),
                 timestamp_format: self.timestamp_format(member),
                 sensitive: self.is_sensitive(member),
             });
@@ -384,6 +360,30 @@ impl<'g> Lowerer<'g> {
             sensitive: shape.traits.sensitive(),
             variants,
         })
+    }
+
+    /// The variant of `member` of an enum or union, unless an earlier
+    /// member (in `seen`) already became that variant, which is reported.
+    fn variant<'m>(
+        &mut self,
+        seen: &mut BTreeMap<String, &'m str>,
+        shape: &Shape,
+        member: &'m Member,
+    ) -> Option<proc_macro2::Ident> {
+        let ident = naming::variant_ident(&member.name);
+        match seen.insert(ident.to_string(), &member.name) {
+            Some(first) => {
+                self.diagnostics.error(
+                    format!("{}${}", shape.id, member.name),
+                    format!(
+                        "members `{first}` and `{}` both become the variant `{ident}`; rename one in the model",
+                        member.name
+                    ),
+                );
+                None
+            }
+            None => Some(ident),
+        }
     }
 
     fn timestamp_format(&self, member: &Member) -> Option<opgen_model::TimestampFormat> {
@@ -785,6 +785,15 @@ fn supported_choice(listed: &[ProtocolKind]) -> String {
     } else {
         format!("use protocol = \"{}\"", supported[0].name())
     }
+}
+
+/// The JSON key of a member: its `@jsonName`, else its name.
+fn json_name(member: &Member) -> String {
+    member
+        .traits
+        .json_name()
+        .unwrap_or(&member.name)
+        .to_string()
 }
 
 fn binding(member: &Member) -> Binding {

@@ -2,12 +2,15 @@
 //! the JSON body of a `POST /`, `X-Amz-Target` names the operation, HTTP
 //! binding traits are ignored, and errors name their shape in `__type`.
 
-use super::document_body::{emit_codec, Format};
+use super::document_body::{emit_codec, read_error, read_output, Format};
 use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
 use proc_macro2::TokenStream;
 use quote::quote;
+
+/// awsJson keys ignore `@jsonName`.
+const FORMAT: Format = Format::Json { json_names: false };
 
 pub(crate) struct AwsJson {
     content_type: &'static str,
@@ -44,7 +47,7 @@ impl Protocol for AwsJson {
     }
 
     fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
-        emit_codec(Format::Json { json_names: false }, ty)
+        emit_codec(FORMAT, ty)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
@@ -72,14 +75,13 @@ impl Protocol for AwsJson {
     }
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
-        let Some(shape) = op.output.as_ref().and_then(|o| ir.structure(&o.id)) else {
-            return quote!(::core::result::Result::Ok(()));
-        };
-        let ident = &shape.ident;
-        quote! {
-            let object = ::opgen::__private::rest::json_body(&response).map_err(::opgen::Error::Response)?;
-            <#ident as ::opgen::__private::json::FromJson>::from_json(&::opgen::__private::serde_json::Value::Object(object))
-                .map_err(|reason| ::opgen::Error::Response(::opgen::ResponseError::new(reason, &response)))
+        match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
+            Some(shape) => read_output(
+                FORMAT,
+                &shape.ident,
+                quote!(::opgen::__private::rest::json_body),
+            ),
+            None => quote!(::core::result::Result::Ok(())),
         }
     }
 
@@ -92,9 +94,6 @@ impl Protocol for AwsJson {
     }
 
     fn decode_error(&self, _ir: &Ir, error: &ErrorRef) -> TokenStream {
-        let ident = &error.ident;
-        quote! {
-            <#ident as ::opgen::__private::json::FromJson>::from_json(&::opgen::__private::serde_json::Value::Object(::core::clone::Clone::clone(&body)))
-        }
+        read_error(FORMAT, &error.ident)
     }
 }

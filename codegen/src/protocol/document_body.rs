@@ -6,7 +6,7 @@
 
 use crate::ir::{EnumIr, FieldIr, StructureIr, TypeIr, TypeRef, UnionIr};
 use opgen_model::TimestampFormat;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 /// A document encoding.
@@ -19,7 +19,28 @@ pub(crate) enum Format {
     Cbor,
 }
 
+/// The runtime paths a codec impl names.
+struct Paths {
+    module: TokenStream,
+    write_trait: TokenStream,
+    write_fn: TokenStream,
+    read_trait: TokenStream,
+    read_fn: TokenStream,
+    value_ty: TokenStream,
+}
+
 impl Format {
+    fn paths(self) -> Paths {
+        Paths {
+            module: self.module(),
+            write_trait: self.write_trait(),
+            write_fn: self.write_fn(),
+            read_trait: self.read_trait(),
+            read_fn: self.read_fn(),
+            value_ty: self.value_type(),
+        }
+    }
+
     /// The runtime module of the codec.
     fn module(self) -> TokenStream {
         match self {
@@ -172,6 +193,26 @@ pub(crate) fn reads<'f>(
     quote!(#(#reads)*)
 }
 
+/// The successful branch of `deserialize` for a protocol whose whole
+/// output is the body document: `body` is the runtime function that reads
+/// the response body as the format's map.
+pub(crate) fn read_output(format: Format, output: &Ident, body: TokenStream) -> TokenStream {
+    let (read_trait, read_fn) = (format.read_trait(), format.read_fn());
+    let value = format.map_value(quote!(map));
+    quote! {
+        let map = #body(&response).map_err(::opgen::Error::Response)?;
+        <#output as #read_trait>::#read_fn(&#value)
+            .map_err(|reason| ::opgen::Error::Response(::opgen::ResponseError::new(reason, &response)))
+    }
+}
+
+/// Reads the modeled error `error` from the parsed error body map `body`.
+pub(crate) fn read_error(format: Format, error: &Ident) -> TokenStream {
+    let (read_trait, read_fn) = (format.read_trait(), format.read_fn());
+    let value = format.map_value(quote!(::core::clone::Clone::clone(&body)));
+    quote!(<#error as #read_trait>::#read_fn(&#value))
+}
+
 /// The codec impls of a generated type. A structure holding a stream is
 /// only ever a whole HTTP message, never a document value.
 pub(crate) fn emit_codec(format: Format, ty: &TypeIr) -> TokenStream {
@@ -186,14 +227,14 @@ pub(crate) fn emit_codec(format: Format, ty: &TypeIr) -> TokenStream {
 fn emit_structure(format: Format, shape: &StructureIr) -> TokenStream {
     let name = &shape.ident;
     let shape_name = shape.name();
-    let (module, write_trait, write_fn, read_trait, read_fn, value) = (
-        format.module(),
-        format.write_trait(),
-        format.write_fn(),
-        format.read_trait(),
-        format.read_fn(),
-        format.value_type(),
-    );
+    let Paths {
+        module,
+        write_trait,
+        write_fn,
+        read_trait,
+        read_fn,
+        value_ty: value,
+    } = format.paths();
     let inserts = inserts(format, &shape.fields, quote!(self));
     let reads = reads(format, shape, &shape.fields);
     let meta = shape
@@ -232,14 +273,14 @@ fn emit_structure(format: Format, shape: &StructureIr) -> TokenStream {
 fn emit_union(format: Format, shape: &UnionIr) -> TokenStream {
     let name = &shape.ident;
     let shape_name = shape.id.name();
-    let (module, write_trait, write_fn, read_trait, read_fn, value_ty) = (
-        format.module(),
-        format.write_trait(),
-        format.write_fn(),
-        format.read_trait(),
-        format.read_fn(),
-        format.value_type(),
-    );
+    let Paths {
+        module,
+        write_trait,
+        write_fn,
+        read_trait,
+        read_fn,
+        value_ty,
+    } = format.paths();
     let to_arms = shape.variants.iter().map(|v| {
         let ident = &v.ident;
         let wire = format.key(&v.name, &v.json_name);
@@ -299,14 +340,14 @@ fn emit_union(format: Format, shape: &UnionIr) -> TokenStream {
 
 fn emit_enum(format: Format, shape: &EnumIr) -> TokenStream {
     let name = &shape.ident;
-    let (module, write_trait, write_fn, read_trait, read_fn, value_ty) = (
-        format.module(),
-        format.write_trait(),
-        format.write_fn(),
-        format.read_trait(),
-        format.read_fn(),
-        format.value_type(),
-    );
+    let Paths {
+        module,
+        write_trait,
+        write_fn,
+        read_trait,
+        read_fn,
+        value_ty,
+    } = format.paths();
     if shape.int {
         return quote! {
             impl #write_trait for #name {

@@ -3,7 +3,7 @@
 //! traits are ignored, timestamps are epoch seconds (tag 1), blobs byte
 //! strings, and errors name their shape in `__type`.
 
-use super::document_body::{emit_codec, Format};
+use super::document_body::{emit_codec, read_error, read_output, Format};
 use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
@@ -11,6 +11,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(crate) struct RpcV2Cbor;
+
+const FORMAT: Format = Format::Cbor;
 
 impl Protocol for RpcV2Cbor {
     fn runtime_tag(&self) -> TokenStream {
@@ -23,7 +25,7 @@ impl Protocol for RpcV2Cbor {
     }
 
     fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
-        emit_codec(Format::Cbor, ty)
+        emit_codec(FORMAT, ty)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
@@ -48,14 +50,13 @@ impl Protocol for RpcV2Cbor {
     }
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
-        let Some(shape) = op.output.as_ref().and_then(|o| ir.structure(&o.id)) else {
-            return quote!(::core::result::Result::Ok(()));
-        };
-        let ident = &shape.ident;
-        quote! {
-            let map = ::opgen::__private::rpc_v2_cbor::body(&response).map_err(::opgen::Error::Response)?;
-            <#ident as ::opgen::__private::cbor::FromCbor>::from_cbor(&::opgen::__private::cbor::Value::Map(map))
-                .map_err(|reason| ::opgen::Error::Response(::opgen::ResponseError::new(reason, &response)))
+        match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
+            Some(shape) => read_output(
+                FORMAT,
+                &shape.ident,
+                quote!(::opgen::__private::rpc_v2_cbor::body),
+            ),
+            None => quote!(::core::result::Result::Ok(())),
         }
     }
 
@@ -68,9 +69,6 @@ impl Protocol for RpcV2Cbor {
     }
 
     fn decode_error(&self, _ir: &Ir, error: &ErrorRef) -> TokenStream {
-        let ident = &error.ident;
-        quote! {
-            <#ident as ::opgen::__private::cbor::FromCbor>::from_cbor(&::opgen::__private::cbor::Value::Map(::core::clone::Clone::clone(&body)))
-        }
+        read_error(FORMAT, &error.ident)
     }
 }
