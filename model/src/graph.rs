@@ -338,6 +338,59 @@ impl ShapeGraph {
                 expect(resource, "resource binding", &[Resource])?;
             }
         }
+        self.check_collection_cycles()
+    }
+
+    /// Smithy allows recursion only through a structure or union: a list or
+    /// map that contains itself through lists and maps alone would be an
+    /// infinitely nested type (and the generator would recurse forever).
+    fn check_collection_cycles(&self) -> Result<(), ModelError> {
+        /// The element of a collection, when it is a collection itself.
+        fn element<'g>(shapes: &'g BTreeMap<ShapeId, Shape>, id: &ShapeId) -> Option<&'g ShapeId> {
+            let shape = shapes.get(id)?;
+            let member = match shape.kind {
+                ShapeKind::List | ShapeKind::Set => shape.member("member"),
+                ShapeKind::Map => shape.member("value"),
+                _ => None,
+            }?;
+            let target = shapes.get(&member.target)?;
+            matches!(
+                target.kind,
+                ShapeKind::List | ShapeKind::Set | ShapeKind::Map
+            )
+            .then_some(&member.target)
+        }
+        // Each collection has at most one collection element, so following
+        // the chain from every start finds each cycle; `done` keeps the walk
+        // linear in the number of shapes.
+        let mut done: std::collections::BTreeSet<&ShapeId> = std::collections::BTreeSet::new();
+        for start in self.shapes.values() {
+            let mut path: Vec<&ShapeId> = Vec::new();
+            let mut current = Some(&start.id);
+            while let Some(id) = current {
+                if done.contains(id) {
+                    break;
+                }
+                if let Some(at) = path.iter().position(|p| *p == id) {
+                    let cycle: Vec<String> = path[at..].iter().map(|p| format!("`{p}`")).collect();
+                    return Err(ModelError::Invalid {
+                        location: self.shapes.get(id).and_then(|s| s.location.clone()).unwrap_or(Location {
+                            file: PathBuf::from("<prelude>"),
+                            line: 1,
+                            column: 1,
+                        }),
+                        shape: id.to_string(),
+                        message: format!(
+                            "the collection contains itself ({} → `{id}`) without a structure or union in between, which Smithy does not allow; wrap the element in a structure",
+                            cycle.join(" → ")
+                        ),
+                    });
+                }
+                path.push(id);
+                current = element(&self.shapes, id);
+            }
+            done.extend(path);
+        }
         Ok(())
     }
 }

@@ -232,6 +232,43 @@ mod tests {
     }
 
     #[test]
+    fn list_of_itself_is_rejected_with_its_shape_id() {
+        let text = r#"{"smithy": "2.0", "shapes": {
+  "ex#Loop": {"type": "list", "member": {"target": "ex#Loop"}}}}"#;
+        let err = ShapeGraph::from_json("m.json", text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("shape `ex#Loop`"), "{err}");
+        assert!(err.contains("contains itself"), "{err}");
+    }
+
+    #[test]
+    fn mutual_cycle_through_lists_and_maps_is_rejected() {
+        let text = r#"{"smithy": "2.0", "shapes": {
+  "ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
+  "ex#In": {"type": "structure", "members": {"a": {"target": "ex#A"}}},
+  "ex#A": {"type": "list", "member": {"target": "ex#B"}},
+  "ex#B": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "ex#C"}},
+  "ex#C": {"type": "set", "member": {"target": "ex#A"}}}}"#;
+        let err = ShapeGraph::from_json("m.json", text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`ex#A` → `ex#B` → `ex#C` → `ex#A`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn recursion_through_a_structure_is_allowed() {
+        let text = r#"{"smithy": "2.0", "shapes": {
+  "ex#Node": {"type": "structure", "members": {"children": {"target": "ex#Nodes"}}},
+  "ex#Nodes": {"type": "list", "member": {"target": "ex#Node"}},
+  "ex#Tree": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "ex#Nodes"}}}}"#;
+        assert!(ShapeGraph::from_json("m.json", text).is_ok());
+    }
+
+    #[test]
     fn apply_merges_traits_into_members() {
         let text = r#"{"smithy": "2.0", "shapes": {
   "ex#S": {"type": "structure", "members": {"a": {"target": "smithy.api#String"}}},
