@@ -97,11 +97,11 @@ stub_stop() {
 check_time() { # label, touched file, then the arguments of `cargo check`
   local label=$1 file=$2; shift 2
   progress "cargo check, $label"
-  cargo check -q "$@" >/dev/null 2>&1
+  cargo check -q "$@" >/dev/null 2>&1 || { cargo check "$@"; exit 1; }
   touch "$file"
   local t0 t1
   t0=$(date +%s.%N)
-  cargo check -q "$@" >/dev/null 2>&1
+  cargo check -q "$@" >/dev/null 2>&1 || { cargo check "$@"; exit 1; }
   t1=$(date +%s.%N)
   awk -v n="$label" -v a="$t0" -v b="$t1" 'BEGIN { printf "cargo check, %s: %.2f s\n", n, b - a }'
 }
