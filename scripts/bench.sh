@@ -6,6 +6,9 @@
 #   bash scripts/bench.sh --with-sdk # also the official SDK making the same call (slow: minutes)
 #   bash scripts/bench.sh --cpu-only # only CPU per call, with the binaries an earlier run built
 #
+# scripts/bench_dynamodb.sh does the same for DynamoDB's GetItem; both source
+# scripts/bench_lib.sh.
+#
 # Two programs are compared when --with-sdk is given: opgen's and the
 # official SDK's, each making the same GetResourceOauth2Token call N times
 # (N from argv) against the endpoint in AWS_ENDPOINT_URL. Both are built in
