@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""A minimal loopback stand-in for GetResourceOauth2Token, for benchmarks.
+"""A minimal loopback stand-in for the benchmarked calls.
 
-Answers every POST with the M2M response, keeps connections alive, and
-prints its port on the first line of stdout. It does not check signatures
-(the example's own stub does); it only has to be cheap and identical for the
-clients being compared. Stops when stdin closes.
+Answers a POST naming an awsJson operation in `X-Amz-Target` with that
+operation's response from AWS_JSON (`{}` for the others), in the request's
+content type; every other POST with the GetResourceOauth2Token M2M response
+(restJson1). Keeps connections alive, and prints its port on the first line
+of stdout. It does not check signatures (the example's own stub does); it
+only has to be cheap and identical for the clients being compared. Stops
+when stdin closes.
 """
 import http.server
 import socketserver
@@ -12,6 +15,9 @@ import sys
 import threading
 
 BODY = b'{"accessToken":"bench-token"}'
+AWS_JSON = {
+    "DynamoDB_20120810.GetItem": b'{"Item":{"pk":{"S":"k"}}}',
+}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -23,12 +29,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("content-length") or 0)
         self.rfile.read(length)
+        target = self.headers.get("x-amz-target")
+        if target is None:
+            body, content_type = BODY, "application/json"
+        else:
+            body = AWS_JSON.get(target, b"{}")
+            content_type = self.headers.get("content-type") or "application/x-amz-json-1.0"
         self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(BODY)))
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(body)))
         self.send_header("x-amzn-requestid", "bench")
         self.end_headers()
-        self.wfile.write(BODY)
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass

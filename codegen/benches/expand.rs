@@ -1,9 +1,11 @@
 //! Prints how long the macro's work takes: parsing a model and generating
-//! operations (what `include_operation!` does, minus the compiler bridge).
+//! operations (what `include_operation!` does, minus the compiler bridge);
+//! then, for the largest shared model of each protocol, the median time to
+//! generate all its operations in one invocation.
 //!
 //! Run: `cargo bench -p opgen-codegen --bench expand`
 
-use opgen_codegen::{generate, Options};
+use opgen_codegen::{generate, generate_softly, Options};
 use opgen_model::ShapeGraph;
 use std::error::Error;
 use std::path::Path;
@@ -21,6 +23,25 @@ fn best<T, E>(more: usize, mut f: impl FnMut() -> Result<T, E>) -> Result<(Durat
         best = best.min(start.elapsed());
     }
     Ok((best, value))
+}
+
+/// The median of `runs` timings, the fastest and the slowest. The value is
+/// that of the first run.
+fn median<T, E>(
+    runs: usize,
+    mut f: impl FnMut() -> Result<T, E>,
+) -> Result<(Duration, Duration, Duration, T), E> {
+    let start = Instant::now();
+    let value = f()?;
+    let mut times = vec![start.elapsed()];
+    for _ in 1..runs {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let mid = times[times.len() / 2];
+    Ok((mid, times[0], times[times.len() - 1], value))
 }
 
 /// Codegen problems as one error.
@@ -72,6 +93,65 @@ fn main() -> Result<(), Box<dyn Error>> {
         ops.len(),
         ms(gen_all),
         tokens.to_string().len() as f64 / 1e6
+    );
+
+    for file in [
+        "other/bedrock-agentcore-control-2023-06-05.json",
+        "protocols/dynamodb-2012-08-10.json",
+        "protocols/kinesis-2013-12-02.json",
+        "protocols/cloudwatch-2010-08-01.json",
+    ] {
+        all_operations(file)?;
+    }
+    Ok(())
+}
+
+/// Times generating every operation of a shared model in one invocation
+/// (median of 7), leaving out those the generator reports it cannot do yet
+/// (event streams), and prints the protocol the generated code speaks.
+fn all_operations(file: &str) -> Result<(), Box<dyn Error>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/models")
+        .join(file);
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let graph = ShapeGraph::load(&path)?;
+    let ops: Vec<_> = graph.operations().into_iter().collect();
+    let soft = generate_softly(&graph, &ops, &Options::default());
+    let mut left_out: Vec<(&str, &str)> = Vec::new();
+    for error in &soft.errors {
+        let Some(op) = error.operation.as_deref() else {
+            return Err(problems(soft.errors));
+        };
+        if !left_out.iter().any(|(name, _)| *name == op) {
+            left_out.push((op, &error.message));
+        }
+    }
+    let rest: Vec<_> = ops
+        .iter()
+        .filter(|op| !left_out.iter().any(|(name, _)| *name == op.name()))
+        .cloned()
+        .collect();
+    let (mid, min, max, tokens) = median(7, || {
+        generate(&graph, &rest, &Options::default()).map_err(problems)
+    })?;
+    let text = tokens.to_string();
+    let protocol = text
+        .split(":: opgen :: Protocol :: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or("?");
+    let left_out: Vec<String> = left_out
+        .iter()
+        .map(|(op, why)| format!("; left out {op}: {why}"))
+        .collect();
+    println!(
+        "all operations, {name} ({protocol}): {} operations, generate median {} of 7 runs ({}–{}), {:.1} MB of tokens{}",
+        rest.len(),
+        ms(mid),
+        ms(min),
+        ms(max),
+        text.len() as f64 / 1e6,
+        left_out.concat()
     );
     Ok(())
 }

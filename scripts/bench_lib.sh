@@ -1,0 +1,107 @@
+# Functions shared by scripts/bench.sh and scripts/bench_dynamodb.sh
+# (sourced, not run). Figures go to stdout, progress to stderr. Expects
+# `root` (the repository) and `calls` (calls per CPU run) to be set.
+
+progress() {
+  echo "bench: $*" >&2
+}
+
+clean_build() { # name, target dir, then the cargo command
+  local name=$1 dir=$2; shift 2
+  progress "clean release build of $name (into ${dir#"$root"/})"
+  rm -rf "$dir"
+  mkdir -p "$(dirname "$dir")"
+  local t0 t1
+  t0=$(date +%s.%N)
+  CARGO_TARGET_DIR="$dir" "$@" >/dev/null 2>"$dir.log" || { cat "$dir.log"; exit 1; }
+  t1=$(date +%s.%N)
+  awk -v n="$name" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s: clean release build %.1f s\n", n, b - a }'
+}
+
+stripped_size() { # name, binary
+  local copy
+  copy=$(mktemp)
+  cp "$2" "$copy"
+  strip "$copy"
+  awk -v n="$1" -v s="$(stat -c %s "$copy")" 'BEGIN { printf "%s: stripped binary %.2f MB (%d bytes)\n", n, s / 1e6, s }'
+  rm -f "$copy"
+}
+
+# A binary crate outside the workspace, with the release profile of every
+# program compared here; src/main.rs (or the file given) is read from stdin.
+scratch_crate() { # directory, package name, [dependencies] lines, [source file]
+  mkdir -p "$1/src"
+  cat > "$1/Cargo.toml" <<TOML
+[package]
+name = "$2"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+$3
+
+[profile.release]
+codegen-units = 16
+
+[workspace]
+TOML
+  cat > "$1/src/${4:-main.rs}"
+}
+
+# Resolves a scratch crate's dependencies and downloads them, so that the
+# timed build compiles only: the workspace's lock file for opgen's crates,
+# the newest releases from crates.io otherwise.
+scratch_lock() { # directory, "workspace" or "latest"
+  if [ "$2" = workspace ]; then
+    cp "$root/Cargo.lock" "$1/Cargo.lock"
+  else
+    (cd "$1" && cargo generate-lockfile -q)
+  fi
+  (cd "$1" && cargo fetch -q)
+}
+
+# CPU (user + system) of one run of a binary making N calls.
+cpu_seconds() { # binary, calls
+  /usr/bin/time -f "%U %S" -o /tmp/opgen-bench-time "$1" "$2" >/dev/null
+  awk '{ printf "%.3f", $1 + $2 }' /tmp/opgen-bench-time
+}
+
+cpu_per_call() { # name, binary
+  progress "CPU per call of $1 ($calls calls)"
+  local base full
+  base=$(cpu_seconds "$2" 0)
+  full=$(cpu_seconds "$2" "$calls")
+  awk -v n="$1" -v b="$base" -v f="$full" -v c="$calls" \
+    'BEGIN { printf "%s: CPU per call %.1f us (%d calls: %.3f s, startup alone: %.3f s)\n", n, (f - b) / c * 1e6, c, f, b }'
+}
+
+# Starts scripts/stub_server.py (a separate process, its CPU not counted)
+# and points the AWS environment of the programs at it.
+stub_start() {
+  coproc STUB { python3 "$root/scripts/stub_server.py"; }
+  read -r port <&"${STUB[0]}"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_REGION=us-east-1 \
+    AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY \
+    AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+}
+
+stub_stop() {
+  exec {STUB[1]}>&-
+  wait "$STUB_PID" 2>/dev/null || true
+}
+
+# `cargo check` of generated code, dependencies already checked: the macro
+# (unoptimized, as cargo builds proc-macros) plus type checking. Checks
+# once, touches the file holding the macro call, then times the check.
+check_time() { # label, touched file, then the arguments of `cargo check`
+  local label=$1 file=$2; shift 2
+  progress "cargo check, $label"
+  cargo check -q "$@" >/dev/null 2>&1 || { cargo check "$@"; exit 1; }
+  touch "$file"
+  local t0 t1
+  t0=$(date +%s.%N)
+  cargo check -q "$@" >/dev/null 2>&1 || { cargo check "$@"; exit 1; }
+  t1=$(date +%s.%N)
+  awk -v n="$label" -v a="$t0" -v b="$t1" 'BEGIN { printf "cargo check, %s: %.2f s\n", n, b - a }'
+}
