@@ -63,6 +63,11 @@ pub(crate) struct OperationIr {
     pub(crate) service: ServiceIr,
     pub(crate) input: Option<ShapeRef>,
     pub(crate) output: Option<ShapeRef>,
+    /// `{Op}Input`, naming the input whatever the model calls it; `None`
+    /// when the input already has that name or another shape does.
+    pub(crate) input_alias: Option<Ident>,
+    /// `{Op}Output`, likewise.
+    pub(crate) output_alias: Option<Ident>,
     /// The modeled errors, operation's first, then the service's.
     pub(crate) errors: Vec<ErrorRef>,
     /// `@http`; protocols that bind HTTP require it.

@@ -621,6 +621,18 @@ impl<'g> Lowerer<'g> {
             service,
             input: op.input.as_ref().map(shape_ref),
             output: op.output.as_ref().map(shape_ref),
+            input_alias: naming::io_alias_ident(
+                &name,
+                "Input",
+                op.input.as_ref().map(ShapeId::name),
+                &self.taken,
+            ),
+            output_alias: naming::io_alias_ident(
+                &name,
+                "Output",
+                op.output.as_ref().map(ShapeId::name),
+                &self.taken,
+            ),
             errors,
             http,
             host_prefix: op.traits.endpoint_host_prefix().map(str::to_string),

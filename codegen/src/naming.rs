@@ -107,6 +107,21 @@ pub(crate) fn op_error_ident(op_name: &str, taken: &BTreeSet<String>) -> Ident {
     aside(&type_name(op_name), "Error", "OperationError", taken)
 }
 
+/// `{Op}{role}` (`GetItemInput`), the uniform name of an operation's input
+/// or output, for an alias to `actual` (the shape's own name, `None` for
+/// `Unit`); `None` when the shape already has that name or when the model
+/// has another shape of that name, which keeps it.
+pub(crate) fn io_alias_ident(
+    op_name: &str,
+    role: &str,
+    actual: Option<&str>,
+    taken: &BTreeSet<String>,
+) -> Option<Ident> {
+    let name = format!("{}{role}", type_name(op_name));
+    let actual = actual.map(type_name);
+    (actual.as_deref() != Some(name.as_str()) && !taken.contains(&name)).then(|| ident(&name))
+}
+
 /// `{base}{suffix}`, or `{base}{fallback}` when a shape already has the
 /// first name. The fallback is chosen whatever the operations of the
 /// expansion, so a name depends only on the model.
@@ -196,5 +211,37 @@ mod tests {
             op_error_ident("GetItem", &taken).to_string(),
             "GetItemError"
         );
+    }
+
+    /// AgentCore's control plane names inputs `CreateAgentRuntimeRequest`
+    /// and `CreateMemoryInput` side by side.
+    #[test]
+    fn inputs_and_outputs_get_uniform_aliases() {
+        let taken: BTreeSet<String> = [
+            "CreateMemoryInput",
+            "CreateAgentRuntimeRequest",
+            "PingOutput",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let alias =
+            |op, role, actual| io_alias_ident(op, role, actual, &taken).map(|i| i.to_string());
+        assert_eq!(
+            alias(
+                "CreateAgentRuntime",
+                "Input",
+                Some("CreateAgentRuntimeRequest")
+            )
+            .as_deref(),
+            Some("CreateAgentRuntimeInput")
+        );
+        assert_eq!(
+            alias("CreateMemory", "Input", Some("CreateMemoryInput")),
+            None
+        );
+        assert_eq!(alias("Ping", "Input", None).as_deref(), Some("PingInput"));
+        // Another shape has the name: it keeps it, no alias.
+        assert_eq!(alias("Ping", "Output", Some("PingResult")), None);
     }
 }

@@ -253,10 +253,7 @@ mod tests {
         let err = ShapeGraph::from_json("m.json", text)
             .unwrap_err()
             .to_string();
-        assert!(
-            err.contains("`ex#A` → `ex#B` → `ex#C` → `ex#A`"),
-            "{err}"
-        );
+        assert!(err.contains("`ex#A` → `ex#B` → `ex#C` → `ex#A`"), "{err}");
     }
 
     #[test]

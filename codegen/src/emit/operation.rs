@@ -83,6 +83,21 @@ pub(crate) fn emit_operation(
         }
     });
     let docs = doc_attrs(op.docs.as_deref(), &format!("The `{op_name}` operation."));
+    let alias = |alias: &Option<proc_macro2::Ident>, ty: &TokenStream, role: &str| {
+        alias.as_ref().map(|alias| {
+            let doc = if ty.is_empty() || ty.to_string() == "()" {
+                format!(" The {role} of `{op_name}`, which has none: `()`.")
+            } else {
+                format!(" The {role} of `{op_name}`, by the operation's name (the model calls it `{ty}`).")
+            };
+            quote! {
+                #[doc = #doc]
+                pub type #alias = #ty;
+            }
+        })
+    };
+    let input_alias = alias(&op.input_alias, &input_ty, "input");
+    let output_alias = alias(&op.output_alias, &output_ty, "output");
     let method_consts = protocol.operation_items(op);
     let encodings = &op.request_compression;
     let request_compression = (!encodings.is_empty())
@@ -137,6 +152,8 @@ pub(crate) fn emit_operation(
         }
 
         #operation_input
+        #input_alias
+        #output_alias
     }
 }
 

@@ -82,3 +82,28 @@ fn generated_operations_are_usable() {
     .unwrap();
     assert_eq!(http.uri().path(), "/2015-03-31/functions/my-fn");
 }
+
+#[cfg(opgen_shared_models)]
+#[test]
+fn every_operation_names_its_input_and_output_uniformly() {
+    use opgen_models_check::{agentcore_control, dynamodb};
+    use std::any::TypeId;
+    // The control plane calls one input `…Request` and another `…Input`;
+    // `{Op}Input` / `{Op}Output` name both, whatever the model says.
+    assert_eq!(
+        TypeId::of::<agentcore_control::CreateAgentRuntimeInput>(),
+        TypeId::of::<agentcore_control::CreateAgentRuntimeRequest>()
+    );
+    assert_eq!(
+        TypeId::of::<agentcore_control::CreateAgentRuntimeOutput>(),
+        TypeId::of::<agentcore_control::CreateAgentRuntimeResponse>()
+    );
+    assert_eq!(
+        TypeId::of::<<agentcore_control::CreateMemory as Operation>::Input>(),
+        TypeId::of::<agentcore_control::CreateMemoryInput>()
+    );
+    assert_eq!(
+        TypeId::of::<<dynamodb::GetItem as Operation>::Input>(),
+        TypeId::of::<dynamodb::GetItemInput>()
+    );
+}
