@@ -150,6 +150,11 @@ impl Client {
 
     /// Sends `input` to its operation and returns the operation's output,
     /// or an [`Error`] naming the stage that failed.
+    ///
+    /// Requests are signed with SigV4. When the resolved endpoint's
+    /// `authSchemes` offer other schemes only (e.g. `sigv4a` for S3
+    /// multi-region access points), the call fails with
+    /// [`Error::Endpoint`] naming them, before anything is sent.
     pub async fn send<I>(
         &self,
         input: I,
@@ -197,6 +202,7 @@ impl Client {
             ))
         })?;
         let endpoint = resolve_endpoint::<O>(config, region, input).map_err(Error::Endpoint)?;
+        check_auth_schemes(&endpoint).map_err(Error::Endpoint)?;
         let mut request = O::serialize(input, &endpoint)?;
         compress_request::<O>(&mut request, &config.request_compression).map_err(Error::Build)?;
         let retry_config = &config.retry_config;
@@ -458,6 +464,28 @@ fn resolve_endpoint<O: Operation>(
     endpoint::resolve_operation::<O>(input, params)
 }
 
+/// Fails when the endpoint's `authSchemes` leave no way to sign that this
+/// client has: signing with SigV4 anyway would only earn a 403 from an
+/// endpoint that wants SigV4a. No `authSchemes` means SigV4.
+fn check_auth_schemes(endpoint: &Endpoint) -> Result<(), EndpointError> {
+    let offered = endpoint.auth_schemes();
+    if offered.is_empty() || offered.iter().any(|scheme| scheme.name == "sigv4") {
+        return Ok(());
+    }
+    let names: Vec<String> = offered
+        .iter()
+        .map(|scheme| format!("`{}`", scheme.name))
+        .collect();
+    let mut message = format!(
+        "the endpoint offers only {} to sign with, and opgen signs with `sigv4` only",
+        names.join(", ")
+    );
+    if offered.iter().any(|scheme| scheme.name == "sigv4a") {
+        message.push_str(": sigv4a is not supported yet");
+    }
+    Err(EndpointError::new(message))
+}
+
 /// A copy of `request` for one attempt (`http::Request` is not `Clone`
 /// because of its extensions, which serialized requests do not use).
 fn copy_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
@@ -595,6 +623,82 @@ mod tests {
         assert!(
             authorization.contains("/us-east-1/global-things/aws4_request"),
             "{authorization}"
+        );
+    }
+
+    /// `PutThing` of a multi-region endpoint whose rules offer only SigV4a.
+    struct PutMultiRegionThing;
+
+    static SIGV4A_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
+        r#"{"version":"1.0","parameters":{"Region":{"type":"String","builtIn":"AWS::Region"}},
+           "rules":[{"conditions":[],"type":"endpoint","endpoint":{
+             "url":"https://mrap.things.example",
+             "properties":{"authSchemes":[{"name":"sigv4a","signingName":"things","signingRegionSet":["*"]}]}}}]}"#,
+    );
+
+    impl Operation for PutMultiRegionThing {
+        type Input = String;
+        type Output = String;
+        type Error = Unreachable;
+        const NAME: &'static str = "PutMultiRegionThing";
+        const SERVICE: &'static ServiceMetadata = &SERVICE;
+        const ENDPOINT_RULES: Option<&'static endpoint::EndpointRules> = Some(&SIGV4A_RULES);
+
+        fn serialize(
+            input: &String,
+            endpoint: &Endpoint,
+        ) -> Result<http::Request<Bytes>, BuildError> {
+            PutThing::serialize(input, endpoint)
+        }
+
+        fn deserialize(response: http::Response<Bytes>) -> Result<String, Error<Unreachable>> {
+            PutThing::deserialize(response)
+        }
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_offering_only_sigv4a_fails_naming_the_scheme_before_sending() {
+        let recorder = Recorder::default();
+        let client = Client::new(
+            Config::builder()
+                .region("us-east-1")
+                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+                .http_client(recorder.clone())
+                .build(),
+        );
+        let error = client
+            .call::<PutMultiRegionThing>("{}".into())
+            .await
+            .unwrap_err();
+        let Error::Endpoint(e) = &error else {
+            panic!("expected an endpoint error, got {error:?}");
+        };
+        let message = e.to_string();
+        assert!(message.contains("sigv4a is not supported yet"), "{message}");
+        assert!(message.contains("offers only `sigv4a`"), "{message}");
+        assert!(recorder.0.lock().unwrap().is_empty(), "a request was sent");
+    }
+
+    #[test]
+    fn sigv4_is_chosen_among_the_offered_auth_schemes() {
+        let sigv4 = |name: &str| {
+            let mut scheme = std::collections::BTreeMap::new();
+            scheme.insert("name".to_owned(), crate::Document::String(name.to_owned()));
+            crate::Document::Object(scheme)
+        };
+        let offering = |names: &[&str]| {
+            Endpoint::new("https://x.example").with_property(
+                "authSchemes",
+                crate::Document::Array(names.iter().map(|n| sigv4(n)).collect()),
+            )
+        };
+        assert!(check_auth_schemes(&Endpoint::new("https://x.example")).is_ok());
+        assert!(check_auth_schemes(&offering(&["sigv4a", "sigv4"])).is_ok());
+        let error = check_auth_schemes(&offering(&["sigv4a", "sigv4-s3express"])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the endpoint offers only `sigv4a`, `sigv4-s3express` to sign with, \
+             and opgen signs with `sigv4` only: sigv4a is not supported yet"
         );
     }
 
