@@ -15,7 +15,7 @@ use crate::sigv4::{self, SigningParams, SigningSettings};
 use crate::{
     compress_request, BuildError, Config, ConfigBuilder, CredentialsError, Endpoint, EndpointError,
     Error, HttpClient, Operation, OperationInput, ProvideCredentials, SharedHttpClient,
-    TimeoutError,
+    TimeoutError, TransportError,
 };
 use bytes::Bytes;
 use std::future::Future;
@@ -155,6 +155,15 @@ impl Client {
     /// `authSchemes` offer other schemes only (e.g. `sigv4a` for S3
     /// multi-region access points), the call fails with
     /// [`Error::Endpoint`] naming them, before anything is sent.
+    ///
+    /// Runs inside a Tokio runtime (`#[tokio::main]`, `Runtime::block_on`)
+    /// when the call uses the default HTTP client, a timeout or the default
+    /// backoff sleep (the default configuration uses all three); elsewhere
+    /// it fails with a non-transient [`Error::Transport`] saying so,
+    /// instead of panicking. On another executor, set
+    /// [`http_client`](ConfigBuilder::http_client) and
+    /// [`sleep_impl`](ConfigBuilder::sleep_impl) and turn the timeouts off
+    /// with [`operation_timeout(Duration::MAX)`](ConfigBuilder::operation_timeout).
     pub async fn send<I>(
         &self,
         input: I,
@@ -168,6 +177,7 @@ impl Client {
     /// Sends `input` to the operation `O`, named explicitly:
     /// `client.call::<GetThing>(input)`.
     pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, Error<O::Error>> {
+        self.check_runtime().map_err(Error::Transport)?;
         let limit = self.inner.config.operation_timeout;
         let invocation_id = invocation_id();
         let call = with_timeout(self.try_op::<O>(&input, &invocation_id), limit, "operation");
@@ -183,6 +193,32 @@ impl Client {
             ),
         );
         call.await
+    }
+
+    /// Fails when the call needs a Tokio runtime and there is none: the
+    /// default HTTP client (reqwest), tokio's timer behind the timeouts and
+    /// the default backoff sleep would otherwise panic ("no reactor
+    /// running") at their first poll.
+    fn check_runtime(&self) -> Result<(), TransportError> {
+        #[cfg(any(feature = "rt-tokio", feature = "rustls"))]
+        {
+            let config = &self.inner.config;
+            let default_http_client = cfg!(feature = "rustls") && config.http_client.is_none();
+            let timer = cfg!(feature = "rt-tokio")
+                && (timer_limit(config.operation_timeout).is_some()
+                    || timer_limit(config.attempt_timeout).is_some());
+            let default_sleep = config.sleep.is_none() && self.inner.sleep.is_some();
+            if (default_http_client || timer || default_sleep)
+                && tokio::runtime::Handle::try_current().is_err()
+            {
+                return Err(TransportError::new(
+                    "opgen::Client needs a Tokio runtime: call it inside #[tokio::main] or a Runtime::block_on",
+                    None,
+                )
+                .with_transient(false));
+            }
+        }
+        Ok(())
     }
 
     /// Everything but the operation timeout: resolve, serialize, then
@@ -390,7 +426,7 @@ async fn with_timeout<T, E>(
     which: &'static str,
 ) -> Result<T, Error<E>> {
     #[cfg(feature = "rt-tokio")]
-    if let Some(limit) = limit {
+    if let Some(limit) = timer_limit(limit) {
         return match tokio::time::timeout(limit, future).await {
             Ok(result) => result,
             Err(_elapsed) => Err(Error::Timeout(TimeoutError::new(which, limit))),
@@ -401,6 +437,13 @@ async fn with_timeout<T, E>(
     #[cfg(not(feature = "rt-tokio"))]
     let _ = (limit, which, TimeoutError::new);
     future.await
+}
+
+/// The limit to set a timer for: none for `Duration::MAX`, documented as
+/// "no limit", so that such a client needs no timer (and no Tokio).
+#[cfg(any(feature = "rt-tokio", feature = "rustls"))]
+fn timer_limit(limit: Option<Duration>) -> Option<Duration> {
+    limit.filter(|limit| *limit != Duration::MAX)
 }
 
 #[cfg(feature = "rustls")]
@@ -896,6 +939,93 @@ mod tests {
             error.as_service_error().unwrap().0.code(),
             Some("ServiceUnavailable")
         );
+    }
+
+    /// Polls `future` to completion on this thread, with no Tokio runtime
+    /// around: the executor of a program that does not use Tokio.
+    fn block_on_without_tokio<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+                return output;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    /// A [`Recorder`] whose answer is pending once, as a real connection's
+    /// is, so that a timer around it gets polled.
+    #[derive(Debug, Default, Clone)]
+    struct PendingOnce(Recorder);
+
+    impl HttpClient for PendingOnce {
+        fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture {
+            let answer = self.0.call(request);
+            let mut pending = true;
+            Box::pin(async move {
+                std::future::poll_fn(|context| {
+                    if std::mem::take(&mut pending) {
+                        context.waker().wake_by_ref();
+                        return std::task::Poll::Pending;
+                    }
+                    std::task::Poll::Ready(())
+                })
+                .await;
+                answer.await
+            })
+        }
+    }
+
+    #[test]
+    fn outside_a_tokio_runtime_a_call_fails_instead_of_panicking() {
+        let with_timeout = Config::builder()
+            .region("us-east-1")
+            .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            .http_client(PendingOnce::default())
+            .sleep_impl(NoSleep)
+            .build();
+        let default_http_client = Config::builder()
+            .region("us-east-1")
+            .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            .sleep_impl(NoSleep)
+            .operation_timeout(Duration::MAX)
+            .build();
+        let default_sleep = Config::builder()
+            .region("us-east-1")
+            .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            .http_client(Recorder::default())
+            .operation_timeout(Duration::MAX)
+            .build();
+        for config in [with_timeout, default_http_client, default_sleep] {
+            let client = Client::new(config);
+            let error = block_on_without_tokio(client.call::<PutThing>("{}".into())).unwrap_err();
+            let Error::Transport(e) = &error else {
+                panic!("expected a transport error, got {error:?}");
+            };
+            assert_eq!(
+                e.to_string(),
+                "opgen::Client needs a Tokio runtime: call it inside #[tokio::main] or a Runtime::block_on"
+            );
+            assert!(!e.is_transient());
+        }
+    }
+
+    #[test]
+    fn with_its_own_http_client_and_sleep_and_no_timeout_a_client_needs_no_tokio() {
+        let recorder = PendingOnce::default();
+        let client = Client::new(
+            Config::builder()
+                .region("us-east-1")
+                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+                .http_client(recorder.clone())
+                .sleep_impl(NoSleep)
+                .operation_timeout(Duration::MAX)
+                .build(),
+        );
+        let output = block_on_without_tokio(client.call::<PutThing>("{}".into())).unwrap();
+        assert_eq!(output, "ok");
+        assert_eq!(recorder.0 .0.lock().unwrap().len(), 1);
     }
 
     /// Spans and events as a subscriber sees them, without a dependency on

@@ -268,7 +268,8 @@ impl ConfigBuilder {
     /// The limit on a whole call, every attempt and every backoff included
     /// (default 60 s). Exceeding it fails the call with [`Error::Timeout`](crate::Error::Timeout)
     /// (`which() == "operation"`), never retried. Use [`Duration::MAX`] for
-    /// no limit.
+    /// no limit: then no timer is set, which a client outside Tokio needs
+    /// (see [`Client::send`](crate::Client::send)).
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.config.operation_timeout = Some(timeout);
         self
@@ -284,7 +285,8 @@ impl ConfigBuilder {
 
     /// How the client waits between attempts (default: tokio's timer with
     /// the `rt-tokio` feature; without it and without this setting, calls
-    /// are not retried). Timeouts still use tokio's timer.
+    /// are not retried). Timeouts still use tokio's timer, so a call with a
+    /// timeout needs a Tokio runtime (see [`Client::send`](crate::Client::send)).
     pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
         self.config.sleep = Some(SharedAsyncSleep::new(sleep));
         self
