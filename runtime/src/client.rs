@@ -482,12 +482,14 @@ fn resolve_endpoint<O: Operation>(
         .use_dual_stack(config.use_dual_stack);
     if let Some(url) = &config.endpoint_url {
         // Checked here because rule sets pass the override through as it is.
+        // Errors show it redacted: it may carry a password or a token.
+        let shown = endpoint::redact_url(url);
         let uri: http::Uri = url
             .parse()
-            .map_err(|e| EndpointError::new(format!("invalid endpoint URL `{url}`: {e}")))?;
+            .map_err(|e| EndpointError::new(format!("invalid endpoint URL `{shown}`: {e}")))?;
         if uri.scheme().is_none() || uri.authority().is_none() {
             return Err(EndpointError::new(format!(
-                "invalid endpoint URL `{url}`: expected scheme://host[:port][/path]"
+                "invalid endpoint URL `{shown}`: expected scheme://host[:port][/path]"
             )));
         }
         params = params.endpoint(url.clone());
@@ -758,6 +760,12 @@ mod tests {
 
     #[test]
     fn endpoint_is_the_regional_host_or_the_override() {
+        let config = Config::builder()
+            .endpoint_url("https://user:secret-pass@things example/?token=secret-query")
+            .build();
+        let error = resolve_endpoint::<PutThing>(&config, "us-east-1", &String::new()).unwrap_err();
+        assert!(!error.to_string().contains("secret"), "{error}");
+
         let resolve = |config: &Config, region: &str| {
             resolve_endpoint::<PutThing>(config, region, &String::new())
         };
