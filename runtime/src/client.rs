@@ -614,10 +614,37 @@ mod tests {
         }
     }
 
-    /// `PutThing` of a global service whose rules send every region to one
-    /// host that signs for `us-east-1` under another name.
-    struct PutGlobalThing;
+    /// `$op`: `PutThing` under the endpoint rules `$rules`.
+    macro_rules! put_thing_with_rules {
+        ($op:ident, $rules:ident) => {
+            struct $op;
 
+            impl Operation for $op {
+                type Input = String;
+                type Output = String;
+                type Error = Unreachable;
+                const NAME: &'static str = stringify!($op);
+                const SERVICE: &'static ServiceMetadata = &SERVICE;
+                const ENDPOINT_RULES: Option<&'static endpoint::EndpointRules> = Some(&$rules);
+
+                fn serialize(
+                    input: &String,
+                    endpoint: &Endpoint,
+                ) -> Result<http::Request<Bytes>, BuildError> {
+                    PutThing::serialize(input, endpoint)
+                }
+
+                fn deserialize(
+                    response: http::Response<Bytes>,
+                ) -> Result<String, Error<Unreachable>> {
+                    PutThing::deserialize(response)
+                }
+            }
+        };
+    }
+
+    /// A global service's rules: every region goes to one host that signs
+    /// for `us-east-1` under another name.
     static GLOBAL_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
         r#"{"version":"1.0","parameters":{"Region":{"type":"String","builtIn":"AWS::Region"}},
            "rules":[{"conditions":[],"type":"endpoint","endpoint":{
@@ -625,25 +652,22 @@ mod tests {
              "headers":{"x-things-partition":["aws"]},
              "properties":{"authSchemes":[{"name":"sigv4","signingName":"global-things","signingRegion":"us-east-1"}]}}}]}"#,
     );
+    put_thing_with_rules!(PutGlobalThing, GLOBAL_RULES);
 
-    impl Operation for PutGlobalThing {
-        type Input = String;
-        type Output = String;
-        type Error = Unreachable;
-        const NAME: &'static str = "PutGlobalThing";
-        const SERVICE: &'static ServiceMetadata = &SERVICE;
-        const ENDPOINT_RULES: Option<&'static endpoint::EndpointRules> = Some(&GLOBAL_RULES);
+    /// A multi-region endpoint's rules, which offer only SigV4a.
+    static SIGV4A_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
+        r#"{"version":"1.0","parameters":{"Region":{"type":"String","builtIn":"AWS::Region"}},
+           "rules":[{"conditions":[],"type":"endpoint","endpoint":{
+             "url":"https://mrap.things.example",
+             "properties":{"authSchemes":[{"name":"sigv4a","signingName":"things","signingRegionSet":["*"]}]}}}]}"#,
+    );
+    put_thing_with_rules!(PutMultiRegionThing, SIGV4A_RULES);
 
-        fn serialize(
-            input: &String,
-            endpoint: &Endpoint,
-        ) -> Result<http::Request<Bytes>, BuildError> {
-            PutThing::serialize(input, endpoint)
-        }
-
-        fn deserialize(response: http::Response<Bytes>) -> Result<String, Error<Unreachable>> {
-            PutThing::deserialize(response)
-        }
+    /// A configuration for `us-east-1` with static credentials.
+    fn signed_config() -> ConfigBuilder {
+        Config::builder()
+            .region("us-east-1")
+            .credentials_provider(Credentials::new("AKID", "SECRET", None))
     }
 
     #[tokio::test]
@@ -671,46 +695,10 @@ mod tests {
         );
     }
 
-    /// `PutThing` of a multi-region endpoint whose rules offer only SigV4a.
-    struct PutMultiRegionThing;
-
-    static SIGV4A_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
-        r#"{"version":"1.0","parameters":{"Region":{"type":"String","builtIn":"AWS::Region"}},
-           "rules":[{"conditions":[],"type":"endpoint","endpoint":{
-             "url":"https://mrap.things.example",
-             "properties":{"authSchemes":[{"name":"sigv4a","signingName":"things","signingRegionSet":["*"]}]}}}]}"#,
-    );
-
-    impl Operation for PutMultiRegionThing {
-        type Input = String;
-        type Output = String;
-        type Error = Unreachable;
-        const NAME: &'static str = "PutMultiRegionThing";
-        const SERVICE: &'static ServiceMetadata = &SERVICE;
-        const ENDPOINT_RULES: Option<&'static endpoint::EndpointRules> = Some(&SIGV4A_RULES);
-
-        fn serialize(
-            input: &String,
-            endpoint: &Endpoint,
-        ) -> Result<http::Request<Bytes>, BuildError> {
-            PutThing::serialize(input, endpoint)
-        }
-
-        fn deserialize(response: http::Response<Bytes>) -> Result<String, Error<Unreachable>> {
-            PutThing::deserialize(response)
-        }
-    }
-
     #[tokio::test]
     async fn an_endpoint_offering_only_sigv4a_fails_naming_the_scheme_before_sending() {
         let recorder = Recorder::default();
-        let client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
-                .http_client(recorder.clone())
-                .build(),
-        );
+        let client = Client::new(signed_config().http_client(recorder.clone()).build());
         let error = client
             .call::<PutMultiRegionThing>("{}".into())
             .await
@@ -802,9 +790,7 @@ mod tests {
     async fn a_call_is_signed_and_carries_the_sdk_headers() {
         let recorder = Recorder::default();
         let client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            signed_config()
                 .http_client(recorder.clone())
                 .app_name("unit test")
                 .build(),
@@ -917,9 +903,7 @@ mod tests {
             response(200, &[], "ok"),
         ])));
         let client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            signed_config()
                 .http_client(script)
                 .sleep_impl(NoSleep)
                 .build(),
@@ -934,13 +918,7 @@ mod tests {
             response(503, &[("x-amzn-errortype", "ServiceUnavailable")], ""),
             response(200, &[], "ok"),
         ])));
-        let mut client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
-                .http_client(script)
-                .build(),
-        );
+        let mut client = Client::new(signed_config().http_client(script).build());
         Arc::get_mut(&mut client.inner).unwrap().sleep = None;
         let error = client.call::<PutThing>(String::new()).await.unwrap_err();
         assert_eq!(
@@ -987,21 +965,15 @@ mod tests {
 
     #[test]
     fn outside_a_tokio_runtime_a_call_fails_instead_of_panicking() {
-        let with_timeout = Config::builder()
-            .region("us-east-1")
-            .credentials_provider(Credentials::new("AKID", "SECRET", None))
+        let with_timeout = signed_config()
             .http_client(PendingOnce::default())
             .sleep_impl(NoSleep)
             .build();
-        let default_http_client = Config::builder()
-            .region("us-east-1")
-            .credentials_provider(Credentials::new("AKID", "SECRET", None))
+        let default_http_client = signed_config()
             .sleep_impl(NoSleep)
             .operation_timeout(Duration::MAX)
             .build();
-        let default_sleep = Config::builder()
-            .region("us-east-1")
-            .credentials_provider(Credentials::new("AKID", "SECRET", None))
+        let default_sleep = signed_config()
             .http_client(Recorder::default())
             .operation_timeout(Duration::MAX)
             .build();
@@ -1023,9 +995,7 @@ mod tests {
     fn with_its_own_http_client_and_sleep_and_no_timeout_a_client_needs_no_tokio() {
         let recorder = PendingOnce::default();
         let client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            signed_config()
                 .http_client(recorder.clone())
                 .sleep_impl(NoSleep)
                 .operation_timeout(Duration::MAX)

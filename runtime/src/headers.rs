@@ -112,16 +112,7 @@ pub(crate) fn invocation_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Protocol, ServiceMetadata};
-
-    static SERVICE: ServiceMetadata = ServiceMetadata {
-        shape_id: "com.example#Things",
-        sdk_id: "Things",
-        api_version: "2024-01-01",
-        signing_name: "things",
-        endpoint_prefix: "things-api",
-        protocol: Protocol::RestJson1,
-    };
+    use crate::endpoint::tests::SERVICE;
 
     #[test]
     fn header_errors_show_neither_the_uri_nor_the_value() {

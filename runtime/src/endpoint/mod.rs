@@ -488,7 +488,7 @@ fn resolve_without_rules(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::Protocol;
 
@@ -515,7 +515,7 @@ mod tests {
         }
     }
 
-    static SERVICE: ServiceMetadata = ServiceMetadata {
+    pub(crate) static SERVICE: ServiceMetadata = ServiceMetadata {
         shape_id: "com.example#Things",
         sdk_id: "Things",
         api_version: "2024-01-01",
