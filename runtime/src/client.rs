@@ -15,7 +15,7 @@ use crate::sigv4::{self, SigningParams, SigningSettings};
 use crate::{
     compress_request, BuildError, Config, ConfigBuilder, CredentialsError, Endpoint, EndpointError,
     Error, HttpClient, Operation, OperationInput, ProvideCredentials, SharedHttpClient,
-    TimeoutError,
+    TimeoutError, TransportError,
 };
 use bytes::Bytes;
 use std::future::Future;
@@ -150,6 +150,20 @@ impl Client {
 
     /// Sends `input` to its operation and returns the operation's output,
     /// or an [`Error`] naming the stage that failed.
+    ///
+    /// Requests are signed with SigV4. When the resolved endpoint's
+    /// `authSchemes` offer other schemes only (e.g. `sigv4a` for S3
+    /// multi-region access points), the call fails with
+    /// [`Error::Endpoint`] naming them, before anything is sent.
+    ///
+    /// Runs inside a Tokio runtime (`#[tokio::main]`, `Runtime::block_on`)
+    /// when the call uses the default HTTP client, a timeout or the default
+    /// backoff sleep (the default configuration uses all three); elsewhere
+    /// it fails with a non-transient [`Error::Transport`] saying so,
+    /// instead of panicking. On another executor, set
+    /// [`http_client`](ConfigBuilder::http_client) and
+    /// [`sleep_impl`](ConfigBuilder::sleep_impl) and turn the timeouts off
+    /// with [`operation_timeout(Duration::MAX)`](ConfigBuilder::operation_timeout).
     pub async fn send<I>(
         &self,
         input: I,
@@ -163,6 +177,7 @@ impl Client {
     /// Sends `input` to the operation `O`, named explicitly:
     /// `client.call::<GetThing>(input)`.
     pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, Error<O::Error>> {
+        self.check_runtime().map_err(Error::Transport)?;
         let limit = self.inner.config.operation_timeout;
         let invocation_id = invocation_id();
         let call = with_timeout(self.try_op::<O>(&input, &invocation_id), limit, "operation");
@@ -178,6 +193,32 @@ impl Client {
             ),
         );
         call.await
+    }
+
+    /// Fails when the call needs a Tokio runtime and there is none: the
+    /// default HTTP client (reqwest), tokio's timer behind the timeouts and
+    /// the default backoff sleep would otherwise panic ("no reactor
+    /// running") at their first poll.
+    fn check_runtime(&self) -> Result<(), TransportError> {
+        #[cfg(any(feature = "rt-tokio", feature = "rustls"))]
+        {
+            let config = &self.inner.config;
+            let default_http_client = cfg!(feature = "rustls") && config.http_client.is_none();
+            let timer = cfg!(feature = "rt-tokio")
+                && (timer_limit(config.operation_timeout).is_some()
+                    || timer_limit(config.attempt_timeout).is_some());
+            let default_sleep = config.sleep.is_none() && self.inner.sleep.is_some();
+            if (default_http_client || timer || default_sleep)
+                && tokio::runtime::Handle::try_current().is_err()
+            {
+                return Err(TransportError::new(
+                    "opgen::Client needs a Tokio runtime: call it inside #[tokio::main] or a Runtime::block_on",
+                    None,
+                )
+                .with_transient(false));
+            }
+        }
+        Ok(())
     }
 
     /// Everything but the operation timeout: resolve, serialize, then
@@ -197,6 +238,7 @@ impl Client {
             ))
         })?;
         let endpoint = resolve_endpoint::<O>(config, region, input).map_err(Error::Endpoint)?;
+        check_auth_schemes(&endpoint).map_err(Error::Endpoint)?;
         let mut request = O::serialize(input, &endpoint)?;
         compress_request::<O>(&mut request, &config.request_compression).map_err(Error::Build)?;
         let retry_config = &config.retry_config;
@@ -384,7 +426,7 @@ async fn with_timeout<T, E>(
     which: &'static str,
 ) -> Result<T, Error<E>> {
     #[cfg(feature = "rt-tokio")]
-    if let Some(limit) = limit {
+    if let Some(limit) = timer_limit(limit) {
         return match tokio::time::timeout(limit, future).await {
             Ok(result) => result,
             Err(_elapsed) => Err(Error::Timeout(TimeoutError::new(which, limit))),
@@ -395,6 +437,13 @@ async fn with_timeout<T, E>(
     #[cfg(not(feature = "rt-tokio"))]
     let _ = (limit, which, TimeoutError::new);
     future.await
+}
+
+/// The limit to set a timer for: none for `Duration::MAX`, documented as
+/// "no limit", so that such a client needs no timer (and no Tokio).
+#[cfg(any(feature = "rt-tokio", feature = "rustls"))]
+fn timer_limit(limit: Option<Duration>) -> Option<Duration> {
+    limit.filter(|limit| *limit != Duration::MAX)
 }
 
 #[cfg(feature = "rustls")]
@@ -433,12 +482,14 @@ fn resolve_endpoint<O: Operation>(
         .use_dual_stack(config.use_dual_stack);
     if let Some(url) = &config.endpoint_url {
         // Checked here because rule sets pass the override through as it is.
+        // Errors show it redacted: it may carry a password or a token.
+        let shown = endpoint::redact_url(url);
         let uri: http::Uri = url
             .parse()
-            .map_err(|e| EndpointError::new(format!("invalid endpoint URL `{url}`: {e}")))?;
+            .map_err(|e| EndpointError::new(format!("invalid endpoint URL `{shown}`: {e}")))?;
         if uri.scheme().is_none() || uri.authority().is_none() {
             return Err(EndpointError::new(format!(
-                "invalid endpoint URL `{url}`: expected scheme://host[:port][/path]"
+                "invalid endpoint URL `{shown}`: expected scheme://host[:port][/path]"
             )));
         }
         params = params.endpoint(url.clone());
@@ -456,6 +507,28 @@ fn resolve_endpoint<O: Operation>(
         }
     }
     endpoint::resolve_operation::<O>(input, params)
+}
+
+/// Fails when the endpoint's `authSchemes` leave no way to sign that this
+/// client has: signing with SigV4 anyway would only earn a 403 from an
+/// endpoint that wants SigV4a. No `authSchemes` means SigV4.
+fn check_auth_schemes(endpoint: &Endpoint) -> Result<(), EndpointError> {
+    let offered = endpoint.auth_schemes();
+    if offered.is_empty() || offered.iter().any(|scheme| scheme.name == "sigv4") {
+        return Ok(());
+    }
+    let names: Vec<String> = offered
+        .iter()
+        .map(|scheme| format!("`{}`", scheme.name))
+        .collect();
+    let mut message = format!(
+        "the endpoint offers only {} to sign with, and opgen signs with `sigv4` only",
+        names.join(", ")
+    );
+    if offered.iter().any(|scheme| scheme.name == "sigv4a") {
+        message.push_str(": sigv4a is not supported yet");
+    }
+    Err(EndpointError::new(message))
 }
 
 /// A copy of `request` for one attempt (`http::Request` is not `Clone`
@@ -541,10 +614,37 @@ mod tests {
         }
     }
 
-    /// `PutThing` of a global service whose rules send every region to one
-    /// host that signs for `us-east-1` under another name.
-    struct PutGlobalThing;
+    /// `$op`: `PutThing` under the endpoint rules `$rules`.
+    macro_rules! put_thing_with_rules {
+        ($op:ident, $rules:ident) => {
+            struct $op;
 
+            impl Operation for $op {
+                type Input = String;
+                type Output = String;
+                type Error = Unreachable;
+                const NAME: &'static str = stringify!($op);
+                const SERVICE: &'static ServiceMetadata = &SERVICE;
+                const ENDPOINT_RULES: Option<&'static endpoint::EndpointRules> = Some(&$rules);
+
+                fn serialize(
+                    input: &String,
+                    endpoint: &Endpoint,
+                ) -> Result<http::Request<Bytes>, BuildError> {
+                    PutThing::serialize(input, endpoint)
+                }
+
+                fn deserialize(
+                    response: http::Response<Bytes>,
+                ) -> Result<String, Error<Unreachable>> {
+                    PutThing::deserialize(response)
+                }
+            }
+        };
+    }
+
+    /// A global service's rules: every region goes to one host that signs
+    /// for `us-east-1` under another name.
     static GLOBAL_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
         r#"{"version":"1.0","parameters":{"Region":{"type":"String","builtIn":"AWS::Region"}},
            "rules":[{"conditions":[],"type":"endpoint","endpoint":{
@@ -552,25 +652,22 @@ mod tests {
              "headers":{"x-things-partition":["aws"]},
              "properties":{"authSchemes":[{"name":"sigv4","signingName":"global-things","signingRegion":"us-east-1"}]}}}]}"#,
     );
+    put_thing_with_rules!(PutGlobalThing, GLOBAL_RULES);
 
-    impl Operation for PutGlobalThing {
-        type Input = String;
-        type Output = String;
-        type Error = Unreachable;
-        const NAME: &'static str = "PutGlobalThing";
-        const SERVICE: &'static ServiceMetadata = &SERVICE;
-        const ENDPOINT_RULES: Option<&'static endpoint::EndpointRules> = Some(&GLOBAL_RULES);
+    /// A multi-region endpoint's rules, which offer only SigV4a.
+    static SIGV4A_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
+        r#"{"version":"1.0","parameters":{"Region":{"type":"String","builtIn":"AWS::Region"}},
+           "rules":[{"conditions":[],"type":"endpoint","endpoint":{
+             "url":"https://mrap.things.example",
+             "properties":{"authSchemes":[{"name":"sigv4a","signingName":"things","signingRegionSet":["*"]}]}}}]}"#,
+    );
+    put_thing_with_rules!(PutMultiRegionThing, SIGV4A_RULES);
 
-        fn serialize(
-            input: &String,
-            endpoint: &Endpoint,
-        ) -> Result<http::Request<Bytes>, BuildError> {
-            PutThing::serialize(input, endpoint)
-        }
-
-        fn deserialize(response: http::Response<Bytes>) -> Result<String, Error<Unreachable>> {
-            PutThing::deserialize(response)
-        }
+    /// A configuration for `us-east-1` with static credentials.
+    fn signed_config() -> ConfigBuilder {
+        Config::builder()
+            .region("us-east-1")
+            .credentials_provider(Credentials::new("AKID", "SECRET", None))
     }
 
     #[tokio::test]
@@ -598,6 +695,46 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn an_endpoint_offering_only_sigv4a_fails_naming_the_scheme_before_sending() {
+        let recorder = Recorder::default();
+        let client = Client::new(signed_config().http_client(recorder.clone()).build());
+        let error = client
+            .call::<PutMultiRegionThing>("{}".into())
+            .await
+            .unwrap_err();
+        let Error::Endpoint(e) = &error else {
+            panic!("expected an endpoint error, got {error:?}");
+        };
+        let message = e.to_string();
+        assert!(message.contains("sigv4a is not supported yet"), "{message}");
+        assert!(message.contains("offers only `sigv4a`"), "{message}");
+        assert!(recorder.0.lock().unwrap().is_empty(), "a request was sent");
+    }
+
+    #[test]
+    fn sigv4_is_chosen_among_the_offered_auth_schemes() {
+        let sigv4 = |name: &str| {
+            let mut scheme = std::collections::BTreeMap::new();
+            scheme.insert("name".to_owned(), crate::Document::String(name.to_owned()));
+            crate::Document::Object(scheme)
+        };
+        let offering = |names: &[&str]| {
+            Endpoint::new("https://x.example").with_property(
+                "authSchemes",
+                crate::Document::Array(names.iter().map(|n| sigv4(n)).collect()),
+            )
+        };
+        assert!(check_auth_schemes(&Endpoint::new("https://x.example")).is_ok());
+        assert!(check_auth_schemes(&offering(&["sigv4a", "sigv4"])).is_ok());
+        let error = check_auth_schemes(&offering(&["sigv4a", "sigv4-s3express"])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the endpoint offers only `sigv4a`, `sigv4-s3express` to sign with, \
+             and opgen signs with `sigv4` only: sigv4a is not supported yet"
+        );
+    }
+
     /// Records requests and answers `200 ok`.
     #[derive(Debug, Default, Clone)]
     struct Recorder(Arc<Mutex<Vec<http::Request<Bytes>>>>);
@@ -611,6 +748,12 @@ mod tests {
 
     #[test]
     fn endpoint_is_the_regional_host_or_the_override() {
+        let config = Config::builder()
+            .endpoint_url("https://user:secret-pass@things example/?token=secret-query")
+            .build();
+        let error = resolve_endpoint::<PutThing>(&config, "us-east-1", &String::new()).unwrap_err();
+        assert!(!error.to_string().contains("secret"), "{error}");
+
         let resolve = |config: &Config, region: &str| {
             resolve_endpoint::<PutThing>(config, region, &String::new())
         };
@@ -647,9 +790,7 @@ mod tests {
     async fn a_call_is_signed_and_carries_the_sdk_headers() {
         let recorder = Recorder::default();
         let client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            signed_config()
                 .http_client(recorder.clone())
                 .app_name("unit test")
                 .build(),
@@ -762,9 +903,7 @@ mod tests {
             response(200, &[], "ok"),
         ])));
         let client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
+            signed_config()
                 .http_client(script)
                 .sleep_impl(NoSleep)
                 .build(),
@@ -779,19 +918,92 @@ mod tests {
             response(503, &[("x-amzn-errortype", "ServiceUnavailable")], ""),
             response(200, &[], "ok"),
         ])));
-        let mut client = Client::new(
-            Config::builder()
-                .region("us-east-1")
-                .credentials_provider(Credentials::new("AKID", "SECRET", None))
-                .http_client(script)
-                .build(),
-        );
+        let mut client = Client::new(signed_config().http_client(script).build());
         Arc::get_mut(&mut client.inner).unwrap().sleep = None;
         let error = client.call::<PutThing>(String::new()).await.unwrap_err();
         assert_eq!(
             error.as_service_error().unwrap().0.code(),
             Some("ServiceUnavailable")
         );
+    }
+
+    /// Polls `future` to completion on this thread, with no Tokio runtime
+    /// around: the executor of a program that does not use Tokio.
+    fn block_on_without_tokio<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+                return output;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    /// A [`Recorder`] whose answer is pending once, as a real connection's
+    /// is, so that a timer around it gets polled.
+    #[derive(Debug, Default, Clone)]
+    struct PendingOnce(Recorder);
+
+    impl HttpClient for PendingOnce {
+        fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture {
+            let answer = self.0.call(request);
+            let mut pending = true;
+            Box::pin(async move {
+                std::future::poll_fn(|context| {
+                    if std::mem::take(&mut pending) {
+                        context.waker().wake_by_ref();
+                        return std::task::Poll::Pending;
+                    }
+                    std::task::Poll::Ready(())
+                })
+                .await;
+                answer.await
+            })
+        }
+    }
+
+    #[test]
+    fn outside_a_tokio_runtime_a_call_fails_instead_of_panicking() {
+        let with_timeout = signed_config()
+            .http_client(PendingOnce::default())
+            .sleep_impl(NoSleep)
+            .build();
+        let default_http_client = signed_config()
+            .sleep_impl(NoSleep)
+            .operation_timeout(Duration::MAX)
+            .build();
+        let default_sleep = signed_config()
+            .http_client(Recorder::default())
+            .operation_timeout(Duration::MAX)
+            .build();
+        for config in [with_timeout, default_http_client, default_sleep] {
+            let client = Client::new(config);
+            let error = block_on_without_tokio(client.call::<PutThing>("{}".into())).unwrap_err();
+            let Error::Transport(e) = &error else {
+                panic!("expected a transport error, got {error:?}");
+            };
+            assert_eq!(
+                e.to_string(),
+                "opgen::Client needs a Tokio runtime: call it inside #[tokio::main] or a Runtime::block_on"
+            );
+            assert!(!e.is_transient());
+        }
+    }
+
+    #[test]
+    fn with_its_own_http_client_and_sleep_and_no_timeout_a_client_needs_no_tokio() {
+        let recorder = PendingOnce::default();
+        let client = Client::new(
+            signed_config()
+                .http_client(recorder.clone())
+                .sleep_impl(NoSleep)
+                .operation_timeout(Duration::MAX)
+                .build(),
+        );
+        let output = block_on_without_tokio(client.call::<PutThing>("{}".into())).unwrap();
+        assert_eq!(output, "ok");
+        assert_eq!(recorder.0 .0.lock().unwrap().len(), 1);
     }
 
     /// Spans and events as a subscriber sees them, without a dependency on

@@ -20,7 +20,8 @@ const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 /// timeouts and user agent. Build one with [`Config::builder`] or read the
 /// environment with [`Config::from_env`].
 ///
-/// `Debug` never shows credentials.
+/// `Debug` never shows credentials, nor the userinfo (`user:password@`) or
+/// the query of the endpoint URL; [`Config::endpoint_url`] returns it whole.
 #[derive(Clone)]
 pub struct Config {
     pub(crate) region: Option<String>,
@@ -174,7 +175,13 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("credentials_provider", &credentials)
-            .field("endpoint_url", &self.endpoint_url)
+            .field(
+                "endpoint_url",
+                &self
+                    .endpoint_url
+                    .as_deref()
+                    .map(crate::endpoint::redact_url),
+            )
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("http_client", &self.http_client)
@@ -268,7 +275,8 @@ impl ConfigBuilder {
     /// The limit on a whole call, every attempt and every backoff included
     /// (default 60 s). Exceeding it fails the call with [`Error::Timeout`](crate::Error::Timeout)
     /// (`which() == "operation"`), never retried. Use [`Duration::MAX`] for
-    /// no limit.
+    /// no limit: then no timer is set, which a client outside Tokio needs
+    /// (see [`Client::send`](crate::Client::send)).
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.config.operation_timeout = Some(timeout);
         self
@@ -284,7 +292,8 @@ impl ConfigBuilder {
 
     /// How the client waits between attempts (default: tokio's timer with
     /// the `rt-tokio` feature; without it and without this setting, calls
-    /// are not retried). Timeouts still use tokio's timer.
+    /// are not retried). Timeouts still use tokio's timer, so a call with a
+    /// timeout needs a Tokio runtime (see [`Client::send`](crate::Client::send)).
     pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
         self.config.sleep = Some(SharedAsyncSleep::new(sleep));
         self
@@ -361,6 +370,20 @@ pub(crate) mod tests {
 
     #[test]
     fn config_debug_hides_credentials() {
+        let config = Config::builder()
+            .endpoint_url("https://user:secret-pass@things.example:8443/base?token=secret-query")
+            .build();
+        let shown = format!("{config:?} {:?}", Client::new(config.clone()));
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(
+            shown.contains("https://<redacted>@things.example:8443/base"),
+            "{shown}"
+        );
+        assert_eq!(
+            config.endpoint_url(),
+            Some("https://user:secret-pass@things.example:8443/base?token=secret-query"),
+        );
+
         let config = Config::builder()
             .credentials_provider(Credentials::new(
                 "AKID",

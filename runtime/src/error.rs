@@ -172,15 +172,47 @@ struct RawResponse {
     body: Bytes,
 }
 
-/// Only the body's length: it may hold secrets (tokens, items), and errors
-/// are logged with `{:?}`. The body is there through the `body()` accessors.
+/// Headers whose values `Debug` shows: they describe the response and never
+/// carry output members, which may be `@sensitive` (`@httpHeader`).
+const DESCRIPTIVE_HEADERS: [&str; 9] = [
+    "content-type",
+    "content-length",
+    "date",
+    "retry-after",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-amz-id-2",
+    "x-amzn-errortype",
+    "x-amzn-query-error",
+];
+
+/// Only the body's length and the values of [`DESCRIPTIVE_HEADERS`]: the
+/// rest may hold secrets (tokens, items), and errors are logged with `{:?}`.
+/// All of it is there through the `body()` and `headers()` accessors.
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
             .field("status", &self.status)
-            .field("headers", &self.headers)
+            .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
+    }
+}
+
+/// Every header name, and the values of [`DESCRIPTIVE_HEADERS`] only.
+struct RedactedHeaders<'h>(&'h HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if DESCRIPTIVE_HEADERS.contains(&name.as_str()) {
+                map.entry(name, value);
+            } else {
+                map.entry(name, &format_args!("<redacted>"));
+            }
+        }
+        map.finish()
     }
 }
 
@@ -195,6 +227,10 @@ impl RawResponse {
 }
 
 /// An error response whose code matches no error modeled for the operation.
+///
+/// `Debug` shows the body's length, not the body, and the values of
+/// descriptive headers only (request id, error type, content type…); the
+/// accessors give the whole response.
 #[derive(Debug, Clone)]
 pub struct UnhandledError {
     meta: ErrorMetadata,
@@ -250,6 +286,10 @@ impl StdError for UnhandledError {}
 
 /// A response that does not match the model: its body could not be parsed
 /// or a required part is missing. Keeps the whole response.
+///
+/// `Debug` shows the body's length, not the body, and the values of
+/// descriptive headers only (request id, error type, content type…); the
+/// accessors give the whole response.
 #[derive(Debug, Clone)]
 pub struct ResponseError {
     reason: String,
@@ -301,6 +341,10 @@ impl StdError for ResponseError {}
 
 /// A modeled or unmodeled error returned by the service, with the HTTP
 /// response it came in.
+///
+/// `Debug` shows the body's length, not the body, and the values of
+/// descriptive headers only (request id, error type, content type…); the
+/// accessors give the whole response.
 #[derive(Debug)]
 pub struct ServiceError<E> {
     error: E,
@@ -574,5 +618,30 @@ impl<E> From<BuildError> for Error<E> {
 impl<E> From<ResponseError> for Error<E> {
     fn from(e: ResponseError) -> Self {
         Error::Response(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_only_the_headers_that_describe_the_response() {
+        let response = http::Response::builder()
+            .status(500)
+            .header("x-amzn-requestid", "req-1")
+            .header("content-type", "application/json")
+            .header("x-amz-session-token", "secret-header")
+            .header("set-cookie", "session=secret-cookie")
+            .body(Bytes::from_static(b"{\"token\":\"secret-body\"}"))
+            .unwrap();
+        let error = ResponseError::new("invalid", &response);
+        let unhandled = UnhandledError::new(ErrorMetadata::default(), &response);
+        let shown = format!("{error:?} {unhandled:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("req-1"), "{shown}");
+        assert!(shown.contains("application/json"), "{shown}");
+        assert!(shown.contains("x-amz-session-token"), "{shown}");
+        assert_eq!(error.headers()["x-amz-session-token"], "secret-header");
     }
 }

@@ -32,9 +32,8 @@ pub(crate) fn add_headers(
                 .unwrap_or_default()
                 .to_owned()
         })
-        .ok_or_else(|| {
-            BuildError::other(format!("the request URI `{}` has no host", request.uri()))
-        })?;
+        // Not quoted: the query may carry a token.
+        .ok_or_else(|| BuildError::other("the request URI has no host"))?;
     let body_len = request.body().len();
     let needs_length = body_len > 0
         || matches!(
@@ -58,35 +57,37 @@ pub(crate) fn add_headers(
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| BuildError::other(format!("invalid endpoint header name `{name}`")))?;
         if !headers.contains_key(&name) {
-            headers.insert(name, header_value(value)?);
+            headers.insert(name.clone(), header_value(name.as_str(), value)?);
         }
     }
-    headers.insert(HOST, header_value(&host)?);
+    headers.insert(HOST, header_value("host", &host)?);
     if needs_length {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(body_len));
     }
-    headers.insert(USER_AGENT, header_value(&user_agent)?);
+    headers.insert(USER_AGENT, header_value("user-agent", &user_agent)?);
     headers.insert(
         HeaderName::from_static("x-amz-user-agent"),
-        header_value(&amz_user_agent)?,
+        header_value("x-amz-user-agent", &amz_user_agent)?,
     );
     headers.insert(
         HeaderName::from_static("amz-sdk-invocation-id"),
-        header_value(context.invocation_id)?,
+        header_value("amz-sdk-invocation-id", context.invocation_id)?,
     );
     headers.insert(
         HeaderName::from_static("amz-sdk-request"),
-        header_value(&format!(
-            "attempt={}; max={}",
-            context.attempt, context.max_attempts
-        ))?,
+        header_value(
+            "amz-sdk-request",
+            &format!("attempt={}; max={}", context.attempt, context.max_attempts),
+        )?,
     );
     Ok(())
 }
 
-fn header_value(value: &str) -> Result<HeaderValue, BuildError> {
+/// The value of header `name`; an error names the header, never the value,
+/// which may be a secret.
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, BuildError> {
     HeaderValue::from_str(value)
-        .map_err(|_| BuildError::other(format!("invalid header value `{value}`")))
+        .map_err(|_| BuildError::other(format!("invalid value for header `{name}`")))
 }
 
 /// `text` with every character not allowed in a user-agent token replaced
@@ -111,6 +112,34 @@ pub(crate) fn invocation_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoint::tests::SERVICE;
+
+    #[test]
+    fn header_errors_show_neither_the_uri_nor_the_value() {
+        let context = AttemptContext {
+            region: "us-east-1",
+            invocation_id: "id",
+            attempt: 1,
+            max_attempts: 1,
+        };
+        let config = Config::default();
+        let endpoint =
+            Endpoint::new("https://things.example").with_header("x-thing", "secret-value\n");
+        let mut request = http::Request::new(Bytes::new());
+        *request.uri_mut() = "https://things.example/?token=secret-query"
+            .parse()
+            .unwrap();
+        let error = add_headers(&mut request, &endpoint, &SERVICE, &config, &context).unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("`x-thing`"), "{shown}");
+
+        let mut request = http::Request::new(Bytes::new());
+        *request.uri_mut() = "/things?token=secret-query".parse().unwrap();
+        let error = add_headers(&mut request, &endpoint, &SERVICE, &config, &context).unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
 
     #[test]
     fn app_name_is_sanitized_into_a_token() {

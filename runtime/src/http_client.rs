@@ -157,7 +157,8 @@ fn reqwest_error(error: reqwest::Error) -> TransportError {
     } else {
         "failed to send the request or receive the response"
     };
-    TransportError::new(message, Some(Box::new(error)))
+    // The URL goes: its query may carry a token (e.g. a presigned URL).
+    TransportError::new(message, Some(Box::new(error.without_url())))
 }
 
 /// Stands in when no HTTP client could be made, so that building a
@@ -179,5 +180,28 @@ impl HttpClient for UnavailableHttpClient {
     fn call(&self, _request: http::Request<Bytes>) -> HttpClientFuture {
         let reason = self.reason.clone();
         Box::pin(async move { Err(TransportError::new(reason, None)) })
+    }
+}
+
+#[cfg(all(test, feature = "rustls"))]
+mod reqwest_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn transport_errors_do_not_show_the_query() {
+        let client = ReqwestHttpClient::new().unwrap();
+        let mut request = http::Request::new(Bytes::new());
+        // Port 1 is closed: the connection is refused.
+        *request.uri_mut() = "http://127.0.0.1:1/things?token=secret-query"
+            .parse()
+            .unwrap();
+        let error = client.call(request).await.unwrap_err();
+        let mut shown = format!("{error} {error:?}");
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            shown.push_str(&format!(" {cause}"));
+            source = cause.source();
+        }
+        assert!(!shown.contains("secret"), "{shown}");
     }
 }

@@ -358,7 +358,8 @@ impl<'a> Reader<'a> {
         };
         let value = self.item(depth + 1)?;
         if map.contains_key(&key) {
-            return Err(format!("duplicate map key {key:?} at offset {offset}"));
+            // The key is data, so it is not quoted.
+            return Err(format!("duplicate map key at offset {offset}"));
         }
         map.insert(key, value);
         Ok(())
@@ -521,7 +522,7 @@ macro_rules! integers {
             fn from_cbor(value: &Value) -> Result<Self, String> {
                 match value {
                     Value::Integer(n) => <$t>::try_from(*n)
-                        .map_err(|_| format!("{n} is out of range for {}", stringify!($t))),
+                        .map_err(|_| format!("out of range for {}", stringify!($t))),
                     other => Err(expected("an integer", other)),
                 }
             }
@@ -598,7 +599,7 @@ impl FromCbor for DateTime {
         match seconds {
             Value::Integer(n) => i64::try_from(*n)
                 .map(DateTime::from_secs)
-                .map_err(|_| format!("epoch seconds {n} are out of range")),
+                .map_err(|_| "epoch seconds out of range".to_owned()),
             // 2^63 seconds: beyond, the conversion to whole seconds saturates.
             Value::Float(f) if f.is_finite() && f.abs() < 9.223_372_036_854_775e18 => {
                 // A double near today is only exact to ~240 ns: rounding to
@@ -608,7 +609,7 @@ impl FromCbor for DateTime {
                 let micros = ((f - seconds) * 1e6).round() as u32;
                 Ok(DateTime::from_secs_and_nanos(seconds as i64, micros * 1000))
             }
-            Value::Float(f) => Err(format!("epoch seconds {f} are out of range")),
+            Value::Float(_) => Err("epoch seconds out of range".to_owned()),
             other => Err(expected("epoch seconds", other)),
         }
     }
@@ -741,7 +742,7 @@ impl FromCbor for crate::BigNumber {
             },
             other => return Err(expected("a number", other)),
         };
-        crate::BigNumber::parse(&text).ok_or_else(|| format!("not a number: {text:?}"))
+        crate::BigNumber::parse(&text).ok_or_else(|| "expected a number".to_owned())
     }
 }
 
@@ -883,7 +884,8 @@ impl<T: FromCbor> FromCbor for HashMap<String, T> {
             } else {
                 out.insert(
                     key.clone(),
-                    T::from_cbor(item).map_err(|e| format!("{key:?}: {e}"))?,
+                    // The key is data, so it is not quoted.
+                    T::from_cbor(item).map_err(|e| format!("a map value: {e}"))?,
                 );
             }
         }
@@ -1007,6 +1009,25 @@ mod tests {
 
     fn to_hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn values_that_do_not_parse_are_not_quoted() {
+        let mut map = Map::new();
+        map.insert("secret-key".to_owned(), Value::Text("x".to_owned()));
+        let errors = [
+            // {"secret": 1, "secret": 2}
+            decode(&hex("a266736563726574016673656372657402")).unwrap_err(),
+            i8::from_cbor(&Value::Integer(98765)).unwrap_err(),
+            DateTime::from_cbor(&Value::Integer(98765_i128 << 64)).unwrap_err(),
+            DateTime::from_cbor(&Value::Float(9.8765e300)).unwrap_err(),
+            crate::BigNumber::from_cbor(&Value::Text("secret".to_owned())).unwrap_err(),
+            HashMap::<String, i32>::from_cbor(&Value::Map(map)).unwrap_err(),
+        ];
+        for error in errors {
+            assert!(!error.contains("secret"), "{error}");
+            assert!(!error.contains("98765"), "{error}");
+        }
     }
 
     fn map(entries: &[(&str, Value)]) -> Value {
@@ -1250,10 +1271,7 @@ mod tests {
         );
         assert!(bool::from_cbor(&true.to_cbor()).unwrap());
         assert_eq!(i8::from_cbor(&int(-128)).unwrap(), -128);
-        assert_eq!(
-            i8::from_cbor(&int(128)).unwrap_err(),
-            "128 is out of range for i8"
-        );
+        assert_eq!(i8::from_cbor(&int(128)).unwrap_err(), "out of range for i8");
         assert_eq!(i64::from_cbor(&i64::MIN.to_cbor()).unwrap(), i64::MIN);
         assert!(i32::from_cbor(&Value::Float(1.0)).is_err());
         assert_eq!(f64::from_cbor(&int(3)).unwrap(), 3.0);

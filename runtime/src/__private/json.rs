@@ -85,7 +85,7 @@ macro_rules! integers {
         impl FromJson for $t {
             fn from_json(value: &Value) -> Result<Self, String> {
                 let n = value.as_i64().ok_or_else(|| expected("an integer", value))?;
-                <$t>::try_from(n).map_err(|_| format!("{n} is out of range for {}", stringify!($t)))
+                <$t>::try_from(n).map_err(|_| format!("out of range for {}", stringify!($t)))
             }
             fn missing() -> Option<Self> {
                 Some(0)
@@ -116,7 +116,7 @@ macro_rules! floats {
                         "NaN" => Ok(<$t>::NAN),
                         "Infinity" => Ok(<$t>::INFINITY),
                         "-Infinity" => Ok(<$t>::NEG_INFINITY),
-                        _ => Err(format!("expected a number, found the string {s:?}")),
+                        _ => Err("expected a number, found a string".to_owned()),
                     },
                     other => Err(expected("a number", other)),
                 }
@@ -194,7 +194,7 @@ impl FromJson for crate::BigNumber {
             Value::String(s) => s.clone(),
             other => return Err(expected("a number", other)),
         };
-        crate::BigNumber::parse(&text).ok_or_else(|| format!("not a number: {text:?}"))
+        crate::BigNumber::parse(&text).ok_or_else(|| "expected a number".to_owned())
     }
 }
 
@@ -301,7 +301,8 @@ impl<T: FromJson> FromJson for HashMap<String, T> {
             } else {
                 out.insert(
                     key.clone(),
-                    T::from_json(item).map_err(|e| format!("{key:?}: {e}"))?,
+                    // The key is data, so it is not quoted.
+                    T::from_json(item).map_err(|e| format!("a map value: {e}"))?,
                 );
             }
         }
@@ -388,10 +389,10 @@ pub fn timestamp_to_json(value: &DateTime, format: TimestampFormat) -> Value {
 pub fn timestamp_from_json(value: &Value, format: TimestampFormat) -> Result<DateTime, String> {
     match (value, format) {
         (Value::Number(n), _) => epoch_seconds_from_text(&n.to_string())
-            .ok_or_else(|| format!("invalid epoch seconds {n}")),
+            .ok_or_else(|| "invalid epoch seconds".to_owned()),
         (Value::String(s), _) => DateTime::parse_date_time(s)
             .or_else(|| DateTime::parse_http_date(s))
-            .ok_or_else(|| format!("invalid timestamp {s:?}")),
+            .ok_or_else(|| "invalid timestamp".to_owned()),
         (other, _) => Err(expected("a timestamp", other)),
     }
 }
@@ -440,6 +441,22 @@ impl FromJson for Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_that_do_not_parse_are_not_quoted() {
+        let errors = [
+            f64::from_json(&serde_json::json!("secret")).unwrap_err(),
+            crate::BigNumber::from_json(&serde_json::json!("secret")).unwrap_err(),
+            i8::from_json(&serde_json::json!(98765)).unwrap_err(),
+            timestamp_from_json(&serde_json::json!("secret"), TimestampFormat::DateTime)
+                .unwrap_err(),
+            HashMap::<String, i32>::from_json(&serde_json::json!({"secret-key": "x"})).unwrap_err(),
+        ];
+        for error in errors {
+            assert!(!error.contains("secret"), "{error}");
+            assert!(!error.contains("98765"), "{error}");
+        }
+    }
 
     #[test]
     fn dense_lists_drop_nulls_and_sparse_lists_keep_them() {

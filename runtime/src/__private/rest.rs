@@ -132,6 +132,13 @@ impl RequestBuilder {
         }
         let mut request = http::Request::builder().method(self.method).uri(&uri);
         for (name, value) in endpoint.headers().iter().chain(&self.headers) {
+            // Checked one by one so that the error can name the header; the
+            // value is never shown, as it may be `@sensitive`.
+            if http::HeaderValue::from_str(value).is_err() {
+                return Err(BuildError::other(format!(
+                    "invalid value for header `{name}`"
+                )));
+            }
             request = request.header(name.as_str(), value.as_str());
         }
         let body = match self.body {
@@ -147,9 +154,10 @@ impl RequestBuilder {
             }
             None => Bytes::new(),
         };
+        // Only the cause: the URI's labels and query may hold secrets.
         request
             .body(body)
-            .map_err(|e| BuildError::other(format!("invalid HTTP request for {uri}: {e}")))
+            .map_err(|e| BuildError::other(format!("invalid HTTP request: {e}")))
     }
 }
 
@@ -293,6 +301,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn build_errors_show_neither_the_query_nor_header_values() {
+        let mut builder = RequestBuilder::new("GET");
+        builder.path("/things");
+        builder.query("token", "secret-query");
+        builder.header("x-thing", "secret-value\n".to_owned());
+        let error = builder
+            .build(&Endpoint::new("https://things.example"))
+            .unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("`x-thing`"), "{shown}");
+    }
+
+    #[test]
+    fn values_that_do_not_parse_are_not_quoted() {
+        use super::super::json::TimestampFormat;
+        let errors = [
+            i32::from_text("secret").unwrap_err(),
+            f64::from_text("secret").unwrap_err(),
+            bool::from_text("secret").unwrap_err(),
+            crate::BigNumber::from_text("secret").unwrap_err(),
+            timestamp_from_text("secret", TimestampFormat::DateTime).unwrap_err(),
+            host_label("Shape", "member", Some("secret.value!"))
+                .unwrap_err()
+                .to_string(),
+        ];
+        for error in errors {
+            assert!(!error.contains("secret"), "{error}");
+        }
+    }
+
+    #[test]
     fn error_codes_are_sanitized() {
         for (raw, code) in [
             ("FooError", "FooError"),
@@ -361,7 +401,7 @@ impl TextValue for bool {
         match text.trim() {
             "true" => Ok(true),
             "false" => Ok(false),
-            other => Err(format!("expected true or false, found {other:?}")),
+            _ => Err("expected true or false".to_owned()),
         }
     }
 }
@@ -373,7 +413,7 @@ macro_rules! text_numbers {
                 self.to_string()
             }
             fn from_text(text: &str) -> Result<Self, String> {
-                text.trim().parse().map_err(|_| format!("expected a number, found {text:?}"))
+                text.trim().parse().map_err(|_| "expected a number".to_owned())
             }
         }
     )*};
@@ -397,7 +437,7 @@ macro_rules! text_floats {
                     "NaN" => Ok(<$t>::NAN),
                     "Infinity" => Ok(<$t>::INFINITY),
                     "-Infinity" => Ok(<$t>::NEG_INFINITY),
-                    t => t.parse().map_err(|_| format!("expected a number, found {text:?}")),
+                    t => t.parse().map_err(|_| "expected a number".to_owned()),
                 }
             }
         }
@@ -410,7 +450,7 @@ impl TextValue for crate::BigNumber {
         self.as_str().to_string()
     }
     fn from_text(text: &str) -> Result<Self, String> {
-        crate::BigNumber::parse(text).ok_or_else(|| format!("expected a number, found {text:?}"))
+        crate::BigNumber::parse(text).ok_or_else(|| "expected a number".to_owned())
     }
 }
 
@@ -445,7 +485,7 @@ pub fn timestamp_from_text(
             text.parse::<f64>().ok().map(crate::DateTime::from_secs_f64)
         }
     };
-    parsed.ok_or_else(|| format!("invalid timestamp {text:?}"))
+    parsed.ok_or_else(|| "invalid timestamp".to_owned())
 }
 
 /// A `@mediaType` string header: base64 of the text.
@@ -487,7 +527,7 @@ pub fn host_label(
         Err(BuildError::invalid_member(
             shape,
             member,
-            format!("{value:?} is not a valid host label"),
+            "not a valid host label (1 to 63 letters, digits or `-` per `.`-separated part)",
         ))
     }
 }

@@ -50,7 +50,11 @@ pub const BUILTIN_ENDPOINT: &str = "SDK::Endpoint";
 /// A resolved endpoint: the base URL a request is sent to, plus any headers
 /// the endpoint requires and the properties the rules attached (such as
 /// `authSchemes`, which say how to sign).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` and `Display` show the URL without its userinfo
+/// (`https://<redacted>@host`) and without its query; [`Endpoint::url`]
+/// returns it whole.
+#[derive(Clone, PartialEq)]
 pub struct Endpoint {
     url: String,
     headers: Vec<(String, String)>,
@@ -153,7 +157,38 @@ impl Endpoint {
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.url)
+        f.write_str(&redact_url(&self.url))
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("url", &redact_url(&self.url))
+            .field("headers", &self.headers)
+            .field("properties", &self.properties)
+            .finish()
+    }
+}
+
+/// `url` as `Debug`, `Display` and error messages show it: without the
+/// userinfo (`user:password@` becomes `<redacted>@`) and without the query
+/// and fragment, which may carry tokens. Takes any text, URL or not, since
+/// it also describes URLs that failed to parse.
+pub(crate) fn redact_url(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = match authority.rfind('@') {
+        Some(at) => format!("<redacted>@{}", &authority[at + 1..]),
+        None => authority.to_owned(),
+    };
+    match scheme {
+        Some(scheme) => format!("{scheme}://{host}{path}"),
+        None => format!("{host}{path}"),
     }
 }
 
@@ -453,11 +488,34 @@ fn resolve_without_rules(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::Protocol;
 
-    static SERVICE: ServiceMetadata = ServiceMetadata {
+    #[test]
+    fn endpoint_debug_and_display_hide_userinfo_and_query() {
+        let endpoint = Endpoint::new("https://user:secret-pass@things.example/base?secret-query");
+        let shown = format!("{endpoint} {endpoint:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(
+            shown.contains("https://<redacted>@things.example/base"),
+            "{shown}"
+        );
+        assert_eq!(
+            endpoint.url(),
+            "https://user:secret-pass@things.example/base?secret-query"
+        );
+        for (url, shown) in [
+            ("https://things.example", "https://things.example"),
+            ("http://127.0.0.1:9/a@b?x", "http://127.0.0.1:9/a@b"),
+            ("user:pass@host/path#frag", "<redacted>@host/path"),
+            ("not a url?secret", "not a url"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
+    }
+
+    pub(crate) static SERVICE: ServiceMetadata = ServiceMetadata {
         shape_id: "com.example#Things",
         sdk_id: "Things",
         api_version: "2024-01-01",

@@ -37,6 +37,11 @@ const OUTPUT_MEMBERS: [&str; 4] = [
 /// the body does not match the model, `Error::Response`; any other status
 /// gives `Error::Service` whose modeled variant matches the error code; the
 /// error's status is the response's, and every error displays.
+///
+/// Secrets: unless the input already holds it, [`MARKER`] is planted in the
+/// body (a member no shape has, or text after a body that is not a JSON
+/// object), and no error's `Display`, source chain or `Debug` may show it:
+/// errors show the code and message the service sent, never the body.
 pub fn response_parsing(data: &[u8]) {
     let mut input = Input::new(data);
     let status = std::str::from_utf8(input.line())
@@ -54,16 +59,62 @@ pub fn response_parsing(data: &[u8]) {
             builder = builder.header(name, value);
         }
     }
-    let body = Bytes::copy_from_slice(input.rest());
+    let given = input.rest();
+    let planted = plant_marker(given);
+    let body = Bytes::copy_from_slice(planted.as_deref().unwrap_or(given));
     let response = match builder.body(body.clone()) {
         Ok(response) => response,
         Err(e) => panic!("the harness built an invalid response: {e}"),
     };
-    check_deserialize(response, status, &body);
-    check_wire_helpers(&body);
+    check_deserialize(response, status, &body, planted.is_some());
+    check_wire_helpers(given);
 }
 
-fn check_deserialize(response: http::Response<Bytes>, status: http::StatusCode, body: &[u8]) {
+/// Planted in response bodies; no error may show it.
+const MARKER: &str = "SECRET-MARKER-";
+
+/// `body` with [`MARKER`] planted where no model shape reads it, so that
+/// the parse keeps its meaning: as a member of a JSON object, an item of an
+/// array, in a string, else after the body (still no JSON object). `None` when
+/// the body already holds the marker (the input may put it in a `message`,
+/// which errors show) or is blank (an empty output).
+fn plant_marker(body: &[u8]) -> Option<Vec<u8>> {
+    let holds_marker = body
+        .windows(MARKER.len())
+        .any(|window| window == MARKER.as_bytes());
+    if holds_marker || body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let member = format!("\"{MARKER}key\":\"{MARKER}value\"");
+    let mut planted = body.to_vec();
+    // Inserted as text after the opening `{`, `[` or `"`, leaving the rest
+    // byte for byte, so that valid JSON stays valid and of its kind.
+    let (opening, text) = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(object)) => {
+            let separator = if object.is_empty() { "" } else { "," };
+            (b'{', format!("{member}{separator}"))
+        }
+        Ok(Value::Array(items)) => {
+            let separator = if items.is_empty() { "" } else { "," };
+            (b'[', format!("\"{MARKER}\"{separator}"))
+        }
+        Ok(Value::String(_)) => (b'"', MARKER.to_owned()),
+        _ => {
+            planted.extend_from_slice(member.as_bytes());
+            return Some(planted);
+        }
+    };
+    let at = body.iter().position(|b| *b == opening)? + 1;
+    planted.splice(at..at, text.into_bytes());
+    Some(planted)
+}
+
+fn check_deserialize(
+    response: http::Response<Bytes>,
+    status: http::StatusCode,
+    body: &[u8],
+    planted: bool,
+) {
     let result = GetResourceOauth2Token::deserialize(response);
     if let Err(e) = &result {
         // Display and the source chain must not panic either.
@@ -74,6 +125,13 @@ fn check_deserialize(response: http::Response<Bytes>, status: http::StatusCode, 
             source = cause.source();
         }
         assert!(!text.is_empty());
+        if planted {
+            let debug = format!("{e:?}");
+            assert!(
+                !text.contains(MARKER) && !debug.contains(MARKER),
+                "an error shows the body: {text} {debug}"
+            );
+        }
     }
     if status.is_success() {
         let expected = expected_output(body);
