@@ -149,6 +149,42 @@ async fn an_error_response_of_a_streaming_operation_is_typed() {
 }
 
 #[tokio::test]
+async fn an_endless_error_body_of_a_streaming_operation_is_read_up_to_the_cap() {
+    bounded(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            read_request(&mut socket).await;
+            let head = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n\
+                        x-amzn-errortype: BadInput\r\ntransfer-encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            // 64 KiB chunks (`10000` in hex) until the client goes away.
+            let mut chunk = b"10000\r\n".to_vec();
+            chunk.extend_from_slice(&[b' '; 0x10000]);
+            chunk.extend_from_slice(b"\r\n");
+            while socket.write_all(&chunk).await.is_ok() {}
+        });
+
+        let client = Client::new(
+            client(&url)
+                .config()
+                .to_builder()
+                .retry_config(opgen::RetryConfig::disabled())
+                .build(),
+        );
+        let error = client.send(input("?")).await.unwrap_err();
+        let Error::Service(service) = error else {
+            panic!("expected a service error, got {error:?}");
+        };
+        assert_eq!(service.status(), 400);
+        assert!(matches!(service.err(), InvokeError::BadInput(_)));
+        assert_eq!(service.body().len(), opgen::MAX_ERROR_RESPONSE_BODY);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn sans_io_deserialize_wraps_a_whole_body_in_a_stream() {
     let response = http::Response::builder()
         .status(200)
