@@ -122,51 +122,18 @@ fn run_bounded(mut shell: Command, timeout: Duration) -> Result<Output, String> 
     result
 }
 
+/// Collects the output of `child` and waits for it to exit, until
+/// `deadline`; an `Err` leaves the process to be killed by the caller.
 fn wait_bounded(child: &mut Child, deadline: Instant, timeout: Duration) -> Result<Output, String> {
     let timed_out = || format!("timed out after {timeout:?}; the process was killed");
     // Each pipe is read on a thread of its own so that neither fills up
     // and blocks the process while the other is read.
     let (sender, receiver) = mpsc::channel();
-    let pipes: [(Pipe, Option<Box<dyn Read + Send>>, usize); 2] = [
-        (
-            Pipe::Stdout,
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-            STDOUT_CAP,
-        ),
-        (
-            Pipe::Stderr,
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-            STDERR_CAP,
-        ),
-    ];
-    for (pipe, reader, cap) in pipes {
-        let Some(reader) = reader else {
-            return Err("the process has no output pipe".to_owned());
-        };
-        let sender = sender.clone();
-        // Not joined: a process the command started in the background may
-        // hold the pipe open after the command is killed; the thread then
-        // ends when that process closes it, holding at most `cap` bytes.
-        std::thread::Builder::new()
-            .name("opgen-credential-process-pipe".to_owned())
-            .spawn(move || {
-                let mut read = Vec::new();
-                // One byte past the cap tells "exactly the cap" from "more".
-                let result = reader
-                    .take(cap as u64 + 1)
-                    .read_to_end(&mut read)
-                    .map(|_| read);
-                let _ = sender.send((pipe, result));
-            })
-            .map_err(|e| format!("failed to start a thread for the process: {e}"))?;
-    }
-    drop(sender);
+    let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err("the process has no output pipe".to_owned());
+    };
+    read_on_a_thread(Pipe::Stdout, out, STDOUT_CAP, sender.clone())?;
+    read_on_a_thread(Pipe::Stderr, err, STDERR_CAP, sender)?;
 
     let (mut stdout, mut stderr) = (None, None);
     while stdout.is_none() || stderr.is_none() {
@@ -205,6 +172,34 @@ fn wait_bounded(child: &mut Child, deadline: Instant, timeout: Duration) -> Resu
             Err(e) => return Err(format!("failed to wait for the process: {e}")),
         }
     }
+}
+
+/// Reads `reader` up to one byte past `cap` (to tell "exactly the cap"
+/// from "more") on a thread of its own, and sends what it read.
+///
+/// The thread is not joined: a process the command started in the
+/// background may hold the pipe open after the command is killed; the
+/// thread then ends when that process closes it, holding at most `cap`
+/// bytes meanwhile.
+fn read_on_a_thread(
+    pipe: Pipe,
+    reader: impl Read + Send + 'static,
+    cap: usize,
+    sender: mpsc::Sender<(Pipe, std::io::Result<Vec<u8>>)>,
+) -> Result<(), String> {
+    std::thread::Builder::new()
+        .name("opgen-credential-process-pipe".to_owned())
+        .spawn(move || {
+            let mut read = Vec::new();
+            let result = reader
+                .take(cap as u64 + 1)
+                .read_to_end(&mut read)
+                .map(|_| read);
+            // The receiver is gone once the runner has given up.
+            let _ = sender.send((pipe, result));
+        })
+        .map(|_| ())
+        .map_err(|e| format!("failed to start a thread for the process: {e}"))
 }
 
 /// Kills the process (`SIGKILL` on Unix) and waits for it, so that no
