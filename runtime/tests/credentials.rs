@@ -444,17 +444,20 @@ mod process {
             || Path::new(&format!("/proc/{pid}")).exists()
     }
 
+    /// A profile whose process writes its pid to a file and then `exec`s
+    /// `program`, so that the pid is that of the program.
+    fn process_with_pid(home: &TempDir, program: &str) -> (ProfileCredentials, PathBuf) {
+        let pid_file = home.path().join("pid");
+        let command = format!("echo $$ > '{}'; exec {program}", pid_file.display());
+        (profile_with_process(home, &command), pid_file)
+    }
+
     #[test]
     fn a_hung_process_is_killed_and_reaped_at_its_timeout() {
         run(async {
             let home = TempDir::new("process-hung");
-            let pid_file = home.path().join("pid");
-            // `exec` so that the pid written is the process that sleeps.
-            let provider = profile_with_process(
-                &home,
-                &format!("echo $$ > '{}'; exec sleep 30", pid_file.display()),
-            )
-            .with_process_timeout(Duration::from_millis(500));
+            let (provider, pid_file) = process_with_pid(&home, "sleep 30");
+            let provider = provider.with_process_timeout(Duration::from_millis(500));
             let started = std::time::Instant::now();
             let err = provider.provide_credentials().await.unwrap_err();
             let took = started.elapsed();
@@ -482,11 +485,7 @@ mod process {
     fn a_process_printing_without_end_is_stopped_at_the_output_cap() {
         run(async {
             let home = TempDir::new("process-flood");
-            let pid_file = home.path().join("pid");
-            let provider = profile_with_process(
-                &home,
-                &format!("echo $$ > '{}'; exec yes SECRET-LINE", pid_file.display()),
-            );
+            let (provider, pid_file) = process_with_pid(&home, "yes SECRET-LINE");
             let err = provider.provide_credentials().await.unwrap_err();
             let text = err.to_string();
             assert!(text.contains("profile `proc`"), "{text}");
