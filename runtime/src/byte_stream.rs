@@ -120,6 +120,45 @@ impl ByteStream {
     }
 }
 
+/// A body read into memory up to a limit by [`ByteStream::collect_at_most`].
+#[derive(Debug)]
+pub(crate) enum Collected {
+    /// The whole body, no longer than the limit.
+    Whole(Bytes),
+    /// The first `limit` bytes of a longer body; the rest was not read.
+    Cut(Bytes),
+}
+
+impl ByteStream {
+    /// Reads the stream into memory, up to `limit` bytes: a longer body is
+    /// cut at `limit` and the rest left unread (dropping the stream closes
+    /// the connection), so a body without end costs `limit` bytes at most.
+    pub(crate) async fn collect_at_most(
+        mut self,
+        limit: usize,
+    ) -> Result<Collected, TransportError> {
+        if let Inner::Memory(bytes) = &mut self.inner {
+            let mut bytes = bytes.take().unwrap_or_default();
+            if bytes.len() > limit {
+                bytes.truncate(limit);
+                return Ok(Collected::Cut(bytes));
+            }
+            return Ok(Collected::Whole(bytes));
+        }
+        let mut read = BytesMut::new();
+        while let Some(chunk) = self.next().await {
+            let chunk = chunk?;
+            let room = limit - read.len();
+            if chunk.len() > room {
+                read.extend_from_slice(&chunk[..room]);
+                return Ok(Collected::Cut(read.freeze()));
+            }
+            read.extend_from_slice(&chunk);
+        }
+        Ok(Collected::Whole(read.freeze()))
+    }
+}
+
 impl Default for ByteStream {
     /// An empty stream.
     fn default() -> Self {
@@ -258,6 +297,39 @@ mod tests {
         let source = std::error::Error::source(&error).unwrap().to_string();
         assert_eq!(source, "connection reset");
         assert!(stream.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn collect_at_most_cuts_at_the_limit_and_stops_reading() {
+        let whole = |c: Collected| match c {
+            Collected::Whole(b) => Ok(b),
+            Collected::Cut(b) => Err(b),
+        };
+        let stream = ByteStream::from_body(Scripted(VecDeque::from([data("ab"), data("cd")])));
+        assert_eq!(
+            whole(stream.collect_at_most(4).await.unwrap()),
+            Ok("abcd".into())
+        );
+        // The error after the cut is never polled.
+        let stream = ByteStream::from_body(Scripted(VecDeque::from([
+            data("ab"),
+            data("cde"),
+            Err("never read".into()),
+        ])));
+        assert_eq!(
+            whole(stream.collect_at_most(4).await.unwrap()),
+            Err("abcd".into())
+        );
+        let stream = ByteStream::from("abcdef");
+        assert_eq!(
+            whole(stream.collect_at_most(3).await.unwrap()),
+            Err("abc".into())
+        );
+        let stream = ByteStream::from("abc");
+        assert_eq!(
+            whole(stream.collect_at_most(3).await.unwrap()),
+            Ok("abc".into())
+        );
     }
 
     #[tokio::test]

@@ -3,19 +3,21 @@
 //! A call goes through these stages, each a function below so that retries
 //! (a later addition) wrap [`Client::try_attempt`] without touching the rest:
 //! resolve the endpoint, serialize, then per attempt: add the SDK headers
-//! (`headers.rs`), load credentials, sign, transmit (bounded by the attempt
-//! timeout) and deserialize; the whole call is bounded by the operation
-//! timeout. What the client is configured with lives in `config.rs`.
+//! (`headers.rs`), load credentials, sign, transmit and read the body
+//! (bounded by the attempt timeout, the body also by its size limit) and
+//! deserialize; the whole call is bounded by the operation timeout. What
+//! the client is configured with lives in `config.rs`.
 
+use crate::byte_stream::Collected;
 use crate::endpoint::{self, EndpointParams};
 use crate::headers::{add_headers, invocation_id};
 use crate::http_client::UnavailableHttpClient;
 use crate::retry::{self, RetryQuota, SharedAsyncSleep};
 use crate::sigv4::{self, SigningParams, SigningSettings};
 use crate::{
-    compress_request, BuildError, Config, ConfigBuilder, CredentialsError, Endpoint, EndpointError,
-    Error, HttpClient, Operation, OperationInput, ProvideCredentials, SharedHttpClient,
-    TimeoutError, TransportError,
+    compress_request, BuildError, ByteStream, Config, ConfigBuilder, CredentialsError, Endpoint,
+    EndpointError, Error, HttpClient, Operation, OperationInput, ProvideCredentials, ResponseError,
+    SharedHttpClient, TimeoutError, TransportError, MAX_ERROR_RESPONSE_BODY,
 };
 use bytes::Bytes;
 use std::future::Future;
@@ -27,7 +29,9 @@ use std::time::{Duration, SystemTime};
 /// retry quota.
 ///
 /// A call makes up to 3 attempts (see [`RetryConfig`](crate::RetryConfig)) within the
-/// operation timeout (60 s by default), so that it never hangs forever; see
+/// operation timeout (60 s by default), so that it never hangs forever, and
+/// reads at most 64 MiB of a successful response body and 1 MiB of an
+/// error body, so that it never fills memory; see
 /// [`ConfigBuilder`] for the timeouts and [`Client::with_config_override`]
 /// to change them for some calls.
 ///
@@ -348,12 +352,16 @@ impl Client {
         if O::STREAMING_RESPONSE {
             return self.try_streaming_attempt::<O>(request).await;
         }
+        // Through `call_streaming`, so that the body is read here, up to its
+        // limit, rather than whole by the HTTP client.
         let transmit = async {
-            self.inner
+            let response = self
+                .inner
                 .http_client
-                .call(request)
+                .call_streaming(request)
                 .await
-                .map_err(Error::Transport)
+                .map_err(Error::Transport)?;
+            read_body(response, config.max_response_body).await
         };
         let response = with_timeout(transmit, config.attempt_timeout, "attempt").await?;
         #[cfg(feature = "tracing")]
@@ -382,11 +390,43 @@ impl Client {
         if response.status().is_success() {
             return O::deserialize_streaming(response);
         }
-        let (head, body) = response.into_parts();
-        let read = async { body.collect().await.map_err(Error::Transport) };
-        let body = with_timeout(read, limit, "attempt").await?;
-        O::deserialize(http::Response::from_parts(head, body))
+        let read = read_body(response, self.inner.config.max_response_body);
+        O::deserialize(with_timeout(read, limit, "attempt").await?)
     }
+}
+
+/// Reads the body of a response whose head has arrived. A success body is
+/// read up to `max_body` ([`ConfigBuilder::max_response_body`]); a longer
+/// one fails with [`ResponseError::too_large`](crate::ResponseError), which
+/// is not retried. An error body is read up to [`MAX_ERROR_RESPONSE_BODY`]
+/// and cut there, since its code and message (or the code's header) come
+/// first and the call fails anyway.
+///
+/// The `content-length` header is not checked against the limit: a `HEAD`
+/// response (e.g. S3's `HeadObject`) declares a length it does not send.
+async fn read_body<E>(
+    response: http::Response<ByteStream>,
+    max_body: usize,
+) -> Result<http::Response<Bytes>, Error<E>> {
+    let (head, body) = response.into_parts();
+    let limit = if head.status.is_success() {
+        max_body
+    } else {
+        MAX_ERROR_RESPONSE_BODY
+    };
+    let body = match body
+        .collect_at_most(limit)
+        .await
+        .map_err(Error::Transport)?
+    {
+        Collected::Whole(body) => body,
+        Collected::Cut(body) if !head.status.is_success() => body,
+        Collected::Cut(_) => {
+            let head = http::Response::from_parts(head, Bytes::new());
+            return Err(Error::Response(ResponseError::too_large(max_body, &head)));
+        }
+    };
+    Ok(http::Response::from_parts(head, body))
 }
 
 /// Records the response's request id on the attempt's span.

@@ -16,6 +16,20 @@ use std::time::Duration;
 /// The default bound on a whole call, so that no call hangs forever.
 const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The default limit on a successful response body that is read into
+/// memory (64 MiB): far above what AWS APIs return outside `@streaming`
+/// outputs, which are not read into memory and so not limited. Change it
+/// with [`ConfigBuilder::max_response_body`].
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
+
+/// How much of an error response body (any status but 2xx) is read
+/// (1 MiB): AWS error bodies are a few hundred bytes. Past it the rest is
+/// dropped unread and the error is parsed from what was read; the error
+/// code of most protocols is also in a header, so a cut body still yields
+/// the service error (or, when what was read does not parse,
+/// [`Error::Response`](crate::Error::Response), retried like the status).
+pub const MAX_ERROR_RESPONSE_BODY: usize = 1024 * 1024;
+
 /// Client configuration: region, credentials, endpoint, HTTP client,
 /// timeouts and user agent. Build one with [`Config::builder`] or read the
 /// environment with [`Config::from_env`].
@@ -37,6 +51,7 @@ pub struct Config {
     pub(crate) request_compression: RequestCompression,
     pub(crate) retry_config: RetryConfig,
     pub(crate) sleep: Option<SharedAsyncSleep>,
+    pub(crate) max_response_body: usize,
 }
 
 impl Default for Config {
@@ -55,6 +70,7 @@ impl Default for Config {
             request_compression: RequestCompression::default(),
             retry_config: RetryConfig::standard(),
             sleep: None,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -165,6 +181,12 @@ impl Config {
     pub fn retry_config(&self) -> &RetryConfig {
         &self.retry_config
     }
+
+    /// The limit on a successful response body read into memory, in bytes
+    /// (see [`ConfigBuilder::max_response_body`]).
+    pub fn max_response_body(&self) -> usize {
+        self.max_response_body
+    }
 }
 
 impl fmt::Debug for Config {
@@ -192,6 +214,7 @@ impl fmt::Debug for Config {
             .field("request_compression", &self.request_compression)
             .field("retry_config", &self.retry_config)
             .field("sleep", &self.sleep)
+            .field("max_response_body", &self.max_response_body)
             .finish()
     }
 }
@@ -305,6 +328,26 @@ impl ConfigBuilder {
     /// and `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
     pub fn request_compression(mut self, settings: RequestCompression) -> Self {
         self.config.request_compression = settings;
+        self
+    }
+
+    /// The limit, in bytes, on a successful response body, which is read
+    /// into memory before it is parsed (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`], 64 MiB; `usize::MAX` for none). A
+    /// larger body, by its `content-length` or as it arrives, fails the
+    /// call with [`Error::Response`](crate::Error::Response) whose
+    /// [`is_too_large`](crate::ResponseError::is_too_large) is true, without
+    /// retrying and without reading the rest.
+    ///
+    /// Not applied to `@streaming` outputs, which are handed over unread as
+    /// a [`ByteStream`](crate::ByteStream). Error bodies are read up to
+    /// [`MAX_ERROR_RESPONSE_BODY`] whatever this says. The limit applies
+    /// to the body as the [`HttpClient`] returns it from
+    /// [`call_streaming`](crate::HttpClient::call_streaming); a client
+    /// that only implements [`call`](crate::HttpClient::call) has read the
+    /// whole body before the limit is checked.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.config.max_response_body = bytes;
         self
     }
 

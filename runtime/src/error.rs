@@ -285,7 +285,9 @@ impl fmt::Display for UnhandledError {
 impl StdError for UnhandledError {}
 
 /// A response that does not match the model: its body could not be parsed
-/// or a required part is missing. Keeps the whole response.
+/// or a required part is missing, or it is larger than the configured
+/// limit ([`is_too_large`](Self::is_too_large)). Keeps the whole response,
+/// except the body of one that is too large.
 ///
 /// `Debug` shows the body's length, not the body, and the values of
 /// descriptive headers only (request id, error type, content type…); the
@@ -294,6 +296,7 @@ impl StdError for UnhandledError {}
 pub struct ResponseError {
     reason: String,
     raw: Box<RawResponse>,
+    too_large: bool,
 }
 
 impl ResponseError {
@@ -302,7 +305,27 @@ impl ResponseError {
         ResponseError {
             reason: reason.into(),
             raw: RawResponse::of(response),
+            too_large: false,
         }
+    }
+
+    /// A successful response whose body is larger than `limit` bytes; the
+    /// body of `response` is empty, since what was read of it would only
+    /// be a prefix held in memory for nothing.
+    pub(crate) fn too_large(limit: usize, response: &http::Response<Bytes>) -> Self {
+        ResponseError {
+            reason: format!("the body is larger than the limit of {limit} bytes"),
+            raw: RawResponse::of(response),
+            too_large: true,
+        }
+    }
+
+    /// Whether the body was larger than the limit set with
+    /// [`ConfigBuilder::max_response_body`](crate::ConfigBuilder::max_response_body);
+    /// then [`body`](Self::body) is empty and the status and headers (the
+    /// request id among them) are those of the response.
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
     }
 
     /// Why the response could not be parsed.

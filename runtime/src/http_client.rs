@@ -20,12 +20,21 @@ pub type HttpClientStreamingFuture =
 /// Implemented for reqwest (feature `rustls`); implement it to plug another
 /// HTTP stack or a test double. Called once per attempt, after signing; a
 /// returned [`TransportError`] counts as a failed attempt.
+///
+/// The [`Client`](crate::Client) (and the container and IMDS credential
+/// sources) call [`call_streaming`](HttpClient::call_streaming) and read
+/// the body themselves, so that they can stop at a size limit (see
+/// [`ConfigBuilder::max_response_body`](crate::ConfigBuilder::max_response_body)).
+/// A client that implements only [`call`](HttpClient::call) works, but
+/// reads each body whole before any limit is applied.
 pub trait HttpClient: Send + Sync + Debug {
     /// Sends `request` and reads the full response body.
     fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture;
 
     /// Sends `request` and returns as soon as the response head has
-    /// arrived, with the body as a [`ByteStream`]. Used for operations whose
+    /// arrived, with the body as a [`ByteStream`] that the caller reads as
+    /// far as it wants; dropping it must stop the transfer (e.g. close the
+    /// connection). Called for every operation, not only those whose
     /// output is a `@streaming` blob.
     ///
     /// The default reads the whole body through [`HttpClient::call`];

@@ -54,7 +54,7 @@ pub use blob::{BigNumber, Blob, DateTime, Document, Unit};
 pub use byte_stream::ByteStream;
 pub use client::Client;
 pub use compression::{compress_request, RequestCompression, DEFAULT_MIN_COMPRESSION_SIZE};
-pub use config::{Config, ConfigBuilder};
+pub use config::{Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_BODY, MAX_ERROR_RESPONSE_BODY};
 pub use credentials::{
     Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
     ProvideCredentialsFuture, SharedCredentialsProvider,

@@ -432,6 +432,70 @@ mod process {
         });
     }
 
+    /// Whether the process `pid` still exists (a zombie would: `/proc`
+    /// keeps its entry until it is reaped).
+    fn exists(pid: &str) -> bool {
+        std::process::Command::new("kill")
+            .args(["-0", pid])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+            || Path::new(&format!("/proc/{pid}")).exists()
+    }
+
+    /// A profile whose process writes its pid to a file and then `exec`s
+    /// `program`, so that the pid is that of the program.
+    fn process_with_pid(home: &TempDir, program: &str) -> (ProfileCredentials, PathBuf) {
+        let pid_file = home.path().join("pid");
+        let command = format!("echo $$ > '{}'; exec {program}", pid_file.display());
+        (profile_with_process(home, &command), pid_file)
+    }
+
+    #[test]
+    fn a_hung_process_is_killed_and_reaped_at_its_timeout() {
+        run(async {
+            let home = TempDir::new("process-hung");
+            let (provider, pid_file) = process_with_pid(&home, "sleep 30");
+            let provider = provider.with_process_timeout(Duration::from_millis(500));
+            let started = std::time::Instant::now();
+            let err = provider.provide_credentials().await.unwrap_err();
+            let took = started.elapsed();
+            assert!(took < Duration::from_secs(5), "took {took:?}");
+            assert!(!err.is_not_loaded());
+            let text = err.to_string();
+            assert!(text.contains("profile `proc`"), "{text}");
+            assert!(text.contains("timed out after 500ms"), "{text}");
+            let pid = std::fs::read_to_string(&pid_file).unwrap();
+            let pid = pid.trim();
+            assert!(!pid.is_empty());
+            assert!(!exists(pid), "process {pid} outlived its timeout");
+        });
+    }
+
+    #[test]
+    fn the_default_process_timeout_is_five_seconds() {
+        assert_eq!(
+            opgen::credentials::DEFAULT_CREDENTIAL_PROCESS_TIMEOUT,
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn a_process_printing_without_end_is_stopped_at_the_output_cap() {
+        run(async {
+            let home = TempDir::new("process-flood");
+            let (provider, pid_file) = process_with_pid(&home, "yes SECRET-LINE");
+            let err = provider.provide_credentials().await.unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains("profile `proc`"), "{text}");
+            assert!(text.contains("more than 65536 bytes"), "{text}");
+            assert!(!text.contains("SECRET-LINE"), "{text}");
+            let pid = std::fs::read_to_string(&pid_file).unwrap();
+            assert!(!exists(pid.trim()), "process {pid} left running");
+        });
+    }
+
     #[test]
     fn malformed_process_output_is_not_echoed() {
         run(async {
@@ -588,6 +652,65 @@ fn container_failures() {
         assert!(!err.to_string().contains("container-token"), "{err}");
         // A 5xx is retried once.
         assert_eq!(server.seen().len(), 2);
+    });
+}
+
+/// A loopback server that answers every request with `status` and a
+/// chunked body that never ends, until the client goes away.
+async fn endless_server(status: u16) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut chunk = [0u8; 4096];
+                let _ = stream.read(&mut chunk).await;
+                let head = format!("HTTP/1.1 {status} X\r\ntransfer-encoding: chunked\r\n\r\n");
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                // 64 KiB chunks: `10000` is the size in hex.
+                let mut data = b"10000\r\n".to_vec();
+                data.extend_from_slice(&[b'{'; 0x10000]);
+                data.extend_from_slice(b"\r\n");
+                while stream.write_all(&data).await.is_ok() {}
+            });
+        }
+    });
+    Server {
+        addr,
+        seen: Arc::default(),
+        task,
+    }
+}
+
+#[test]
+fn an_endless_container_response_is_cut_at_the_cap() {
+    run(async {
+        for status in [200, 500] {
+            let server = endless_server(status).await;
+            let uri = format!("{}/creds", server.url());
+            let err = ContainerCredentials::new()
+                .with_env(env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri)]))
+                .provide_credentials()
+                .await
+                .unwrap_err();
+            assert!(!err.is_not_loaded());
+            assert!(err.to_string().contains("larger than 65536 bytes"), "{err}");
+        }
+    });
+}
+
+#[test]
+fn an_endless_imds_response_is_cut_at_the_cap() {
+    run(async {
+        let server = endless_server(200).await;
+        let err = ImdsCredentials::new()
+            .with_env(env(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url())]))
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("larger than 65536 bytes"), "{err}");
     });
 }
 

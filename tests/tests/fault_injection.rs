@@ -42,6 +42,9 @@ enum Step {
     Reset,
     /// Holds the connection open without answering.
     Stall,
+    /// Writes this status and headers, then a chunked body of `x` without
+    /// end, until the client goes away.
+    Endless(u16, Vec<(&'static str, &'static str)>),
 }
 
 fn json(status: u16, headers: &[(&str, &str)], body: &str) -> Step {
@@ -145,6 +148,25 @@ async fn serve(mut stream: TcpStream, step: Step, log: Arc<Mutex<Vec<Received>>>
         Step::Stall => {
             tokio::time::sleep(BOUND).await;
             drop(stream);
+        }
+        Step::Endless(status, headers) => {
+            let mut head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n"
+            );
+            for (name, value) in headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str("\r\n");
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            // 64 KiB chunks: `10000` is the size in hex.
+            let mut chunk = b"10000\r\n".to_vec();
+            chunk.extend_from_slice(&[b'x'; 0x10000]);
+            chunk.extend_from_slice(b"\r\n");
+            // Ends when the client closes the connection; the test's bound
+            // ends it otherwise.
+            while stream.write_all(&chunk).await.is_ok() {}
         }
     }
 }
@@ -510,6 +532,79 @@ async fn a_20_mb_body_is_parsed_without_hanging() {
         let client = client(&server, &sleep, |c| c);
 
         let output = client.send(input()).await.expect("a large but valid body");
+        assert_eq!(output.access_token().map(str::len), Some(token.len()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_500_streaming_forever_ends_with_the_service_error_from_its_first_mebibyte() {
+    bounded(async {
+        let server = Server::start(vec![Step::Endless(
+            500,
+            vec![
+                ("x-amzn-errortype", "InternalServerException"),
+                ("x-amzn-requestid", "req-endless"),
+            ],
+        )])
+        .await;
+        let sleep = RecordingSleep::default();
+        let client = client(&server, &sleep, |c| c);
+
+        let error = client.send(input()).await.unwrap_err();
+        let Error::Service(e) = &error else {
+            panic!("expected the service error, got {error:?}")
+        };
+        assert_eq!(e.status().as_u16(), 500);
+        assert_eq!(e.err().meta().code(), Some("InternalServerException"));
+        // What was read is kept, and no more than the error-body cap.
+        assert_eq!(e.body().len(), opgen::MAX_ERROR_RESPONSE_BODY);
+        // Each of the 3 attempts read its capped prefix and moved on.
+        assert_eq!(attempts(&server).len(), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_200_streaming_forever_is_too_large_and_not_retried() {
+    bounded(async {
+        let server = Server::start(vec![Step::Endless(200, vec![])]).await;
+        let sleep = RecordingSleep::default();
+        let client = client(&server, &sleep, |c| c.max_response_body(1024 * 1024));
+
+        let error = client.send(input()).await.unwrap_err();
+        let Error::Response(e) = &error else {
+            panic!("expected a response error, got {error:?}")
+        };
+        assert!(e.is_too_large(), "{e}");
+        assert_eq!(e.status().as_u16(), 200);
+        assert_eq!(
+            e.to_string(),
+            "invalid response (HTTP 200): the body is larger than the limit of 1048576 bytes"
+        );
+        assert!(e.body().is_empty());
+        assert_eq!(server.requests().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_200_over_the_cap_by_its_length_is_too_large() {
+    bounded(async {
+        let token = "t".repeat(2 * 1024 * 1024);
+        let body = format!(r#"{{"accessToken":"{token}"}}"#);
+        let server = Server::start(vec![json(200, &[], &body)]).await;
+        let sleep = RecordingSleep::default();
+        let capped = client(&server, &sleep, |c| c.max_response_body(1024 * 1024));
+
+        let error = capped.send(input()).await.unwrap_err();
+        let Error::Response(e) = &error else {
+            panic!("expected a response error, got {error:?}")
+        };
+        assert!(e.is_too_large(), "{e}");
+        // The default leaves room for it.
+        let client = client(&server, &sleep, |c| c);
+        let output = client.send(input()).await.expect("under the default cap");
         assert_eq!(output.access_token().map(str::len), Some(token.len()));
     })
     .await;

@@ -69,6 +69,23 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
     }
 }
 
+/// A loopback server that reads one request and lets `respond` answer on
+/// its socket; returns the server's URL.
+async fn answer_once<F, R>(respond: F) -> String
+where
+    F: FnOnce(tokio::net::TcpStream) -> R + Send + 'static,
+    R: Future<Output = ()> + Send,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        read_request(&mut socket).await;
+        respond(socket).await;
+    });
+    url
+}
+
 #[tokio::test]
 async fn the_output_stream_delivers_chunks_before_the_response_ends() {
     bounded(async {
@@ -120,11 +137,7 @@ async fn the_output_stream_delivers_chunks_before_the_response_ends() {
 #[tokio::test]
 async fn an_error_response_of_a_streaming_operation_is_typed() {
     bounded(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            read_request(&mut socket).await;
+        let url = answer_once(|mut socket| async move {
             let body = r#"{"message":"payload too short"}"#;
             let head = format!(
                 "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n\
@@ -133,7 +146,8 @@ async fn an_error_response_of_a_streaming_operation_is_typed() {
             );
             socket.write_all(head.as_bytes()).await.unwrap();
             socket.write_all(body.as_bytes()).await.unwrap();
-        });
+        })
+        .await;
 
         let error = client(&url).send(input("?")).await.unwrap_err();
         let Error::Service(service) = error else {
@@ -144,6 +158,39 @@ async fn an_error_response_of_a_streaming_operation_is_typed() {
             InvokeError::BadInput(bad) => assert_eq!(bad.message(), Some("payload too short")),
             other => panic!("expected BadInput, got {other:?}"),
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_endless_error_body_of_a_streaming_operation_is_read_up_to_the_cap() {
+    bounded(async {
+        let url = answer_once(|mut socket| async move {
+            let head = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n\
+                        x-amzn-errortype: BadInput\r\ntransfer-encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            // 64 KiB chunks (`10000` in hex) until the client goes away.
+            let mut chunk = b"10000\r\n".to_vec();
+            chunk.extend_from_slice(&[b' '; 0x10000]);
+            chunk.extend_from_slice(b"\r\n");
+            while socket.write_all(&chunk).await.is_ok() {}
+        })
+        .await;
+
+        let client = Client::new(
+            client(&url)
+                .config()
+                .to_builder()
+                .retry_config(opgen::RetryConfig::disabled())
+                .build(),
+        );
+        let error = client.send(input("?")).await.unwrap_err();
+        let Error::Service(service) = error else {
+            panic!("expected a service error, got {error:?}");
+        };
+        assert_eq!(service.status(), 400);
+        assert!(matches!(service.err(), InvokeError::BadInput(_)));
+        assert_eq!(service.body().len(), opgen::MAX_ERROR_RESPONSE_BODY);
     })
     .await;
 }

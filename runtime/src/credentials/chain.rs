@@ -7,6 +7,7 @@ use super::{
 };
 use crate::profile::{Env, Fs};
 use crate::{HttpClient, SharedHttpClient};
+use std::time::Duration;
 
 /// Tries named providers in order and returns the first credentials found.
 ///
@@ -71,6 +72,8 @@ impl ProvideCredentials for CredentialsChain {
 pub struct DefaultCredentialsChain {
     env: Env,
     fs: Fs,
+    http_client: Option<SharedHttpClient>,
+    process_timeout: Option<Duration>,
     cached: CachedCredentials,
 }
 
@@ -79,21 +82,36 @@ impl DefaultCredentialsChain {
     /// default HTTP client (built only if the container or IMDS source is
     /// reached).
     pub fn new() -> Self {
-        Self::build(Env::real(), Fs::real(), None)
+        Self::build(Env::real(), Fs::real(), None, None)
     }
 
     /// The chain reading variables through `env` and files through `fs`.
     pub fn from_env_with(env: Env, fs: Fs) -> Self {
-        Self::build(env, fs, None)
+        Self::build(env, fs, None, None)
     }
 
     /// The same chain (with an empty cache) sending the container and IMDS
     /// requests with `client`.
     pub fn with_http_client(self, client: impl HttpClient + 'static) -> Self {
-        Self::build(self.env, self.fs, Some(SharedHttpClient::new(client)))
+        let client = Some(SharedHttpClient::new(client));
+        Self::build(self.env, self.fs, client, self.process_timeout)
     }
 
-    fn build(env: Env, fs: Fs, http_client: Option<SharedHttpClient>) -> Self {
+    /// The same chain (with an empty cache) giving a profile's
+    /// `credential_process` `timeout` to answer before it is killed
+    /// (default
+    /// [`DEFAULT_CREDENTIAL_PROCESS_TIMEOUT`](super::DEFAULT_CREDENTIAL_PROCESS_TIMEOUT),
+    /// 5 s); see [`ProfileCredentials::with_process_timeout`].
+    pub fn with_credential_process_timeout(self, timeout: Duration) -> Self {
+        Self::build(self.env, self.fs, self.http_client, Some(timeout))
+    }
+
+    fn build(
+        env: Env,
+        fs: Fs,
+        http_client: Option<SharedHttpClient>,
+        process_timeout: Option<Duration>,
+    ) -> Self {
         let mut container = ContainerCredentials::new()
             .with_env(env.clone())
             .with_fs(fs.clone());
@@ -102,19 +120,22 @@ impl DefaultCredentialsChain {
             container = container.with_http_client(client.clone());
             imds = imds.with_http_client(client.clone());
         }
+        let mut profile = ProfileCredentials::new()
+            .with_env(env.clone())
+            .with_fs(fs.clone());
+        if let Some(timeout) = process_timeout {
+            profile = profile.with_process_timeout(timeout);
+        }
         let chain = CredentialsChain::new()
             .or_else("environment", EnvironmentCredentials::with_env(env.clone()))
-            .or_else(
-                "profile",
-                ProfileCredentials::new()
-                    .with_env(env.clone())
-                    .with_fs(fs.clone()),
-            )
+            .or_else("profile", profile)
             .or_else("container", container)
             .or_else("IMDS", imds);
         DefaultCredentialsChain {
             env,
             fs,
+            http_client,
+            process_timeout,
             cached: CachedCredentials::new(chain),
         }
     }

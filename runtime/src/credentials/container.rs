@@ -39,7 +39,8 @@ const ATTEMPTS: u32 = 2;
 ///
 /// Neither URI variable set is [not loaded](CredentialsError::is_not_loaded);
 /// a URI that is invalid or not allowed, an unreadable token file or a
-/// failed request is an error. Each request is given 5 s and two attempts.
+/// failed request is an error. Each request is given 5 s and two attempts;
+/// a response body over 64 KiB is an error, not read further.
 #[derive(Debug, Clone, Default)]
 pub struct ContainerCredentials {
     env: Env,

@@ -1,6 +1,8 @@
 //! Requests to the credential endpoints (container, IMDS): the default
-//! client, a per-request timeout and a small number of attempts.
+//! client, a per-request timeout, a cap on the response body and a small
+//! number of attempts.
 
+use crate::byte_stream::Collected;
 use crate::{HttpClient, SharedHttpClient};
 use bytes::Bytes;
 use std::sync::OnceLock;
@@ -11,6 +13,11 @@ use std::time::Duration;
 /// error of a chain running off AWS.
 #[cfg(feature = "rustls")]
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How much of a credential endpoint's response is read: credentials JSON
+/// is about 1 KiB, so a longer body is an endpoint gone wrong, and reading
+/// on would only fill memory.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
 
 /// The HTTP client of a credential source: the one given, else a default
 /// built on first use, so a chain that stops at the environment never
@@ -67,6 +74,8 @@ pub(crate) enum FetchError {
     Transport(String),
     /// No response within the per-request timeout.
     Timeout(Duration),
+    /// The response body is longer than [`MAX_BODY`]; not retried.
+    TooLarge,
 }
 
 impl std::fmt::Display for FetchError {
@@ -74,13 +83,15 @@ impl std::fmt::Display for FetchError {
         match self {
             FetchError::Build(message) | FetchError::Transport(message) => f.write_str(message),
             FetchError::Timeout(after) => write!(f, "no response within {after:?}"),
+            FetchError::TooLarge => write!(f, "the response is larger than {MAX_BODY} bytes"),
         }
     }
 }
 
 /// Sends the request `make` builds, up to `attempts` times while the
 /// failure is a transport error, a timeout or a 5xx status. A 4xx or 2xx
-/// response is returned as it is.
+/// response is returned as it is; a body longer than [`MAX_BODY`] fails at
+/// once, whatever the status.
 pub(crate) async fn fetch(
     client: &SharedHttpClient,
     make: impl Fn() -> Result<http::Request<Bytes>, http::Error>,
@@ -90,20 +101,39 @@ pub(crate) async fn fetch(
     let mut last = FetchError::Transport("no attempt was made".to_owned());
     for attempt in 1..=attempts.max(1) {
         let request = make().map_err(|e| FetchError::Build(format!("invalid request: {e}")))?;
-        match with_timeout(client.call(request), timeout).await {
+        match with_timeout(send(client, request), timeout).await {
             Ok(Ok(response)) if response.status().is_server_error() && attempt < attempts => {}
             Ok(Ok(response)) => return Ok(response),
-            Ok(Err(error)) => {
-                let mut message = error.to_string();
-                if let Some(source) = std::error::Error::source(&error) {
-                    message = format!("{message}: {source}");
-                }
-                last = FetchError::Transport(message);
-            }
+            Ok(Err(FetchError::TooLarge)) => return Err(FetchError::TooLarge),
+            Ok(Err(error)) => last = error,
             Err(elapsed) => last = FetchError::Timeout(elapsed),
         }
     }
     Err(last)
+}
+
+/// Sends `request` and reads the body up to [`MAX_BODY`], through
+/// `call_streaming` so that the rest is never read.
+async fn send(
+    client: &SharedHttpClient,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<Bytes>, FetchError> {
+    let transport = |error: crate::TransportError| {
+        let mut message = error.to_string();
+        if let Some(source) = std::error::Error::source(&error) {
+            message = format!("{message}: {source}");
+        }
+        FetchError::Transport(message)
+    };
+    let (head, body) = client
+        .call_streaming(request)
+        .await
+        .map_err(transport)?
+        .into_parts();
+    match body.collect_at_most(MAX_BODY).await.map_err(transport)? {
+        Collected::Whole(body) => Ok(http::Response::from_parts(head, body)),
+        Collected::Cut(_) => Err(FetchError::TooLarge),
+    }
 }
 
 /// `future`'s output, or `Err(limit)` when it takes longer. Without the

@@ -36,7 +36,8 @@ const ATTEMPTS: u32 = 2;
 /// `http://[fd00:ec2::254]` when `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE`
 /// is `IPv6`, else `http://169.254.169.254`. `AWS_EC2_METADATA_DISABLED=true`
 /// turns the provider off. Each request is given 1 s and two attempts; the
-/// default HTTP client connects within 1 s.
+/// default HTTP client connects within 1 s. A response body over 64 KiB is
+/// an error, not read further.
 ///
 /// Disabled, unreachable, or no role attached is
 /// [not loaded](CredentialsError::is_not_loaded); an unexpected answer is an
@@ -187,10 +188,14 @@ impl ImdsCredentials {
 }
 
 /// Off EC2 nothing answers: that is "no credentials here", not a failure.
+/// Something that answers with too much is there, and wrong.
 fn unreachable_error(endpoint: &str, what: &str, error: FetchError) -> CredentialsError {
     match error {
         FetchError::Build(message) => {
             CredentialsError::new(format!("cannot request {what} from {endpoint}: {message}"))
+        }
+        too_large @ FetchError::TooLarge => {
+            CredentialsError::new(format!("{endpoint} answered for {what}: {too_large}"))
         }
         other => {
             CredentialsError::not_loaded(format!("cannot reach {endpoint} for {what}: {other}"))

@@ -60,6 +60,7 @@ pub use chain::{CredentialsChain, DefaultCredentialsChain};
 pub use container::ContainerCredentials;
 pub use environment::EnvironmentCredentials;
 pub use imds::ImdsCredentials;
+pub use process::DEFAULT_TIMEOUT as DEFAULT_CREDENTIAL_PROCESS_TIMEOUT;
 pub use profile::ProfileCredentials;
 
 /// An AWS access key, its secret and an optional session token.

@@ -2,6 +2,7 @@
 
 use super::{process, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
 use crate::profile::{Env, Fs, Profile, ProfileSet};
+use std::time::Duration;
 
 /// Keys of profile kinds opgen does not implement (assumed roles, web
 /// identity, SSO, console login), in the order the AWS SDKs check them
@@ -29,7 +30,10 @@ const UNSUPPORTED_KEYS: [&str; 9] = [
 ///
 /// No profile files, no such profile, or a profile without any credential
 /// keys is [not loaded](CredentialsError::is_not_loaded); a profile with
-/// only one of the two keys, a failing process, or a profile that assumes
+/// only one of the two keys, a failing process, a process that runs longer
+/// than its timeout (default
+/// [`DEFAULT_CREDENTIAL_PROCESS_TIMEOUT`](super::DEFAULT_CREDENTIAL_PROCESS_TIMEOUT),
+/// 5 s; see [`ProfileCredentials::with_process_timeout`]), or a profile that assumes
 /// a role (`role_arn`, `source_profile`, `credential_source`), uses web
 /// identity or SSO is an error that names the profile and the key.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +41,8 @@ pub struct ProfileCredentials {
     env: Env,
     fs: Fs,
     profile_name: Option<String>,
+    /// `None` for [`process::DEFAULT_TIMEOUT`].
+    process_timeout: Option<Duration>,
 }
 
 impl ProfileCredentials {
@@ -64,6 +70,22 @@ impl ProfileCredentials {
         self
     }
 
+    /// How long a `credential_process` may run before it is killed
+    /// (default
+    /// [`DEFAULT_CREDENTIAL_PROCESS_TIMEOUT`](super::DEFAULT_CREDENTIAL_PROCESS_TIMEOUT),
+    /// 5 s). Raise it for a process that waits for a person, e.g. an MFA
+    /// prompt or a sign-in in the browser.
+    ///
+    /// When it expires the process is killed (`SIGKILL` on Unix) and reaped,
+    /// and the load fails with an error naming the profile and the limit.
+    /// Processes that it started itself and that outlive it are not
+    /// tracked down, as in the AWS SDKs; a command that `exec`s its
+    /// program (or is one program) leaves nothing behind.
+    pub fn with_process_timeout(mut self, timeout: Duration) -> Self {
+        self.process_timeout = Some(timeout);
+        self
+    }
+
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let set = ProfileSet::load(&self.env, &self.fs);
         let name = self
@@ -82,11 +104,15 @@ impl ProfileCredentials {
                 format!("no profile `{name}` in {}", files.join(", "))
             }));
         };
-        from_profile(profile).await
+        let timeout = self.process_timeout.unwrap_or(process::DEFAULT_TIMEOUT);
+        from_profile(profile, timeout).await
     }
 }
 
-async fn from_profile(profile: &Profile) -> Result<Credentials, CredentialsError> {
+async fn from_profile(
+    profile: &Profile,
+    process_timeout: Duration,
+) -> Result<Credentials, CredentialsError> {
     let name = profile.name();
     if let Some(key) = UNSUPPORTED_KEYS
         .iter()
@@ -98,7 +124,7 @@ async fn from_profile(profile: &Profile) -> Result<Credentials, CredentialsError
         )));
     }
     if let Some(command) = profile.get("credential_process").filter(|c| !c.is_empty()) {
-        return process::run(name, command).await;
+        return process::run(name, command, process_timeout).await;
     }
     let key = |k: &str| profile.get(k).filter(|v| !v.is_empty());
     match (
@@ -138,7 +164,7 @@ mod tests {
     ) -> Result<Credentials, CredentialsError> {
         let set = ProfileSet::parse(config, credentials, selected);
         let profile = set.selected().cloned().unwrap_or_default();
-        block_on(from_profile(&profile))
+        block_on(from_profile(&profile, process::DEFAULT_TIMEOUT))
     }
 
     /// Runs `future` on a runtime of its own.
