@@ -33,7 +33,14 @@ impl RequestBuilder {
         self.path.push_str(literal);
     }
 
-    /// A `{label}` of the URI pattern; an empty value cannot be sent.
+    /// A `{label}` of the URI pattern (`greedy` for `{label+}`).
+    ///
+    /// An empty value cannot be sent, and neither can a `.` or `..` path
+    /// segment (the whole value, or a segment of a greedy one): the dots are
+    /// unreserved, so they stay as they are, and the URL parser of the HTTP
+    /// stack would then resolve them, sending a correctly signed request to
+    /// another path (`DELETE /things/..` becomes `DELETE /`). Empty segments
+    /// of a greedy label are sent as they are.
     pub fn label(
         &mut self,
         shape: &'static str,
@@ -48,12 +55,29 @@ impl RequestBuilder {
                 "an HTTP label may not be empty",
             ));
         }
-        if greedy {
-            let trimmed = value.trim_start_matches('/');
-            self.path.push_str(&percent_encode(trimmed, true));
+        let is_dot_segment = |segment: &&str| *segment == "." || *segment == "..";
+        let text = if greedy {
+            value.trim_start_matches('/')
         } else {
-            self.path.push_str(&percent_encode(value, false));
+            value
+        };
+        let dots = if greedy {
+            text.split('/').find(is_dot_segment)
+        } else {
+            // A `/` of a plain label is encoded, so the value is one segment.
+            Some(text).filter(is_dot_segment)
+        };
+        if let Some(dots) = dots {
+            return Err(BuildError::invalid_member(
+                shape,
+                member,
+                format!(
+                    "an HTTP label may not hold a `{dots}` path segment, \
+                     which would send the request to another path"
+                ),
+            ));
         }
+        self.path.push_str(&percent_encode(text, greedy));
         Ok(())
     }
 
