@@ -317,6 +317,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn header_epoch_seconds_that_are_not_a_time_of_years_1_to_9999_are_errors() {
+        use super::super::json::TimestampFormat;
+        for text in [
+            "NaN",
+            "nan",
+            "inf",
+            "-infinity",
+            "1e400",
+            "1e300",
+            "9223372036854775807",
+            "253402300800",
+        ] {
+            let error = timestamp_from_text(text, TimestampFormat::EpochSeconds).unwrap_err();
+            assert!(error.contains("invalid timestamp"), "{text}: {error}");
+        }
+        assert_eq!(
+            timestamp_from_text(" 1576540098.52 ", TimestampFormat::EpochSeconds).unwrap(),
+            crate::DateTime::from_secs_and_nanos(1_576_540_098, 520_000_000)
+        );
+    }
+
+    #[test]
     fn error_codes_are_sanitized() {
         for (raw, code) in [
             ("FooError", "FooError"),
@@ -465,9 +487,9 @@ pub fn timestamp_from_text(
     let parsed = match format {
         TimestampFormat::DateTime => crate::DateTime::parse_date_time(text),
         TimestampFormat::HttpDate => crate::DateTime::parse_http_date(text),
-        TimestampFormat::EpochSeconds => {
-            text.parse::<f64>().ok().map(crate::DateTime::from_secs_f64)
-        }
+        // The exact decimal reading of JSON bodies, which also refuses
+        // `NaN`, `inf` and times outside years 0001–9999.
+        TimestampFormat::EpochSeconds => super::json::epoch_seconds_from_text(text),
     };
     parsed.ok_or_else(|| format!("invalid timestamp {text:?}"))
 }
