@@ -49,6 +49,13 @@ impl From<&str> for Blob {
 
 /// A point in time (a Smithy `timestamp`): seconds and nanoseconds since the
 /// Unix epoch.
+///
+/// A time read from a response (JSON, CBOR, a header) must lie in years
+/// 0001 through 9999, which RFC 3339 and http-date can write; anything else,
+/// or epoch seconds that are NaN or infinite, makes the response an error
+/// ([`Error::Response`](crate::Error::Response)) rather than a made-up date.
+/// [`DateTime::parse_date_time`] and [`DateTime::parse_http_date`] apply
+/// the same range.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime {
     seconds: i64,
@@ -86,10 +93,49 @@ impl DateTime {
     }
 
     /// From seconds since the epoch as a float.
+    ///
+    /// The conversion saturates: NaN is the epoch, and values beyond the
+    /// `i64` range of seconds are its ends. Times read from responses are
+    /// checked instead: NaN, an infinity or a time outside years 0001–9999
+    /// there is a response error.
     pub fn from_secs_f64(value: f64) -> Self {
         let seconds = value.floor();
         let nanos = ((value - seconds) * 1e9).round() as u32;
         DateTime::from_secs_and_nanos(seconds as i64, nanos)
+    }
+}
+
+impl DateTime {
+    /// 0001-01-01T00:00:00Z, the first time read from the wire.
+    const FIRST_SECS: i64 = -62_135_596_800;
+    /// 9999-12-31T23:59:59Z, the last whole second read from the wire.
+    const LAST_SECS: i64 = 253_402_300_799;
+
+    /// `self` if its year is 0001 through 9999, else `None`.
+    ///
+    /// Every time read from a response goes through this: those are the
+    /// years RFC 3339 and http-date write in four digits, so a time read in
+    /// one Smithy format can be written in any other, and a `NaN` or an
+    /// overflowing number cannot pass for a date.
+    pub(crate) fn in_range(self) -> Option<Self> {
+        (Self::FIRST_SECS..=Self::LAST_SECS)
+            .contains(&self.seconds)
+            .then_some(self)
+    }
+
+    /// From float seconds, the fraction rounded to `resolution` nanoseconds;
+    /// `None` for NaN, an infinity or a time outside [`DateTime::in_range`].
+    pub(crate) fn checked_from_secs_f64(value: f64, resolution: u32) -> Option<Self> {
+        // Checked before the casts, which would saturate (NaN becomes 0);
+        // NaN fails both comparisons.
+        let bounds = Self::FIRST_SECS as f64..(Self::LAST_SECS + 1) as f64;
+        if !bounds.contains(&value) {
+            return None;
+        }
+        let seconds = value.floor();
+        let steps = ((value - seconds) * (1e9 / f64::from(resolution))).round() as u32;
+        // The rounding may carry into the next second, past the last one.
+        DateTime::from_secs_and_nanos(seconds as i64, steps * resolution).in_range()
     }
 }
 
@@ -201,6 +247,7 @@ impl DateTime {
     }
 
     /// Parses RFC 3339 (`Z` or a numeric offset; fractions allowed).
+    /// `None` when malformed or outside years 0001–9999 in UTC.
     pub fn parse_date_time(text: &str) -> Option<DateTime> {
         let b = text.as_bytes();
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
@@ -251,10 +298,12 @@ impl DateTime {
         };
         let days = days_from_civil(i64::from(year), month, day);
         let seconds = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset;
-        Some(DateTime::from_secs_and_nanos(seconds, nanos))
+        // An offset can move year 0001 or 9999 out of range.
+        DateTime::from_secs_and_nanos(seconds, nanos).in_range()
     }
 
     /// Parses IMF-fixdate (`Mon, 16 Dec 2019 23:48:18 GMT`, fractions allowed).
+    /// `None` when malformed or in year 0000.
     pub fn parse_http_date(text: &str) -> Option<DateTime> {
         let rest = text.split_once(", ")?.1;
         let mut parts = rest.split(' ');
@@ -290,16 +339,82 @@ impl DateTime {
             None => 0,
         };
         let days = days_from_civil(year, month, day);
-        Some(DateTime::from_secs_and_nanos(
-            days * 86_400 + i64::from(h * 3600 + m * 60 + s),
-            nanos,
-        ))
+        // Year 0000 fits the four digits but not the range.
+        DateTime::from_secs_and_nanos(days * 86_400 + i64::from(h * 3600 + m * 60 + s), nanos)
+            .in_range()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z.
+    const FIRST: DateTime = DateTime {
+        seconds: -62_135_596_800,
+        nanos: 0,
+    };
+    const LAST: DateTime = DateTime {
+        seconds: 253_402_300_799,
+        nanos: 999_999_999,
+    };
+
+    #[test]
+    fn the_first_and_last_times_read_format_and_parse_back() {
+        assert_eq!(FIRST.fmt_date_time(), "0001-01-01T00:00:00Z");
+        assert_eq!(LAST.fmt_date_time(), "9999-12-31T23:59:59.999999999Z");
+        for t in [FIRST, LAST] {
+            assert_eq!(DateTime::parse_date_time(&t.fmt_date_time()), Some(t));
+            let whole = DateTime::from_secs(t.secs());
+            assert_eq!(
+                DateTime::parse_http_date(&whole.fmt_http_date()),
+                Some(whole)
+            );
+        }
+    }
+
+    #[test]
+    fn parsed_times_outside_years_1_to_9999_are_refused() {
+        for text in [
+            "0000-12-31T23:59:59Z",
+            "0001-01-01T00:30:00+01:00",
+            "9999-12-31T23:30:00-01:00",
+        ] {
+            assert_eq!(DateTime::parse_date_time(text), None, "{text}");
+        }
+        assert_eq!(
+            DateTime::parse_http_date("Fri, 31 Dec 0000 23:59:59 GMT"),
+            None
+        );
+    }
+
+    #[test]
+    fn float_seconds_that_are_not_a_time_of_years_1_to_9999_are_refused() {
+        for value in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e300,
+            -1e300,
+            253_402_300_800.0,
+            -62_135_596_800.5,
+        ] {
+            assert_eq!(DateTime::checked_from_secs_f64(value, 1), None, "{value}");
+        }
+        // Rounding up to the next second would be year 10000.
+        assert_eq!(
+            DateTime::checked_from_secs_f64(253_402_300_799.999_999_9, 1_000),
+            None
+        );
+        assert_eq!(
+            DateTime::checked_from_secs_f64(-62_135_596_800.0, 1),
+            Some(FIRST)
+        );
+        assert_eq!(
+            DateTime::checked_from_secs_f64(-1.5, 1),
+            Some(DateTime::from_secs_and_nanos(-2, 500_000_000))
+        );
+    }
 
     #[test]
     fn formats_each_timestamp_format() {

@@ -10,6 +10,11 @@ pub(crate) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// The request could not be built from the input: a required member is
 /// missing or a value cannot be put on the wire.
+///
+/// Among the values refused: an empty URI label, and a label that is `.` or
+/// `..` (or, for a greedy `{label+}`, has such a segment, as in `a/../b`),
+/// since the URL parser would resolve it and the request, correctly signed,
+/// would go to another path. [`BuildError::member`] names the member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
     kind: BuildErrorKind,

@@ -599,6 +599,42 @@ fn container_relative_uri_goes_to_the_ecs_host() {
 }
 
 #[test]
+fn container_relative_uri_not_starting_with_a_slash_is_refused_before_sending() {
+    run(async {
+        // Appended to `http://169.254.170.2`, each of these would move the
+        // request, and its authorization token, to another host or port.
+        for relative in [
+            "@attacker.example/x",
+            ".attacker.example/x",
+            ":8080/x",
+            "attacker.example",
+            "?x=1",
+            "#x",
+        ] {
+            let client = Canned::new(200, CREDS_JSON);
+            let err = ContainerCredentials::new()
+                .with_env(env(&[
+                    ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", relative),
+                    ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container-token"),
+                ]))
+                .with_http_client(client.clone())
+                .provide_credentials()
+                .await
+                .unwrap_err();
+            assert!(!err.is_not_loaded(), "{relative:?}: {err}");
+            let message = err.to_string();
+            assert!(
+                message.contains("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+                    && message.contains("must start with `/`"),
+                "{relative:?}: {message}"
+            );
+            assert!(!message.contains("container-token"), "{message}");
+            assert!(client.requests().is_empty(), "{relative:?} was sent");
+        }
+    });
+}
+
+#[test]
 fn container_full_uri_host_not_allowed() {
     run(async {
         let client = Canned::new(200, CREDS_JSON);

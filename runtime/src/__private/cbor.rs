@@ -598,18 +598,13 @@ impl FromCbor for DateTime {
         };
         match seconds {
             Value::Integer(n) => i64::try_from(*n)
-                .map(DateTime::from_secs)
-                .map_err(|_| "epoch seconds out of range".to_owned()),
-            // 2^63 seconds: beyond, the conversion to whole seconds saturates.
-            Value::Float(f) if f.is_finite() && f.abs() < 9.223_372_036_854_775e18 => {
-                // A double near today is only exact to ~240 ns: rounding to
-                // the microsecond gives back the 1.52 that was sent, not
-                // 1.519999981.
-                let seconds = f.floor();
-                let micros = ((f - seconds) * 1e6).round() as u32;
-                Ok(DateTime::from_secs_and_nanos(seconds as i64, micros * 1000))
-            }
-            Value::Float(_) => Err("epoch seconds out of range".to_owned()),
+                .ok()
+                .and_then(|n| DateTime::from_secs(n).in_range())
+                .ok_or_else(|| "epoch seconds out of range".to_owned()),
+            // A double near today is only exact to ~240 ns: rounding to the
+            // microsecond gives back the 1.52 that was sent, not 1.519999981.
+            Value::Float(f) => DateTime::checked_from_secs_f64(*f, 1_000)
+                .ok_or_else(|| "epoch seconds out of range".to_owned()),
             other => Err(expected("epoch seconds", other)),
         }
     }
@@ -1320,6 +1315,30 @@ mod tests {
         assert!(DateTime::from_cbor(&Value::Float(f64::INFINITY)).is_err());
         assert!(DateTime::from_cbor(&Value::Float(1e300)).is_err());
         assert!(DateTime::from_cbor(&int(i128::from(u64::MAX))).is_err());
+    }
+
+    #[test]
+    fn cbor_epoch_seconds_that_are_not_a_time_of_years_1_to_9999_are_errors() {
+        for value in [
+            Value::Float(f64::NAN),
+            Value::Float(f64::NEG_INFINITY),
+            Value::Float(9.2e18),
+            Value::Float(253_402_300_800.0),
+            Value::Float(-62_135_596_801.0),
+            int(i128::from(i64::MAX)),
+            int(i128::from(i64::MIN)),
+            int(253_402_300_800),
+        ] {
+            let tagged = Value::Tag(TAG_EPOCH_SECONDS, Box::new(value.clone()));
+            for form in [value, tagged] {
+                let error = DateTime::from_cbor(&form).unwrap_err();
+                assert!(error.contains("out of range"), "{form:?}: {error}");
+            }
+        }
+        assert_eq!(
+            DateTime::from_cbor(&int(253_402_300_799)).unwrap(),
+            DateTime::from_secs(253_402_300_799)
+        );
     }
 
     #[test]

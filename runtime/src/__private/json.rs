@@ -398,15 +398,12 @@ pub fn timestamp_from_json(value: &Value, format: TimestampFormat) -> Result<Dat
 }
 
 /// Epoch seconds from their decimal text, exactly: `946845296.123` is 123 ms,
-/// not the nearest `f64`.
+/// not the nearest `f64`. `None` when not a number, or not a time of years
+/// 0001–9999 (`NaN`, `inf` and `1e400` are not numbers here).
 pub fn epoch_seconds_from_text(text: &str) -> Option<DateTime> {
     let text = text.trim();
     if text.contains(['e', 'E']) {
-        return text
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(DateTime::from_secs_f64);
+        return DateTime::checked_from_secs_f64(text.parse().ok()?, 1);
     }
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let seconds: i64 = whole.parse().ok()?;
@@ -424,9 +421,9 @@ pub fn epoch_seconds_from_text(text: &str) -> Option<DateTime> {
         let total = i128::from(seconds) * 1_000_000_000 - i128::from(nanos);
         let secs = total.div_euclid(1_000_000_000) as i64;
         let nanos = total.rem_euclid(1_000_000_000) as u32;
-        return Some(DateTime::from_secs_and_nanos(secs, nanos));
+        return DateTime::from_secs_and_nanos(secs, nanos).in_range();
     }
-    Some(DateTime::from_secs_and_nanos(seconds, nanos))
+    DateTime::from_secs_and_nanos(seconds, nanos).in_range()
 }
 
 impl FromJson for Map<String, Value> {
@@ -456,6 +453,58 @@ mod tests {
             assert!(!error.contains("secret"), "{error}");
             assert!(!error.contains("98765"), "{error}");
         }
+    }
+
+    #[test]
+    fn epoch_seconds_that_are_not_a_time_of_years_1_to_9999_are_refused() {
+        for text in [
+            "NaN",
+            "inf",
+            "-inf",
+            "Infinity",
+            "1e400",
+            "1e300",
+            "-1e300",
+            "9223372036854775807",
+            "-9223372036854775808.5",
+            "253402300800",
+            "-62135596800.5",
+        ] {
+            assert_eq!(epoch_seconds_from_text(text), None, "{text}");
+        }
+        assert_eq!(
+            epoch_seconds_from_text("253402300799.999999999"),
+            Some(DateTime::from_secs_and_nanos(253_402_300_799, 999_999_999))
+        );
+        assert_eq!(
+            epoch_seconds_from_text("-62135596800"),
+            Some(DateTime::from_secs(-62_135_596_800))
+        );
+        assert_eq!(
+            epoch_seconds_from_text("1.5e9"),
+            Some(DateTime::from_secs(1_500_000_000))
+        );
+    }
+
+    #[test]
+    fn json_numbers_that_are_not_a_time_of_years_1_to_9999_are_errors() {
+        for value in [
+            serde_json::json!(1e300),
+            serde_json::json!(-1e300),
+            serde_json::json!(i64::MAX),
+            serde_json::json!(u64::MAX),
+            serde_json::json!(253_402_300_800_i64),
+        ] {
+            for format in [TimestampFormat::EpochSeconds, TimestampFormat::DateTime] {
+                let error = timestamp_from_json(&value, format).unwrap_err();
+                assert!(error.contains("epoch seconds"), "{value}: {error}");
+            }
+            assert!(DateTime::from_json(&value).is_err(), "{value}");
+        }
+        assert_eq!(
+            DateTime::from_json(&serde_json::json!(1_576_540_098.5)).unwrap(),
+            DateTime::from_secs_and_nanos(1_576_540_098, 500_000_000)
+        );
     }
 
     #[test]

@@ -33,7 +33,14 @@ impl RequestBuilder {
         self.path.push_str(literal);
     }
 
-    /// A `{label}` of the URI pattern; an empty value cannot be sent.
+    /// A `{label}` of the URI pattern (`greedy` for `{label+}`).
+    ///
+    /// An empty value cannot be sent, and neither can a `.` or `..` path
+    /// segment (the whole value, or a segment of a greedy one): the dots are
+    /// unreserved, so they stay as they are, and the URL parser of the HTTP
+    /// stack would then resolve them, sending a correctly signed request to
+    /// another path (`DELETE /things/..` becomes `DELETE /`). Empty segments
+    /// of a greedy label are sent as they are.
     pub fn label(
         &mut self,
         shape: &'static str,
@@ -48,12 +55,29 @@ impl RequestBuilder {
                 "an HTTP label may not be empty",
             ));
         }
-        if greedy {
-            let trimmed = value.trim_start_matches('/');
-            self.path.push_str(&percent_encode(trimmed, true));
+        let is_dot_segment = |segment: &&str| *segment == "." || *segment == "..";
+        let text = if greedy {
+            value.trim_start_matches('/')
         } else {
-            self.path.push_str(&percent_encode(value, false));
+            value
+        };
+        let dots = if greedy {
+            text.split('/').find(is_dot_segment)
+        } else {
+            // A `/` of a plain label is encoded, so the value is one segment.
+            Some(text).filter(is_dot_segment)
+        };
+        if let Some(dots) = dots {
+            return Err(BuildError::invalid_member(
+                shape,
+                member,
+                format!(
+                    "an HTTP label may not hold a `{dots}` path segment, \
+                     which would send the request to another path"
+                ),
+            ));
         }
+        self.path.push_str(&percent_encode(text, greedy));
         Ok(())
     }
 
@@ -333,6 +357,28 @@ mod tests {
     }
 
     #[test]
+    fn header_epoch_seconds_that_are_not_a_time_of_years_1_to_9999_are_errors() {
+        use super::super::json::TimestampFormat;
+        for text in [
+            "NaN",
+            "nan",
+            "inf",
+            "-infinity",
+            "1e400",
+            "1e300",
+            "9223372036854775807",
+            "253402300800",
+        ] {
+            let error = timestamp_from_text(text, TimestampFormat::EpochSeconds).unwrap_err();
+            assert!(error.contains("invalid timestamp"), "{text}: {error}");
+        }
+        assert_eq!(
+            timestamp_from_text(" 1576540098.52 ", TimestampFormat::EpochSeconds).unwrap(),
+            crate::DateTime::from_secs_and_nanos(1_576_540_098, 520_000_000)
+        );
+    }
+
+    #[test]
     fn error_codes_are_sanitized() {
         for (raw, code) in [
             ("FooError", "FooError"),
@@ -481,9 +527,9 @@ pub fn timestamp_from_text(
     let parsed = match format {
         TimestampFormat::DateTime => crate::DateTime::parse_date_time(text),
         TimestampFormat::HttpDate => crate::DateTime::parse_http_date(text),
-        TimestampFormat::EpochSeconds => {
-            text.parse::<f64>().ok().map(crate::DateTime::from_secs_f64)
-        }
+        // The exact decimal reading of JSON bodies, which also refuses
+        // `NaN`, `inf` and times outside years 0001–9999.
+        TimestampFormat::EpochSeconds => super::json::epoch_seconds_from_text(text),
     };
     parsed.ok_or_else(|| "invalid timestamp".to_owned())
 }

@@ -27,7 +27,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const ATTEMPTS: u32 = 2;
 
 /// Credentials from the container endpoint: `http://169.254.170.2` +
-/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (ECS), else
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (ECS; a path and query, which
+/// must start with `/`, so the request cannot leave that host), else
 /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https` or name a
 /// loopback address, `169.254.170.2`, `169.254.170.23` or `fd00:ec2::23`
 /// (an IP address or `localhost`; other host names are not resolved to
@@ -103,6 +104,16 @@ impl ContainerCredentials {
 
     fn uri(&self) -> Result<http::Uri, CredentialsError> {
         if let Some(relative) = self.env.get_non_empty(RELATIVE_URI) {
+            // Appended to the host as text, anything but a path would change
+            // where the token goes: `@attacker.example/x` makes the ECS
+            // address a user name, `.attacker.example/x` or `:8080` extend
+            // the host or set a port. The value is not shown: it names the
+            // task's credentials.
+            if !relative.starts_with('/') {
+                return Err(CredentialsError::new(format!(
+                    "{RELATIVE_URI} must start with `/` (a path on {ECS_HOST})"
+                )));
+            }
             let uri = format!("{ECS_HOST}{relative}");
             return uri.parse().map_err(|_| {
                 CredentialsError::new(format!("{RELATIVE_URI} does not make a valid URI"))
