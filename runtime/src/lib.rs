@@ -23,6 +23,12 @@
 //! time: the [`Operation`] trait, restJson1 helpers, SigV4, credentials, the
 //! endpoint, and the [`Client`] that sends requests.
 #![deny(missing_docs)]
+// Nothing from the network, the environment or a model may panic the
+// runtime: failures are errors. Tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 #![warn(unreachable_pub)]
 
 pub use opgen_macros::include_operation;
