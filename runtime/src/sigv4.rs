@@ -49,9 +49,13 @@ const MAX_EXPIRES_IN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// Headers never signed: they are set or rewritten by proxies and HTTP
-/// stacks after signing (`user-agent`, hop-by-hop headers), or they carry the
-/// signature itself.
+/// stacks after signing (`user-agent`, hop-by-hop headers), they carry the
+/// signature itself, or they are the SDKs' per-attempt bookkeeping
+/// (`amz-sdk-*`), which the official SDKs leave unsigned too: the same call
+/// then signs the same header set whichever client sends it.
 const UNSIGNED_HEADERS: &[&str] = &[
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
     "authorization",
     "connection",
     "expect",

@@ -331,6 +331,16 @@ async fn signed_call_reaches_the_server_and_its_response_is_parsed() {
         );
     }
     assert_eq!(authorization, expected_authorization(&received));
+    // The official SDK signs exactly these for such a call: the per-attempt
+    // `amz-sdk-*` headers stay unsigned, as in its requests.
+    let signed = authorization
+        .split("SignedHeaders=")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next());
+    assert_eq!(
+        signed,
+        Some("content-length;content-type;host;x-amz-date;x-amz-security-token;x-amz-user-agent")
+    );
 }
 
 #[tokio::test]

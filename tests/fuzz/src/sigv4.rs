@@ -14,6 +14,8 @@ const ACCESS_KEY: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 /// Headers the signer never signs.
 const UNSIGNED: &[&str] = &[
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
     "authorization",
     "connection",
     "expect",
