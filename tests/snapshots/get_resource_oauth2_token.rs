@@ -2281,6 +2281,10 @@ impl ::opgen::Operation for GetResourceOauth2Token {
 impl ::opgen::OperationInput for GetResourceOauth2TokenRequest {
     type Operation = GetResourceOauth2Token;
 }
+/// The input of `GetResourceOauth2Token`, by the operation's name (the model calls it `GetResourceOauth2TokenRequest`).
+pub type GetResourceOauth2TokenInput = GetResourceOauth2TokenRequest;
+/// The output of `GetResourceOauth2Token`, by the operation's name (the model calls it `GetResourceOauth2TokenResponse`).
+pub type GetResourceOauth2TokenOutput = GetResourceOauth2TokenResponse;
 /// An error of `GetResourceOauth2Token`: one variant per error the model declares, plus `Unhandled` for any other.
 ///
 /// Match with a wildcard arm: errors added to the model later become new variants.
