@@ -3,7 +3,7 @@
 //! binding traits are ignored, and errors name their shape in `__type`.
 
 use super::document_body::{emit_codec, read_error, read_output, Format};
-use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
+use super::{check_host_prefix, rpc_serialize, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
 use proc_macro2::TokenStream;
@@ -53,25 +53,16 @@ impl Protocol for AwsJson {
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
         let content_type = self.content_type;
         let target = format!("{}.{}", op.service.id.name(), op.name);
-        let build = build_with_host_prefix(ir, op);
         let query_compatible = op.service.query_compatible;
-        let (fill_tokens, body) = match input(ir, op) {
-            Some(shape) => (
-                fill_idempotency_tokens(&shape.fields),
-                quote!(::opgen::__private::json::ToJson::to_json(input)),
-            ),
-            None => (
-                quote!(let _ = input;),
-                quote!(::opgen::__private::serde_json::Value::Object(
-                    ::opgen::__private::serde_json::Map::new()
-                )),
-            ),
-        };
-        quote! {
-            #fill_tokens
-            let request = ::opgen::__private::aws_json::request(#content_type, #target, #body, #query_compatible);
-            #build
-        }
+        rpc_serialize(
+            ir,
+            op,
+            quote!(::opgen::__private::json::ToJson::to_json(input)),
+            quote!(::opgen::__private::serde_json::Value::Object(
+                ::opgen::__private::serde_json::Map::new()
+            )),
+            |body| quote!(::opgen::__private::aws_json::request(#content_type, #target, #body, #query_compatible)),
+        )
     }
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {

@@ -181,6 +181,30 @@ pub(crate) fn check_no_byte_stream(
     }
 }
 
+/// The body of `serialize` for an RPC protocol, whose whole input is the
+/// body: `body` is the body expression of an input (`input` in scope, its
+/// idempotency tokens filled), `no_input` the body of an operation without
+/// one, and `request` makes the request builder from the body expression.
+pub(crate) fn rpc_serialize(
+    ir: &Ir,
+    op: &OperationIr,
+    body: TokenStream,
+    no_input: TokenStream,
+    request: impl FnOnce(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let (fill_tokens, body) = match input(ir, op) {
+        Some(shape) => (fill_idempotency_tokens(&shape.fields), body),
+        None => (quote!(let _ = input;), no_input),
+    };
+    let request = request(body);
+    let build = build_with_host_prefix(ir, op);
+    quote! {
+        #fill_tokens
+        let request = #request;
+        #build
+    }
+}
+
 /// Whether `op`'s `@endpoint` host prefix has labels, which read the input.
 pub(crate) fn host_prefix_reads_input(op: &OperationIr) -> bool {
     op.host_prefix.as_ref().is_some_and(|p| p.contains('{'))

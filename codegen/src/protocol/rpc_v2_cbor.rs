@@ -4,7 +4,7 @@
 //! strings, and errors name their shape in `__type`.
 
 use super::document_body::{emit_codec, read_error, read_output, Format};
-use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input, Protocol};
+use super::{check_host_prefix, rpc_serialize, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
 use proc_macro2::TokenStream;
@@ -32,21 +32,15 @@ impl Protocol for RpcV2Cbor {
         let service = op.service.id.name();
         let operation = &op.name;
         let query_compatible = op.service.query_compatible;
-        let build = build_with_host_prefix(ir, op);
-        let (fill_tokens, body) = match input(ir, op) {
-            Some(shape) => (
-                fill_idempotency_tokens(&shape.fields),
-                quote!(::core::option::Option::Some(
-                    ::opgen::__private::cbor::ToCbor::to_cbor(input)
-                )),
-            ),
-            None => (quote!(let _ = input;), quote!(::core::option::Option::None)),
-        };
-        quote! {
-            #fill_tokens
-            let request = ::opgen::__private::rpc_v2_cbor::request(#service, #operation, #body, #query_compatible);
-            #build
-        }
+        rpc_serialize(
+            ir,
+            op,
+            quote!(::core::option::Option::Some(
+                ::opgen::__private::cbor::ToCbor::to_cbor(input)
+            )),
+            quote!(::core::option::Option::None),
+            |body| quote!(::opgen::__private::rpc_v2_cbor::request(#service, #operation, #body, #query_compatible)),
+        )
     }
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
