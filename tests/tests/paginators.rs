@@ -23,12 +23,10 @@ mod dynamodb {
     );
 }
 
-#[cfg(opgen_shared_protocols)]
-mod paginators {
-    use super::dynamodb;
+mod support {
     use bytes::Bytes;
     use opgen::{Client, Config, Credentials, HttpClient, HttpClientFuture};
-    use serde_json::{json, Value};
+    use serde_json::Value;
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::{Arc, Mutex};
@@ -57,7 +55,7 @@ mod paginators {
         }
     }
 
-    fn client(responses: Vec<Value>) -> (Client, Arc<Mutex<Vec<Value>>>) {
+    pub(crate) fn client(responses: Vec<Value>) -> (Client, Arc<Mutex<Vec<Value>>>) {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let client = Client::new(
             Config::builder()
@@ -75,7 +73,7 @@ mod paginators {
     }
 
     /// Every item of a stream, polled by hand (no futures-util here).
-    async fn collect<S: futures_core::Stream + Unpin>(mut stream: S) -> Vec<S::Item> {
+    pub(crate) async fn collect<S: futures_core::Stream + Unpin>(mut stream: S) -> Vec<S::Item> {
         let mut out = Vec::new();
         while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await
         {
@@ -84,11 +82,69 @@ mod paginators {
         out
     }
 
-    async fn within<F: Future>(future: F) -> F::Output {
+    pub(crate) async fn within<F: Future>(future: F) -> F::Output {
         tokio::time::timeout(Duration::from_secs(10), future)
             .await
             .expect("the paginator must end")
     }
+}
+
+/// A model of this repository: tokens and page size from the service's
+/// `@paginated`, items from the operation's, both down nested structures.
+mod pages {
+    opgen::include_operation!(
+        "ListWidgets",
+        "ListNames",
+        model = "ui/models/paginated.json"
+    );
+}
+
+#[tokio::test]
+async fn nested_tokens_and_items_follow_their_paths() {
+    use serde_json::json;
+    let (client, requests) = support::client(vec![
+        json!({"page": {"nextToken": "t1", "widgets": [{"name": "w1"}, {"name": "w2"}]}}),
+        json!({"page": {"widgets": [{"name": "w3"}]}}),
+    ]);
+    let input = pages::ListWidgetsInput::builder()
+        .max_results(2)
+        .build()
+        .unwrap();
+    let mut items = pages::ListWidgets::paginate_items(&client, input);
+    let mut names = Vec::new();
+    support::within(async {
+        while let Some(widget) = items.next_item().await {
+            names.push(widget.unwrap().name().to_string());
+        }
+    })
+    .await;
+    assert_eq!(names, ["w1", "w2", "w3"]);
+    assert_eq!(
+        *requests.lock().unwrap(),
+        [
+            json!({"maxResults": 2}),
+            json!({"maxResults": 2, "nextToken": "t1"})
+        ]
+    );
+}
+
+#[tokio::test]
+async fn map_items_are_key_value_pairs() {
+    use serde_json::json;
+    let (client, requests) = support::client(vec![json!({"names": {"a": 1}})]);
+    let input = pages::ListNamesInput::builder().build().unwrap();
+    let items = pages::ListNames::paginate_items(&client, input);
+    let items = support::within(support::collect(items)).await;
+    let items: Vec<(String, i32)> = items.into_iter().map(Result::unwrap).collect();
+    assert_eq!(items, [("a".to_string(), 1)]);
+    assert_eq!(requests.lock().unwrap().len(), 1);
+}
+
+#[cfg(opgen_shared_protocols)]
+mod paginators {
+    use super::dynamodb;
+    use super::support::{client, collect, within};
+    use serde_json::{json, Value};
 
     fn list_tables_pages() -> Vec<Value> {
         vec![

@@ -99,44 +99,56 @@ pub(crate) fn emit_paginator(op: &OperationIr) -> TokenStream {
 
 /// `Option<&T>` of the field at the end of `path`, from `output: &Output`.
 fn borrow_path(path: &[PathStep]) -> TokenStream {
+    // A place (`output.a.b`) while the fields are not optional, then an
+    // `Option<&_>` chain.
+    let mut place = quote!(output);
     let mut steps = path.iter();
-    let mut out = match steps.next() {
-        Some(PathStep {
-            ident,
-            optional: true,
-        }) => quote!(output.#ident.as_ref()),
-        Some(PathStep { ident, .. }) => quote!(::core::option::Option::Some(&output.#ident)),
-        None => quote!(::core::option::Option::None),
+    let mut chain = None;
+    for step in steps.by_ref() {
+        let ident = &step.ident;
+        if step.optional {
+            chain = Some(quote!(#place.#ident.as_ref()));
+            break;
+        }
+        place = quote!(#place.#ident);
+    }
+    let Some(mut chain) = chain else {
+        return quote!(::core::option::Option::Some(&#place));
     };
     for step in steps {
         let ident = &step.ident;
-        out = if step.optional {
-            quote!(#out.and_then(|v| v.#ident.as_ref()))
+        chain = if step.optional {
+            quote!(#chain.and_then(|v| v.#ident.as_ref()))
         } else {
-            quote!(#out.map(|v| &v.#ident))
+            quote!(#chain.map(|v| &v.#ident))
         };
     }
-    out
+    chain
 }
 
 /// `Option<T>` of the field at the end of `path`, moved out of `output`.
 fn move_path(path: &[PathStep]) -> TokenStream {
+    let mut place = quote!(output);
     let mut steps = path.iter();
-    let mut out = match steps.next() {
-        Some(PathStep {
-            ident,
-            optional: true,
-        }) => quote!(output.#ident),
-        Some(PathStep { ident, .. }) => quote!(::core::option::Option::Some(output.#ident)),
-        None => quote!(::core::option::Option::None),
+    let mut chain = None;
+    for step in steps.by_ref() {
+        let ident = &step.ident;
+        if step.optional {
+            chain = Some(quote!(#place.#ident));
+            break;
+        }
+        place = quote!(#place.#ident);
+    }
+    let Some(mut chain) = chain else {
+        return quote!(::core::option::Option::Some(#place));
     };
     for step in steps {
         let ident = &step.ident;
-        out = if step.optional {
-            quote!(#out.and_then(|v| v.#ident))
+        chain = if step.optional {
+            quote!(#chain.and_then(|v| v.#ident))
         } else {
-            quote!(#out.map(|v| v.#ident))
+            quote!(#chain.map(|v| v.#ident))
         };
     }
-    out
+    chain
 }
