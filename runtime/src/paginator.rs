@@ -40,6 +40,29 @@ enum State<O: Operation> {
 /// Read the pages with [`next_page`](Self::next_page) or as a
 /// [`Stream`]; [`items`](Self::items) flattens them into their items.
 /// Requests go out one at a time, only when a page is asked for.
+///
+/// ```no_run
+/// mod pages {
+///     opgen::include_operation!("ListWidgets", model = "../tests/ui/models/paginated.json");
+/// }
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = opgen::Client::from_env();
+/// let input = pages::ListWidgetsInput::builder().max_results(50).build()?;
+/// let mut pages = pages::ListWidgets::paginate(&client, input);
+/// while let Some(page) = pages.next_page().await {
+///     println!("{} widgets", page?.page().widgets().len());
+/// }
+///
+/// // Or item by item, across pages.
+/// let input = pages::ListWidgetsInput::builder().build()?;
+/// let mut widgets = pages::ListWidgets::paginate_items(&client, input);
+/// while let Some(widget) = widgets.next_item().await {
+///     println!("{}", widget?.name());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub struct Paginator<O: Operation, T> {
     client: Client,
     state: State<O>,
