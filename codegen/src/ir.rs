@@ -80,6 +80,43 @@ pub(crate) struct OperationIr {
     pub(crate) checksum_required: bool,
     /// `@staticContextParams`: endpoint parameter name and value.
     pub(crate) static_context_params: Vec<(String, StaticParam)>,
+    /// `@paginated`, completed by the service's, when the operation has it.
+    pub(crate) pagination: Option<PaginationIr>,
+}
+
+/// The merged `@paginated` of an operation, resolved to fields.
+pub(crate) struct PaginationIr {
+    /// The input member that carries the token (top level).
+    pub(crate) input_token: Ident,
+    /// Its model name.
+    pub(crate) input_token_name: String,
+    /// The fields from the output down to the output token.
+    pub(crate) output_token_path: Vec<PathStep>,
+    /// The model's `outputToken` path (`a.b.token`).
+    pub(crate) output_token_name: String,
+    /// The type of the token, the same in the input and the output.
+    pub(crate) token_type: TypeRef,
+    /// `items`, when the model names them.
+    pub(crate) items: Option<ItemsIr>,
+    /// The input member that sets the page size, and its model name.
+    pub(crate) page_size: Option<(Ident, String)>,
+}
+
+/// One field on a path through nested structures.
+pub(crate) struct PathStep {
+    pub(crate) ident: Ident,
+    /// Whether the Rust field is an `Option`.
+    pub(crate) optional: bool,
+}
+
+/// The items of the pages of a paginated operation.
+pub(crate) struct ItemsIr {
+    /// The fields from the output down to the list or map of items.
+    pub(crate) path: Vec<PathStep>,
+    /// The model's `items` path.
+    pub(crate) name: String,
+    /// The list or map type of that member.
+    pub(crate) ty: TypeRef,
 }
 
 /// A reference to a generated structure.

@@ -67,10 +67,13 @@ pub(crate) fn lower(graph: &ShapeGraph, operations: &[ShapeId], options: &Option
             types.push(ty);
         }
     }
-    let operations: Vec<OperationIr> = closures
+    let mut operations: Vec<OperationIr> = closures
         .iter()
         .filter_map(|(op, _)| lowerer.lower_operation(op))
         .collect();
+    for op in &mut operations {
+        op.pagination = lowerer.lower_pagination(op, &types);
+    }
     lowerer.check_type_names(&closure);
     let mut spoken: Vec<ProtocolKind> = operations.iter().map(|o| o.service.protocol).collect();
     spoken.sort();
@@ -639,8 +642,158 @@ impl<'g> Lowerer<'g> {
             request_compression,
             checksum_required: op.traits.has("smithy.api#httpChecksumRequired"),
             static_context_params,
+            pagination: None,
             name,
         })
+    }
+
+    /// The operation's `@paginated`, its members completed by the
+    /// service's `@paginated` (the operation's win), resolved against the
+    /// lowered input and output structures.
+    fn lower_pagination(&mut self, op: &OperationIr, types: &[TypeIr]) -> Option<PaginationIr> {
+        const TRAIT: &str = "smithy.api#paginated";
+        let shape = self.graph.shape(&op.id)?;
+        let Some(Value::Object(own)) = shape.traits.get(TRAIT) else {
+            return None;
+        };
+        let mut merged = match self
+            .graph
+            .service_of(&op.id)
+            .ok()
+            .and_then(|s| s.traits.get(TRAIT))
+        {
+            Some(Value::Object(service)) => service.clone(),
+            _ => serde_json::Map::new(),
+        };
+        merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let member = |key: &str| merged.get(key).and_then(Value::as_str).map(str::to_string);
+        let name = &op.name;
+        let (Some(input_token), Some(output_token)) = (member("inputToken"), member("outputToken"))
+        else {
+            self.diagnostics.error(
+                &op.id,
+                format!("@paginated of `{name}` needs `inputToken` and `outputToken` (on the operation or the service)"),
+            );
+            return None;
+        };
+        let (Some(input), Some(output)) = (&op.input, &op.output) else {
+            self.diagnostics.error(
+                &op.id,
+                format!("@paginated operation `{name}` needs an input and an output"),
+            );
+            return None;
+        };
+        let (token_path, token_type) =
+            self.resolve_path(op, types, &output.id, "outputToken", &output_token)?;
+        let (mut input_path, input_type) =
+            self.resolve_path(op, types, &input.id, "inputToken", &input_token)?;
+        if input_path.len() != 1 {
+            self.diagnostics.error(
+                &op.id,
+                format!("@paginated `inputToken` of `{name}` must be a top-level input member, not the path `{input_token}`"),
+            );
+            return None;
+        }
+        if crate::emit::types::rust_type(&input_type).to_string()
+            != crate::emit::types::rust_type(&token_type).to_string()
+        {
+            self.diagnostics.error(
+                &op.id,
+                format!("@paginated of `{name}`: `inputToken` `{input_token}` and `outputToken` `{output_token}` have different types"),
+            );
+            return None;
+        }
+        let input_field = input_path.remove(0);
+        let items = match member("items") {
+            Some(items) => {
+                let (path, ty) = self.resolve_path(op, types, &output.id, "items", &items)?;
+                if !matches!(ty, TypeRef::List { .. } | TypeRef::Map { .. }) {
+                    self.diagnostics.error(
+                        &op.id,
+                        format!("@paginated `items` path `{items}` of `{name}` must lead to a list or a map"),
+                    );
+                    return None;
+                }
+                Some(ItemsIr {
+                    path,
+                    name: items,
+                    ty,
+                })
+            }
+            None => None,
+        };
+        let page_size = match member("pageSize") {
+            Some(page_size) => {
+                let (mut path, _) =
+                    self.resolve_path(op, types, &input.id, "pageSize", &page_size)?;
+                if path.len() != 1 {
+                    self.diagnostics.error(
+                        &op.id,
+                        format!("@paginated `pageSize` of `{name}` must be a top-level input member, not the path `{page_size}`"),
+                    );
+                    return None;
+                }
+                Some((path.remove(0).ident, page_size))
+            }
+            None => None,
+        };
+        Some(PaginationIr {
+            input_token: input_field.ident,
+            input_token_name: input_token,
+            output_token_path: token_path,
+            output_token_name: output_token,
+            token_type,
+            items,
+            page_size,
+        })
+    }
+
+    /// The fields along `path` (`a.b.c`) from the structure `root`, and
+    /// the type of the last; a missing member or a step through something
+    /// other than a structure is reported against the operation.
+    fn resolve_path(
+        &mut self,
+        op: &OperationIr,
+        types: &[TypeIr],
+        root: &ShapeId,
+        key: &str,
+        path: &str,
+    ) -> Option<(Vec<PathStep>, TypeRef)> {
+        let name = &op.name;
+        let mut at = root.clone();
+        let mut steps = Vec::new();
+        let mut last = None;
+        for (i, segment) in path.split('.').enumerate() {
+            let structure = types.iter().find_map(|t| match t {
+                TypeIr::Structure(s) if s.id == at => Some(s),
+                _ => None,
+            });
+            let shape = self.graph.shape(&at);
+            let (Some(structure), Some(shape)) = (structure, shape) else {
+                let before = path.split('.').take(i).collect::<Vec<_>>().join(".");
+                self.diagnostics.error(
+                    &op.id,
+                    format!("@paginated `{key}` path `{path}` of `{name}` goes through `{before}`, which is not a structure"),
+                );
+                return None;
+            };
+            let field = structure.fields.iter().find(|f| f.name == segment);
+            let member = shape.members.iter().find(|m| m.name == segment);
+            let (Some(field), Some(member)) = (field, member) else {
+                self.diagnostics.error(
+                    &op.id,
+                    format!("@paginated `{key}` path `{path}` of `{name}`: `{}` has no member `{segment}`", at.name()),
+                );
+                return None;
+            };
+            steps.push(PathStep {
+                ident: field.ident.clone(),
+                optional: field.optional,
+            });
+            last = Some(field.ty.clone());
+            at = member.target.clone();
+        }
+        Some((steps, last?))
     }
 
     fn lower_service(&mut self, service: &Shape) -> Option<ServiceIr> {

@@ -181,10 +181,19 @@ impl Client {
     /// Sends `input` to the operation `O`, named explicitly:
     /// `client.call::<GetThing>(input)`.
     pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, Error<O::Error>> {
+        self.call_ref::<O>(&input).await
+    }
+
+    /// [`call`](Self::call) with a borrowed input, which a
+    /// [`Paginator`](crate::Paginator) keeps between pages.
+    pub(crate) async fn call_ref<O: Operation>(
+        &self,
+        input: &O::Input,
+    ) -> Result<O::Output, Error<O::Error>> {
         self.check_runtime().map_err(Error::Transport)?;
         let limit = self.inner.config.operation_timeout;
         let invocation_id = invocation_id();
-        let call = with_timeout(self.try_op::<O>(&input, &invocation_id), limit, "operation");
+        let call = with_timeout(self.try_op::<O>(input, &invocation_id), limit, "operation");
         #[cfg(feature = "tracing")]
         let call = tracing::Instrument::instrument(
             call,

@@ -520,6 +520,29 @@ impl fmt::Display for EndpointError {
 
 impl StdError for EndpointError {}
 
+/// A [`Paginator`](crate::Paginator) stopped because the service broke the
+/// pagination contract: it answered a page with the very token the request
+/// carried, so asking again would loop forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaginationError {
+    _private: (),
+}
+
+impl PaginationError {
+    /// The service returned the token it was just sent.
+    pub(crate) fn repeated_token() -> Self {
+        PaginationError { _private: () }
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the service returned the same pagination token twice; stopping")
+    }
+}
+
+impl StdError for PaginationError {}
+
 /// Everything that can go wrong in a call, one variant per stage.
 ///
 /// `E` is the operation's error enum (`{Op}Error`); [`Error::into_service_error`]
@@ -541,6 +564,9 @@ pub enum Error<E> {
     Response(ResponseError),
     /// The service answered with an error.
     Service(ServiceError<E>),
+    /// A [`Paginator`](crate::Paginator) stopped: the service repeated a
+    /// pagination token (never returned by a single call).
+    Pagination(PaginationError),
 }
 
 impl<E> Error<E> {
@@ -589,6 +615,7 @@ impl<E> Error<E> {
             Error::Transport(e) => Error::Transport(e),
             Error::Timeout(e) => Error::Timeout(e),
             Error::Response(e) => Error::Response(e),
+            Error::Pagination(e) => Error::Pagination(e),
             Error::Service(ServiceError { error, raw }) => Error::Service(ServiceError {
                 error: f(error),
                 raw,
@@ -616,6 +643,7 @@ impl<E: ProvideErrorMetadata> fmt::Display for Error<E> {
                 e.status().as_u16(),
                 e.err().meta()
             ),
+            Error::Pagination(_) => f.write_str("pagination stopped"),
         }
     }
 }
@@ -633,6 +661,7 @@ where
             Error::Timeout(e) => e,
             Error::Response(e) => e,
             Error::Service(e) => e.err(),
+            Error::Pagination(e) => e,
         })
     }
 }

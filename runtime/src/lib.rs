@@ -45,6 +45,7 @@ mod error;
 mod headers;
 mod http_client;
 mod operation;
+mod paginator;
 pub mod profile;
 mod random;
 pub mod region;
@@ -67,11 +68,12 @@ pub use credentials::{
 };
 pub use endpoint::Endpoint;
 pub use error::{
-    BuildError, EndpointError, Error, ErrorMetadata, ProvideErrorMetadata, ResponseError,
-    ServiceError, TimeoutError, TransportError, UnhandledError,
+    BuildError, EndpointError, Error, ErrorMetadata, PaginationError, ProvideErrorMetadata,
+    ResponseError, ServiceError, TimeoutError, TransportError, UnhandledError,
 };
 #[cfg(feature = "rustls")]
 pub use http_client::ReqwestHttpClient;
 pub use http_client::{HttpClient, HttpClientFuture, HttpClientStreamingFuture, SharedHttpClient};
 pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};
+pub use paginator::{Items, Paginator};
 pub use retry::{AsyncSleep, RetryConfig, SleepFuture};

@@ -7,6 +7,15 @@ pub mod agentcore {
     opgen::include_operation!("GetResourceOauth2Token");
 }
 
+/// Paginated operations: `paginate`, `paginate_items` and their helpers.
+pub mod pages {
+    opgen::include_operation!(
+        "ListWidgets",
+        "ListNames",
+        model = "ui/models/paginated.json"
+    );
+}
+
 #[test]
 fn strict_lints_accept_generated_code() {
     // Compiling this file is the test; also touch the public surface.

@@ -6,6 +6,7 @@ pub(crate) mod endpoint;
 mod enums;
 mod error;
 mod operation;
+mod paginator;
 pub(crate) mod structure;
 pub(crate) mod types;
 mod union;
@@ -54,6 +55,7 @@ pub(crate) fn emit_all(ir: &Ir) -> TokenStream {
                 > 1
         });
         out.extend(operation::emit_operation(ir, op, owner, shares_input));
+        out.extend(paginator::emit_paginator(op));
         out.extend(error::emit_op_error(op));
     }
     out
