@@ -35,8 +35,8 @@ pub(crate) fn lower(graph: &ShapeGraph, operations: &[ShapeId], options: &Option
         graph,
         options,
         diagnostics: Diagnostics::default(),
-        inputs: BTreeSet::new(),
-        outputs: BTreeSet::new(),
+        inputs: BTreeMap::new(),
+        outputs: BTreeMap::new(),
         errors: BTreeSet::new(),
         taken: taken_names(graph),
     };
@@ -56,8 +56,19 @@ pub(crate) fn lower(graph: &ShapeGraph, operations: &[ShapeId], options: &Option
             }),
         }
         if let Some(shape) = graph.shape(op) {
-            lowerer.inputs.extend(shape.input.clone());
-            lowerer.outputs.extend(shape.output.clone());
+            // `ops` is sorted: the first operation of a shared input names it.
+            if let Some(input) = &shape.input {
+                lowerer
+                    .inputs
+                    .entry(input.clone())
+                    .or_insert_with(|| op.name().to_string());
+            }
+            if let Some(output) = &shape.output {
+                lowerer
+                    .outputs
+                    .entry(output.clone())
+                    .or_insert_with(|| op.name().to_string());
+            }
         }
         lowerer.errors.extend(graph.operation_errors(op));
     }
@@ -155,8 +166,10 @@ struct Lowerer<'g> {
     graph: &'g ShapeGraph,
     options: &'g Options,
     diagnostics: Diagnostics,
-    inputs: BTreeSet<ShapeId>,
-    outputs: BTreeSet<ShapeId>,
+    /// Operation inputs of the expansion, with the (first) operation's name.
+    inputs: BTreeMap<ShapeId, String>,
+    /// Operation outputs of the expansion, likewise.
+    outputs: BTreeMap<ShapeId, String>,
     errors: BTreeSet<ShapeId>,
     taken: BTreeSet<String>,
 }
@@ -185,8 +198,8 @@ impl<'g> Lowerer<'g> {
 
     fn lower_structure(&mut self, shape: &'g Shape) -> StructureIr {
         let roles = Roles {
-            input: shape.traits.is_input() || self.inputs.contains(&shape.id),
-            output: self.outputs.contains(&shape.id),
+            input: shape.traits.is_input() || self.inputs.contains_key(&shape.id),
+            output: self.outputs.contains_key(&shape.id),
             error: self.errors.contains(&shape.id) || shape.traits.error().is_some(),
         };
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
@@ -275,23 +288,13 @@ impl<'g> Lowerer<'g> {
     }
 
     fn default_doc(&self, shape: &Shape) -> String {
-        let graph = self.graph;
-        let op_of = |which: fn(&Shape) -> Option<&ShapeId>| {
-            graph.shapes().find(|s| {
-                s.kind == ShapeKind::Operation && which(s) == Some(&shape.id) && !s.id.is_prelude()
-            })
-        };
-        if self.inputs.contains(&shape.id) {
-            if let Some(op) = op_of(|s| s.input.as_ref()) {
-                return format!("Input of `{}`.", op.id.name());
-            }
+        if let Some(op) = self.inputs.get(&shape.id) {
+            format!("Input of `{op}`.")
+        } else if let Some(op) = self.outputs.get(&shape.id) {
+            format!("Output of `{op}`.")
+        } else {
+            format!("The `{}` structure of the model.", shape.id.name())
         }
-        if self.outputs.contains(&shape.id) {
-            if let Some(op) = op_of(|s| s.output.as_ref()) {
-                return format!("Output of `{}`.", op.id.name());
-            }
-        }
-        format!("The `{}` structure of the model.", shape.id.name())
     }
 
     fn lower_enum(&mut self, shape: &'g Shape) -> EnumIr {

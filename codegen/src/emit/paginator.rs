@@ -18,7 +18,7 @@ pub(crate) fn emit_paginator(op: &OperationIr) -> TokenStream {
     let output_ty = &output.ident;
     let token_ty = rust_type(&pagination.token_type);
     let input_token = &pagination.input_token;
-    let token = borrow_path(&pagination.output_token_path);
+    let token = field_at_path(&pagination.output_token_path, true);
     // An empty token is no token, as in the AWS SDKs.
     let not_empty = matches!(
         pagination.token_type,
@@ -52,7 +52,7 @@ pub(crate) fn emit_paginator(op: &OperationIr) -> TokenStream {
                 quote!(.unwrap_or_default()),
             ),
         };
-        let take = move_path(&items.path);
+        let take = field_at_path(&items.path, false);
         let page_size_doc = page_size_doc.clone();
         let doc = format!(
             " The items (`{}`) of every page of `{op_name}`, in order, as an [`Items`](::opgen::Items) stream; see [`paginate`](Self::paginate).",
@@ -97,57 +97,40 @@ pub(crate) fn emit_paginator(op: &OperationIr) -> TokenStream {
     }
 }
 
-/// `Option<&T>` of the field at the end of `path`, from `output: &Output`.
-fn borrow_path(path: &[PathStep]) -> TokenStream {
+/// The field at the end of `path` from `output`: `Option<&T>` when
+/// `borrow` (`output: &Output`), else `Option<T>` moved out of `output`.
+fn field_at_path(path: &[PathStep], borrow: bool) -> TokenStream {
     // A place (`output.a.b`) while the fields are not optional, then an
-    // `Option<&_>` chain.
+    // `Option` chain.
     let mut place = quote!(output);
     let mut steps = path.iter();
     let mut chain = None;
     for step in steps.by_ref() {
         let ident = &step.ident;
         if step.optional {
-            chain = Some(quote!(#place.#ident.as_ref()));
+            chain = Some(if borrow {
+                quote!(#place.#ident.as_ref())
+            } else {
+                quote!(#place.#ident)
+            });
             break;
         }
         place = quote!(#place.#ident);
     }
     let Some(mut chain) = chain else {
-        return quote!(::core::option::Option::Some(&#place));
-    };
-    for step in steps {
-        let ident = &step.ident;
-        chain = if step.optional {
-            quote!(#chain.and_then(|v| v.#ident.as_ref()))
+        return if borrow {
+            quote!(::core::option::Option::Some(&#place))
         } else {
-            quote!(#chain.map(|v| &v.#ident))
+            quote!(::core::option::Option::Some(#place))
         };
-    }
-    chain
-}
-
-/// `Option<T>` of the field at the end of `path`, moved out of `output`.
-fn move_path(path: &[PathStep]) -> TokenStream {
-    let mut place = quote!(output);
-    let mut steps = path.iter();
-    let mut chain = None;
-    for step in steps.by_ref() {
-        let ident = &step.ident;
-        if step.optional {
-            chain = Some(quote!(#place.#ident));
-            break;
-        }
-        place = quote!(#place.#ident);
-    }
-    let Some(mut chain) = chain else {
-        return quote!(::core::option::Option::Some(#place));
     };
     for step in steps {
         let ident = &step.ident;
-        chain = if step.optional {
-            quote!(#chain.and_then(|v| v.#ident))
-        } else {
-            quote!(#chain.map(|v| v.#ident))
+        chain = match (step.optional, borrow) {
+            (true, true) => quote!(#chain.and_then(|v| v.#ident.as_ref())),
+            (true, false) => quote!(#chain.and_then(|v| v.#ident)),
+            (false, true) => quote!(#chain.map(|v| &v.#ident)),
+            (false, false) => quote!(#chain.map(|v| v.#ident)),
         };
     }
     chain

@@ -26,13 +26,12 @@ impl Protocol for RestJson1 {
         check_http(ir, op, "restJson1", diagnostics);
     }
 
-    fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
+    fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
         let codec = emit_codec(JSON, ty);
         let from_http = match ty {
             TypeIr::Structure(s) if s.roles.output || s.roles.error => emit_from_http(s),
             _ => TokenStream::new(),
         };
-        let _ = ir;
         quote!(#codec #from_http)
     }
 
