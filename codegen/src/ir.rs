@@ -4,7 +4,7 @@
 //! emitter cannot reach past the IR into the JSON model.
 
 use crate::protocol::ProtocolKind;
-use opgen_model::{EnumValue, ShapeId, TimestampFormat};
+use opgen_model::{EnumValue, ShapeId, TimestampFormat, XmlNamespace};
 use proc_macro2::Ident;
 use serde_json::Value;
 
@@ -48,6 +48,12 @@ pub(crate) struct ServiceIr {
     pub(crate) query_compatible: bool,
     /// `smithy.rules#endpointRuleSet`.
     pub(crate) endpoint_rules: Option<Value>,
+    /// `@xmlNamespace` of the service, which awsQuery and ec2Query
+    /// responses declare.
+    pub(crate) xml_namespace: Option<XmlNamespace>,
+    /// restXml `noErrorWrapping`: error bodies are rooted at `<Error>`
+    /// (S3) instead of `<ErrorResponse><Error>`.
+    pub(crate) no_error_wrapping: bool,
 }
 
 /// One operation.
@@ -185,6 +191,11 @@ pub(crate) struct StructureIr {
     pub(crate) roles: Roles,
     /// `@error` facts, for error structures.
     pub(crate) error: Option<ErrorIr>,
+    /// The root element of a document of this structure: `@xmlName`, else
+    /// the shape name.
+    pub(crate) xml_name: String,
+    /// `@xmlNamespace` of the structure.
+    pub(crate) xml_namespace: Option<XmlNamespace>,
 }
 
 impl StructureIr {
@@ -230,6 +241,25 @@ pub(crate) struct FieldIr {
     pub(crate) idempotency_token: bool,
     /// `@contextParam` `name`.
     pub(crate) context_param: Option<String>,
+    /// XML and query naming.
+    pub(crate) xml: XmlIr,
+}
+
+/// How a member, list member or map key or value is named in an XML
+/// document or a query string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct XmlIr {
+    /// The element or attribute name: `@xmlName`, else the member name.
+    pub(crate) name: String,
+    /// `@xmlAttribute`: an attribute of the enclosing element.
+    pub(crate) attribute: bool,
+    /// `@xmlFlattened`: a list or map without a wrapping element.
+    pub(crate) flattened: bool,
+    /// `@xmlNamespace` of the element.
+    pub(crate) namespace: Option<XmlNamespace>,
+    /// The ec2Query key: `@ec2QueryName`, else the capitalized `@xmlName`,
+    /// else the capitalized member name.
+    pub(crate) ec2_query_name: String,
 }
 
 /// Where a member goes in an HTTP message.
@@ -273,13 +303,18 @@ pub(crate) enum TypeRef {
     Document,
     BigNumber,
     Unit,
+    /// `item_xml` names the list's `member` (`member` by default).
     List {
         item: Box<TypeRef>,
         sparse: bool,
+        item_xml: Box<XmlIr>,
     },
+    /// `key_xml` and `value_xml` name the map's `key` and `value`.
     Map {
         value: Box<TypeRef>,
         sparse: bool,
+        key_xml: Box<XmlIr>,
+        value_xml: Box<XmlIr>,
     },
     /// A generated type; `boxed` where it leads back to its container.
     Named {
@@ -325,6 +360,11 @@ pub(crate) struct UnionIr {
     pub(crate) ident: Ident,
     pub(crate) docs: Option<String>,
     pub(crate) sensitive: bool,
+    /// The root element of a document of this union: `@xmlName`, else the
+    /// shape name.
+    pub(crate) xml_name: String,
+    /// `@xmlNamespace` of the union.
+    pub(crate) xml_namespace: Option<XmlNamespace>,
     pub(crate) variants: Vec<VariantIr>,
 }
 
@@ -337,4 +377,6 @@ pub(crate) struct VariantIr {
     pub(crate) json_name: String,
     pub(crate) timestamp_format: Option<TimestampFormat>,
     pub(crate) sensitive: bool,
+    /// XML and query naming.
+    pub(crate) xml: XmlIr,
 }

@@ -267,6 +267,7 @@ impl<'g> Lowerer<'g> {
                     .cloned(),
                 idempotency_token,
                 context_param,
+                xml: xml_ir(member),
             });
         }
         let name = shape.id.name();
@@ -284,6 +285,8 @@ impl<'g> Lowerer<'g> {
                 retryable: shape.traits.retryable().is_some(),
                 throttling: shape.traits.retryable() == Some(true),
             }),
+            xml_name: shape.traits.xml_name().unwrap_or(name).to_string(),
+            xml_namespace: shape.traits.xml_namespace(),
         }
     }
 
@@ -357,6 +360,7 @@ impl<'g> Lowerer<'g> {
                 json_name: json_name(member),
                 timestamp_format: self.timestamp_format(member),
                 sensitive: self.is_sensitive(member),
+                xml: xml_ir(member),
             });
         }
         Some(UnionIr {
@@ -364,6 +368,12 @@ impl<'g> Lowerer<'g> {
             ident: naming::type_ident(shape.id.name()),
             docs: shape.traits.documentation().map(str::to_string),
             sensitive: shape.traits.sensitive(),
+            xml_name: shape
+                .traits
+                .xml_name()
+                .unwrap_or(shape.id.name())
+                .to_string(),
+            xml_namespace: shape.traits.xml_namespace(),
             variants,
         })
     }
@@ -473,6 +483,7 @@ impl<'g> Lowerer<'g> {
                     );
                     return TypeRef::Unit;
                 }
+                let key = shape.member("key");
                 let element = if shape.kind == ShapeKind::Map {
                     shape.member("value")
                 } else {
@@ -486,13 +497,19 @@ impl<'g> Lowerer<'g> {
                 // Collections already give indirection: no box inside them.
                 let item = Box::new(self.type_ref_at(&element.target, None, depth + 1));
                 let sparse = shape.traits.sparse();
-                if shape.kind == ShapeKind::Map {
-                    TypeRef::Map {
+                let element_xml = Box::new(xml_ir(element));
+                match key {
+                    Some(key) if shape.kind == ShapeKind::Map => TypeRef::Map {
                         value: item,
                         sparse,
-                    }
-                } else {
-                    TypeRef::List { item, sparse }
+                        key_xml: Box::new(xml_ir(key)),
+                        value_xml: element_xml,
+                    },
+                    _ => TypeRef::List {
+                        item,
+                        sparse,
+                        item_xml: element_xml,
+                    },
                 }
             }
             // `smithy.api#Unit`, the target of union members that carry no value.
@@ -882,6 +899,13 @@ impl<'g> Lowerer<'g> {
             protocol,
             query_compatible: service.traits.has("aws.protocols#awsQueryCompatible"),
             endpoint_rules: service.traits.get("smithy.rules#endpointRuleSet").cloned(),
+            xml_namespace: service.traits.xml_namespace(),
+            no_error_wrapping: service
+                .traits
+                .get(ProtocolKind::RestXml.trait_id())
+                .and_then(|t| t.get("noErrorWrapping"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         })
     }
 
@@ -962,6 +986,31 @@ fn json_name(member: &Member) -> String {
         .json_name()
         .unwrap_or(&member.name)
         .to_string()
+}
+
+/// The XML and query naming of a member (of a structure, union, list or map).
+fn xml_ir(member: &Member) -> XmlIr {
+    let t = &member.traits;
+    let name = t.xml_name().unwrap_or(&member.name).to_string();
+    let ec2_query_name = t
+        .ec2_query_name()
+        .map(str::to_string)
+        .unwrap_or_else(|| capitalize(&name));
+    XmlIr {
+        name,
+        attribute: t.xml_attribute(),
+        flattened: t.xml_flattened(),
+        namespace: t.xml_namespace(),
+        ec2_query_name,
+    }
+}
+
+fn capitalize(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn binding(member: &Member) -> Binding {

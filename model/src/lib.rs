@@ -29,7 +29,7 @@ mod traits;
 pub use error::{Location, ModelError};
 pub use graph::{Member, Shape, ShapeGraph, ShapeKind};
 pub use shape_id::ShapeId;
-pub use traits::{EnumValue, ErrorKind, HttpTrait, TimestampFormat, Traits};
+pub use traits::{EnumValue, ErrorKind, HttpTrait, TimestampFormat, Traits, XmlNamespace};
 
 /// The bundled model: the Bedrock AgentCore data plane service with the
 /// closure of `GetResourceOauth2Token`, used when a crate names no model.

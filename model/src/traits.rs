@@ -35,6 +35,16 @@ pub enum EnumValue {
     Int(i64),
 }
 
+/// `@xmlNamespace`: the `xmlns` (or `xmlns:prefix`) declaration of an
+/// element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlNamespace {
+    /// The namespace URI.
+    pub uri: String,
+    /// The prefix, when the declaration is `xmlns:prefix`.
+    pub prefix: Option<String>,
+}
+
 /// `@timestampFormat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimestampFormat {
@@ -272,5 +282,38 @@ impl Traits {
     /// `@title`.
     pub fn title(&self) -> Option<&str> {
         self.prelude_str("title")
+    }
+
+    /// `@xmlName`.
+    pub fn xml_name(&self) -> Option<&str> {
+        self.prelude_str("xmlName")
+    }
+
+    /// `@xmlAttribute`.
+    pub fn xml_attribute(&self) -> bool {
+        self.prelude_flag("xmlAttribute")
+    }
+
+    /// `@xmlFlattened`.
+    pub fn xml_flattened(&self) -> bool {
+        self.prelude_flag("xmlFlattened")
+    }
+
+    /// `@xmlNamespace`.
+    pub fn xml_namespace(&self) -> Option<XmlNamespace> {
+        let value = self.prelude("xmlNamespace")?;
+        Some(XmlNamespace {
+            uri: value.get("uri")?.as_str()?.to_string(),
+            prefix: value
+                .get("prefix")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        })
+    }
+
+    /// `@aws.protocols#ec2QueryName`.
+    pub fn ec2_query_name(&self) -> Option<&str> {
+        self.get("aws.protocols#ec2QueryName")
+            .and_then(Value::as_str)
     }
 }

@@ -43,8 +43,8 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
 /// sparse); `None` for other types.
 pub(crate) fn element_type(ty: &TypeRef) -> Option<TokenStream> {
     let (element, sparse) = match ty {
-        TypeRef::List { item, sparse } => (item, *sparse),
-        TypeRef::Map { value, sparse } => (value, *sparse),
+        TypeRef::List { item, sparse, .. } => (item, *sparse),
+        TypeRef::Map { value, sparse, .. } => (value, *sparse),
         _ => return None,
     };
     let inner = rust_type(element);
