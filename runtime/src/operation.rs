@@ -19,6 +19,14 @@ pub enum Protocol {
     /// `smithy.protocols#rpcv2Cbor`: `POST
     /// /service/{service}/operation/{operation}` with CBOR bodies.
     RpcV2Cbor,
+    /// `aws.protocols#restXml`: HTTP bindings with XML bodies.
+    RestXml,
+    /// `aws.protocols#awsQuery`: `POST /` with a form-encoded body naming
+    /// the `Action` and `Version`; XML responses.
+    AwsQuery,
+    /// `aws.protocols#ec2Query`: awsQuery with EC2's key names and error
+    /// shape.
+    Ec2Query,
 }
 
 impl Protocol {
@@ -30,6 +38,9 @@ impl Protocol {
             Protocol::AwsJson1_0 => "awsJson1_0",
             Protocol::AwsJson1_1 => "awsJson1_1",
             Protocol::RpcV2Cbor => "rpcv2Cbor",
+            Protocol::RestXml => "restXml",
+            Protocol::AwsQuery => "awsQuery",
+            Protocol::Ec2Query => "ec2Query",
         }
     }
 }
