@@ -343,14 +343,19 @@ impl Client {
             .provide_credentials()
             .await
             .map_err(Error::Credentials)?;
+        let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
+        let mut settings = SigningSettings::for_service(service);
+        if let Some(disable) = endpoint.disable_double_encoding() {
+            settings.double_uri_encode = !disable;
+        }
         let params = SigningParams {
             credentials: &credentials,
             // The endpoint rules may name another scope (e.g. a global
             // service signing for us-east-1).
             region: endpoint.signing_region().unwrap_or(context.region),
-            service: endpoint.signing_name().unwrap_or(O::SERVICE.signing_name),
+            service,
             time: SystemTime::now(),
-            settings: SigningSettings::default(),
+            settings,
         };
         sigv4::sign_http_request(&mut request, &params).map_err(|e| {
             Error::Build(BuildError::other(format!(
@@ -528,7 +533,12 @@ fn resolve_endpoint<O: Operation>(
     let mut params = EndpointParams::new()
         .region(region)
         .use_fips(config.use_fips)
-        .use_dual_stack(config.use_dual_stack);
+        .use_dual_stack(config.use_dual_stack)
+        .builtin(
+            endpoint::BUILTIN_S3_FORCE_PATH_STYLE,
+            config.force_path_style,
+        )
+        .builtin(endpoint::BUILTIN_S3_ACCELERATE, config.accelerate);
     if let Some(url) = &config.endpoint_url {
         // Checked here because rule sets pass the override through as it is.
         // Errors show it redacted: it may carry a password or a token.
@@ -711,6 +721,64 @@ mod tests {
              "properties":{"authSchemes":[{"name":"sigv4a","signingName":"things","signingRegionSet":["*"]}]}}}]}"#,
     );
     put_thing_with_rules!(PutMultiRegionThing, SIGV4A_RULES);
+
+    /// S3's shape of rules: the bucket style follows
+    /// `AWS::S3::ForcePathStyle`, and the auth scheme signs as `s3` without
+    /// double encoding.
+    static S3_STYLE_RULES: endpoint::EndpointRules = endpoint::EndpointRules::new(
+        r#"{"version":"1.0","parameters":{
+             "Region":{"type":"String","builtIn":"AWS::Region"},
+             "ForcePathStyle":{"type":"Boolean","builtIn":"AWS::S3::ForcePathStyle","required":true,"default":false}},
+           "rules":[
+             {"conditions":[{"fn":"booleanEquals","argv":[{"ref":"ForcePathStyle"},true]}],"type":"endpoint","endpoint":{
+               "url":"https://s3.example/bucket",
+               "properties":{"authSchemes":[{"name":"sigv4","signingName":"s3","disableDoubleEncoding":true}]}}},
+             {"conditions":[],"type":"endpoint","endpoint":{
+               "url":"https://bucket.s3.example",
+               "properties":{"authSchemes":[{"name":"sigv4","signingName":"s3","disableDoubleEncoding":true}]}}}]}"#,
+    );
+    put_thing_with_rules!(PutS3Thing, S3_STYLE_RULES);
+
+    #[tokio::test]
+    async fn s3_requests_carry_the_signed_payload_hash_and_follow_force_path_style() {
+        let recorder = Recorder::default();
+        let client = Client::new(signed_config().http_client(recorder.clone()).build());
+        client.call::<PutS3Thing>("abc".into()).await.unwrap();
+        let path_style = Client::new(
+            signed_config()
+                .force_path_style(true)
+                .http_client(recorder.clone())
+                .build(),
+        );
+        path_style.call::<PutS3Thing>("abc".into()).await.unwrap();
+        let requests = recorder.0.lock().unwrap();
+        assert_eq!(
+            requests[0].uri().to_string(),
+            "https://bucket.s3.example/things"
+        );
+        assert_eq!(
+            requests[1].uri().to_string(),
+            "https://s3.example/bucket/things"
+        );
+        for request in requests.iter() {
+            // SHA-256 of "abc".
+            assert_eq!(
+                request.headers()["x-amz-content-sha256"],
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            );
+            let authorization = request.headers()["authorization"].to_str().unwrap();
+            assert!(
+                authorization.contains("/us-east-1/s3/aws4_request")
+                    && authorization.contains("x-amz-content-sha256"),
+                "{authorization}"
+            );
+        }
+        drop(requests);
+        // Other services are signed without the header.
+        client.call::<PutThing>("abc".into()).await.unwrap();
+        let requests = recorder.0.lock().unwrap();
+        assert!(!requests[2].headers().contains_key("x-amz-content-sha256"));
+    }
 
     /// A configuration for `us-east-1` with static credentials.
     fn signed_config() -> ConfigBuilder {

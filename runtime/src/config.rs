@@ -43,6 +43,8 @@ pub struct Config {
     pub(crate) endpoint_url: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
+    pub(crate) force_path_style: bool,
+    pub(crate) accelerate: bool,
     pub(crate) http_client: Option<SharedHttpClient>,
     pub(crate) app_name: Option<String>,
     pub(crate) connect_timeout: Duration,
@@ -62,6 +64,8 @@ impl Default for Config {
             endpoint_url: None,
             use_fips: false,
             use_dual_stack: false,
+            force_path_style: false,
+            accelerate: false,
             http_client: None,
             app_name: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -152,6 +156,17 @@ impl Config {
         self.use_dual_stack
     }
 
+    /// Whether S3 buckets are addressed in the path rather than the host
+    /// name.
+    pub fn force_path_style(&self) -> bool {
+        self.force_path_style
+    }
+
+    /// Whether S3 Transfer Acceleration endpoints are used.
+    pub fn accelerate(&self) -> bool {
+        self.accelerate
+    }
+
     /// The app name added to the user agent.
     pub fn app_name(&self) -> Option<&str> {
         self.app_name.as_deref()
@@ -206,6 +221,8 @@ impl fmt::Debug for Config {
             )
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
+            .field("force_path_style", &self.force_path_style)
+            .field("accelerate", &self.accelerate)
             .field("http_client", &self.http_client)
             .field("app_name", &self.app_name)
             .field("connect_timeout", &self.connect_timeout)
@@ -259,6 +276,23 @@ impl ConfigBuilder {
     /// (`AWS::UseDualStack`; default off, or `AWS_USE_DUALSTACK_ENDPOINT=true`).
     pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
         self.config.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    /// Addresses S3 buckets in the path (`https://s3.{region}.amazonaws.com/{bucket}/{key}`)
+    /// instead of the host name (`https://{bucket}.s3.{region}.amazonaws.com/{key}`),
+    /// as S3-compatible stores and buckets whose names are not valid host
+    /// labels need (`AWS::S3::ForcePathStyle` of the endpoint rules; default
+    /// off). Services other than S3 ignore it.
+    pub fn force_path_style(mut self, force_path_style: bool) -> Self {
+        self.config.force_path_style = force_path_style;
+        self
+    }
+
+    /// Calls S3 Transfer Acceleration endpoints (`AWS::S3::Accelerate`;
+    /// default off). Services other than S3 ignore it.
+    pub fn accelerate(mut self, accelerate: bool) -> Self {
+        self.config.accelerate = accelerate;
         self
     }
 

@@ -110,6 +110,26 @@ impl Default for SigningSettings {
     }
 }
 
+impl SigningSettings {
+    /// The settings the service signing as `signing_name` expects: S3 and
+    /// its variants sign the path as sent (neither normalized nor encoded a
+    /// second time) and the payload hash, sent as `x-amz-content-sha256`,
+    /// which S3 requires on every request; every other service takes the
+    /// defaults.
+    pub fn for_service(signing_name: &str) -> Self {
+        let is_s3 = matches!(
+            signing_name,
+            "s3" | "s3-object-lambda" | "s3-outposts" | "s3express"
+        );
+        SigningSettings {
+            normalize_path: !is_s3,
+            double_uri_encode: !is_s3,
+            sign_body: is_s3,
+            ..SigningSettings::default()
+        }
+    }
+}
+
 /// Who signs, for which region and service, at what time.
 #[derive(Debug, Clone, Copy)]
 pub struct SigningParams<'a> {

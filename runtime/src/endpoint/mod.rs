@@ -44,6 +44,10 @@ pub const BUILTIN_REGION: &str = "AWS::Region";
 pub const BUILTIN_USE_FIPS: &str = "AWS::UseFIPS";
 /// `AWS::UseDualStack`: send to an endpoint reachable over IPv4 and IPv6.
 pub const BUILTIN_USE_DUAL_STACK: &str = "AWS::UseDualStack";
+/// `AWS::S3::ForcePathStyle`: put the S3 bucket in the path, not the host.
+pub const BUILTIN_S3_FORCE_PATH_STYLE: &str = "AWS::S3::ForcePathStyle";
+/// `AWS::S3::Accelerate`: send to S3 Transfer Acceleration endpoints.
+pub const BUILTIN_S3_ACCELERATE: &str = "AWS::S3::Accelerate";
 /// `SDK::Endpoint`: an endpoint URL that overrides the rules' own.
 pub const BUILTIN_ENDPOINT: &str = "SDK::Endpoint";
 
@@ -132,6 +136,13 @@ impl Endpoint {
     /// first `sigv4` auth scheme); `None` means the region of the call.
     pub fn signing_region(&self) -> Option<&str> {
         self.sigv4().and_then(|scheme| scheme.signing_region)
+    }
+
+    /// `disableDoubleEncoding` of the endpoint's `sigv4` auth scheme, when
+    /// it says.
+    pub fn disable_double_encoding(&self) -> Option<bool> {
+        self.sigv4()
+            .and_then(|scheme| scheme.disable_double_encoding)
     }
 
     fn sigv4(&self) -> Option<AuthScheme<'_>> {
