@@ -419,6 +419,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_checked_stream_ends_cleanly_on_a_match_and_with_an_error_on_a_mismatch() {
+        let crc32 = ChecksumAlgorithm::Crc32;
+        let good = ByteStream::from("Hello world").checked(crc32, "i9aeUg==".into());
+        assert_eq!(good.collect().await.unwrap(), "Hello world");
+        let split =
+            ByteStream::from_body(Scripted(VecDeque::from([data("Hello "), data("world")])));
+        let good = split.checked(crc32, "i9aeUg==".into());
+        assert_eq!(good.collect().await.unwrap(), "Hello world");
+
+        let mut bad = ByteStream::from("Hello World").checked(crc32, "i9aeUg==".into());
+        assert_eq!(bad.next().await.unwrap().unwrap(), "Hello World");
+        let error = bad.next().await.unwrap().unwrap_err();
+        assert_eq!(error.to_string(), "the body does not match its checksum");
+        let mismatch = error.checksum_mismatch().unwrap();
+        assert_eq!(mismatch.expected(), "i9aeUg==");
+        assert!(bad.next().await.is_none());
+        // Other read errors carry no mismatch.
+        let mut failing = ByteStream::from_body(Scripted(VecDeque::from([Err("reset".into())])));
+        assert!(failing
+            .next()
+            .await
+            .unwrap()
+            .unwrap_err()
+            .checksum_mismatch()
+            .is_none());
+    }
+
+    #[tokio::test]
     async fn collect_joins_chunks_and_memory_streams_read_once() {
         let stream = ByteStream::from_body(Scripted(VecDeque::from([data("a"), data("bc")])));
         assert_eq!(stream.collect().await.unwrap(), "abc");

@@ -476,6 +476,49 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn checksum_settings_come_from_the_variables_else_the_profile() {
+        let files = config_file(
+            "[default]\nrequest_checksum_calculation = WHEN_REQUIRED\nresponse_checksum_validation = when_required\n",
+        );
+        let home = ("HOME", "/home/u");
+        let config = Config::from_env_with(env(&[home]), config_file(""));
+        assert_eq!(
+            config.request_checksum_calculation(),
+            RequestChecksumCalculation::WhenSupported
+        );
+        assert_eq!(
+            config.response_checksum_validation(),
+            ResponseChecksumValidation::WhenSupported
+        );
+        let config = Config::from_env_with(env(&[home]), files.clone());
+        assert_eq!(
+            config.request_checksum_calculation(),
+            RequestChecksumCalculation::WhenRequired
+        );
+        assert_eq!(
+            config.response_checksum_validation(),
+            ResponseChecksumValidation::WhenRequired
+        );
+        let config = Config::from_env_with(
+            env(&[
+                home,
+                ("AWS_REQUEST_CHECKSUM_CALCULATION", "when_supported"),
+                ("AWS_RESPONSE_CHECKSUM_VALIDATION", "nonsense"),
+            ]),
+            files,
+        );
+        assert_eq!(
+            config.request_checksum_calculation(),
+            RequestChecksumCalculation::WhenSupported
+        );
+        // A value that does not parse leaves the default, as the SDKs do.
+        assert_eq!(
+            config.response_checksum_validation(),
+            ResponseChecksumValidation::WhenSupported
+        );
+    }
+
+    #[test]
     fn from_env_falls_back_to_the_profile_region() {
         let files =
             config_file("[default]\nregion = ap-south-1\n[profile work]\nregion = sa-east-1\n");
