@@ -82,12 +82,39 @@ pub(crate) struct OperationIr {
     pub(crate) host_prefix: Option<String>,
     /// `@requestCompression` encodings.
     pub(crate) request_compression: Vec<String>,
-    /// `@httpChecksumRequired`.
+    /// `@httpChecksumRequired`, when no `@httpChecksum` checksum that is
+    /// always sent replaces its `Content-MD5`.
     pub(crate) checksum_required: bool,
+    /// `aws.protocols#httpChecksum`, its members resolved to input fields.
+    pub(crate) http_checksum: Option<HttpChecksumIr>,
     /// `@staticContextParams`: endpoint parameter name and value.
     pub(crate) static_context_params: Vec<(String, StaticParam)>,
     /// `@paginated`, completed by the service's, when the operation has it.
     pub(crate) pagination: Option<PaginationIr>,
+}
+
+/// `aws.protocols#httpChecksum` of an operation.
+pub(crate) struct HttpChecksumIr {
+    /// `requestAlgorithmMember`: the caller's choice of request checksum.
+    pub(crate) request_algorithm: Option<ChecksumMemberIr>,
+    /// `requestChecksumRequired`.
+    pub(crate) request_required: bool,
+    /// `requestValidationModeMember`: the caller's request to validate the
+    /// response checksum (`ENABLED`).
+    pub(crate) validation_mode: Option<ChecksumMemberIr>,
+    /// `responseAlgorithms`, as the model spells them (`CRC32`).
+    pub(crate) response_algorithms: Vec<String>,
+}
+
+/// An input member that `@httpChecksum` names: a string or a string enum.
+pub(crate) struct ChecksumMemberIr {
+    pub(crate) ident: Ident,
+    /// Whether the Rust field is an `Option`.
+    pub(crate) optional: bool,
+    /// Whether it is a generated enum (read with `as_str`).
+    pub(crate) is_enum: bool,
+    /// The header it is bound to, for protocols with HTTP bindings.
+    pub(crate) header: Option<String>,
 }
 
 /// The merged `@paginated` of an operation, resolved to fields.

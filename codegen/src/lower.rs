@@ -84,6 +84,16 @@ pub(crate) fn lower(graph: &ShapeGraph, operations: &[ShapeId], options: &Option
         .collect();
     for op in &mut operations {
         op.pagination = lowerer.lower_pagination(op, &types);
+        op.http_checksum = lowerer.lower_http_checksum(op, &types);
+        // The flexible checksum, always sent when required, satisfies the
+        // service's demand for an integrity check in place of Content-MD5.
+        if op
+            .http_checksum
+            .as_ref()
+            .is_some_and(|c| c.request_required)
+        {
+            op.checksum_required = false;
+        }
     }
     lowerer.check_type_names(&closure);
     let mut spoken: Vec<ProtocolKind> = operations.iter().map(|o| o.service.protocol).collect();
@@ -661,6 +671,7 @@ impl<'g> Lowerer<'g> {
             host_prefix: op.traits.endpoint_host_prefix().map(str::to_string),
             request_compression,
             checksum_required: op.traits.has("smithy.api#httpChecksumRequired"),
+            http_checksum: None,
             static_context_params,
             pagination: None,
             name,
@@ -766,6 +777,131 @@ impl<'g> Lowerer<'g> {
             items,
             page_size,
         })
+    }
+
+    /// The operation's `aws.protocols#httpChecksum`, its members resolved
+    /// against the lowered input structure.
+    fn lower_http_checksum(
+        &mut self,
+        op: &OperationIr,
+        types: &[TypeIr],
+    ) -> Option<HttpChecksumIr> {
+        const TRAIT: &str = "aws.protocols#httpChecksum";
+        let shape = self.graph.shape(&op.id)?;
+        let value = shape.traits.get(TRAIT)?;
+        let name = &op.name;
+        let Value::Object(fields) = value else {
+            self.diagnostics.error(
+                &op.id,
+                format!("@httpChecksum of `{name}` must be an object"),
+            );
+            return None;
+        };
+        let request_required = match fields.get("requestChecksumRequired") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.diagnostics.error(
+                    &op.id,
+                    format!(
+                        "@httpChecksum `requestChecksumRequired` of `{name}` must be a boolean"
+                    ),
+                );
+                return None;
+            }
+        };
+        let response_algorithms = match fields.get("responseAlgorithms") {
+            None => Vec::new(),
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            Some(_) => {
+                self.diagnostics.error(
+                    &op.id,
+                    format!(
+                        "@httpChecksum `responseAlgorithms` of `{name}` must be a list of strings"
+                    ),
+                );
+                return None;
+            }
+        };
+        let request_algorithm =
+            self.checksum_member(op, types, fields, "requestAlgorithmMember")?;
+        let validation_mode =
+            self.checksum_member(op, types, fields, "requestValidationModeMember")?;
+        if validation_mode.is_some() && response_algorithms.is_empty() {
+            self.diagnostics.error(
+                &op.id,
+                format!("@httpChecksum of `{name}` has a `requestValidationModeMember` but no `responseAlgorithms` to validate with"),
+            );
+            return None;
+        }
+        Some(HttpChecksumIr {
+            request_algorithm,
+            request_required,
+            validation_mode,
+            response_algorithms,
+        })
+    }
+
+    /// The input member an `@httpChecksum` property (`key`) names:
+    /// `Some(None)` when the property is absent, `None` after a diagnostic.
+    fn checksum_member(
+        &mut self,
+        op: &OperationIr,
+        types: &[TypeIr],
+        fields: &serde_json::Map<String, Value>,
+        key: &str,
+    ) -> Option<Option<ChecksumMemberIr>> {
+        let name = &op.name;
+        let Some(member) = fields.get(key) else {
+            return Some(None);
+        };
+        let Some(member) = member.as_str() else {
+            self.diagnostics.error(
+                &op.id,
+                format!("@httpChecksum `{key}` of `{name}` must be a member name"),
+            );
+            return None;
+        };
+        let input = op.input.as_ref().and_then(|input| {
+            types.iter().find_map(|t| match t {
+                TypeIr::Structure(s) if s.id == input.id => Some(s),
+                _ => None,
+            })
+        });
+        let Some(field) = input.and_then(|s| s.fields.iter().find(|f| f.name == member)) else {
+            self.diagnostics.error(
+                &op.id,
+                format!("@httpChecksum `{key}` of `{name}` names `{member}`, which is not a member of its input"),
+            );
+            return None;
+        };
+        let is_enum = match &field.ty {
+            TypeRef::String { .. } => false,
+            TypeRef::Named {
+                kind: NamedKind::Enum,
+                ..
+            } => true,
+            _ => {
+                self.diagnostics.error(
+                    &op.id,
+                    format!("@httpChecksum `{key}` of `{name}` names `{member}`, which must be a string or a string enum"),
+                );
+                return None;
+            }
+        };
+        Some(Some(ChecksumMemberIr {
+            ident: field.ident.clone(),
+            optional: field.optional,
+            is_enum,
+            header: match &field.binding {
+                Binding::Header(header) => Some(header.clone()),
+                _ => None,
+            },
+        }))
     }
 
     /// The fields along `path` (`a.b.c`) from the structure `root`, and

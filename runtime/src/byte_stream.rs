@@ -1,5 +1,6 @@
 //! Byte streams: the type of `@streaming` blob members.
 
+use crate::checksum::{self, ChecksumAlgorithm, ChecksumHasher, ChecksumMismatch};
 use crate::error::BoxError;
 use crate::{Blob, TransportError};
 use bytes::{Bytes, BytesMut};
@@ -99,6 +100,13 @@ impl ByteStream {
             Err(error) => {
                 // A body that failed once must not be polled again.
                 self.inner = Inner::Memory(None);
+                if error.is::<ChecksumMismatch>() {
+                    return Some(Err(TransportError::new(
+                        "the body does not match its checksum",
+                        Some(error),
+                    )
+                    .with_transient(false)));
+                }
                 Some(Err(TransportError::new(
                     "failed to read the body stream",
                     Some(error),
@@ -117,6 +125,84 @@ impl ByteStream {
             whole.extend_from_slice(&chunk?);
         }
         Ok(whole.freeze())
+    }
+}
+
+impl ByteStream {
+    /// This stream, checked against `expected`, the `algorithm` checksum
+    /// (base64) that the response declared: after the last chunk, a
+    /// mismatch is the stream's last item, an error whose
+    /// [`checksum_mismatch`](TransportError::checksum_mismatch) tells it.
+    pub(crate) fn checked(self, algorithm: ChecksumAlgorithm, expected: String) -> ByteStream {
+        let inner = match self.inner {
+            Inner::Memory(bytes) => Box::pin(Once(bytes)) as DynBody,
+            Inner::Body(body) => body,
+        };
+        ByteStream {
+            inner: Inner::Body(Box::pin(Checked {
+                inner,
+                algorithm,
+                hasher: Some(algorithm.hasher()),
+                expected,
+            })),
+        }
+    }
+}
+
+/// A body of bytes held in memory, for wrapping.
+struct Once(Option<Bytes>);
+
+impl http_body::Body for Once {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        Poll::Ready(self.0.take().map(|bytes| Ok(http_body::Frame::data(bytes))))
+    }
+}
+
+/// A body whose data is hashed as it passes and compared with the
+/// declared checksum at its end.
+struct Checked {
+    inner: DynBody,
+    algorithm: ChecksumAlgorithm,
+    /// `None` once the end has been checked.
+    hasher: Option<ChecksumHasher>,
+    expected: String,
+}
+
+impl http_body::Body for Checked {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        match this.inner.as_mut().poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let (Some(data), Some(hasher)) = (frame.data_ref(), this.hasher.as_mut()) {
+                    hasher.update(data);
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(None) => {
+                let Some(hasher) = this.hasher.take() else {
+                    return Poll::Ready(None);
+                };
+                let actual = crate::encoding::base64_encode(&hasher.finalize());
+                let expected = std::mem::take(&mut this.expected);
+                match checksum::mismatch(this.algorithm, expected, actual) {
+                    Ok(()) => Poll::Ready(None),
+                    Err(mismatch) => Poll::Ready(Some(Err(Box::new(mismatch)))),
+                }
+            }
+            other => other,
+        }
     }
 }
 
@@ -330,6 +416,34 @@ mod tests {
             whole(stream.collect_at_most(3).await.unwrap()),
             Ok("abc".into())
         );
+    }
+
+    #[tokio::test]
+    async fn a_checked_stream_ends_cleanly_on_a_match_and_with_an_error_on_a_mismatch() {
+        let crc32 = ChecksumAlgorithm::Crc32;
+        let good = ByteStream::from("Hello world").checked(crc32, "i9aeUg==".into());
+        assert_eq!(good.collect().await.unwrap(), "Hello world");
+        let split =
+            ByteStream::from_body(Scripted(VecDeque::from([data("Hello "), data("world")])));
+        let good = split.checked(crc32, "i9aeUg==".into());
+        assert_eq!(good.collect().await.unwrap(), "Hello world");
+
+        let mut bad = ByteStream::from("Hello World").checked(crc32, "i9aeUg==".into());
+        assert_eq!(bad.next().await.unwrap().unwrap(), "Hello World");
+        let error = bad.next().await.unwrap().unwrap_err();
+        assert_eq!(error.to_string(), "the body does not match its checksum");
+        let mismatch = error.checksum_mismatch().unwrap();
+        assert_eq!(mismatch.expected(), "i9aeUg==");
+        assert!(bad.next().await.is_none());
+        // Other read errors carry no mismatch.
+        let mut failing = ByteStream::from_body(Scripted(VecDeque::from([Err("reset".into())])));
+        assert!(failing
+            .next()
+            .await
+            .unwrap()
+            .unwrap_err()
+            .checksum_mismatch()
+            .is_none());
     }
 
     #[tokio::test]

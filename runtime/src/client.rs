@@ -9,6 +9,7 @@
 //! the client is configured with lives in `config.rs`.
 
 use crate::byte_stream::Collected;
+use crate::checksum;
 use crate::endpoint::{self, EndpointParams};
 use crate::headers::{add_headers, invocation_id};
 use crate::http_client::UnavailableHttpClient;
@@ -254,6 +255,18 @@ impl Client {
         check_auth_schemes(&endpoint).map_err(Error::Endpoint)?;
         let mut request = O::serialize(input, &endpoint)?;
         compress_request::<O>(&mut request, &config.request_compression).map_err(Error::Build)?;
+        // After compression: the checksum covers the bytes sent.
+        checksum::add_checksum_headers::<O>(
+            &mut request,
+            input,
+            config.request_checksum_calculation,
+            config.response_checksum_validation,
+        )
+        .map_err(Error::Build)?;
+        let validate = checksum::validates::<O>(input, config.response_checksum_validation)
+            .then_some(O::HTTP_CHECKSUM)
+            .flatten()
+            .map(|spec| spec.response_algorithms);
         let retry_config = &config.retry_config;
         let max_attempts = match self.inner.sleep {
             Some(_) => retry_config.attempts(),
@@ -271,7 +284,8 @@ impl Client {
             };
             // Each attempt signs a fresh copy: the signature covers the
             // time and the attempt number.
-            let try_attempt = self.try_attempt::<O>(copy_request(&request), &endpoint, &context);
+            let try_attempt =
+                self.try_attempt::<O>(copy_request(&request), &endpoint, &context, validate);
             #[cfg(feature = "tracing")]
             let try_attempt = tracing::Instrument::instrument(
                 try_attempt,
@@ -324,12 +338,15 @@ impl Client {
         }
     }
 
-    /// One attempt: headers, credentials, signature, transmit, deserialize.
+    /// One attempt: headers, credentials, signature, transmit, validate the
+    /// checksum of a successful body against `validate`, the operation's
+    /// response algorithms, when set, and deserialize.
     async fn try_attempt<O: Operation>(
         &self,
         mut request: http::Request<Bytes>,
         endpoint: &Endpoint,
         context: &AttemptContext<'_>,
+        validate: Option<&'static [&'static str]>,
     ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
         add_headers(&mut request, endpoint, O::SERVICE, config, context).map_err(Error::Build)?;
@@ -364,7 +381,7 @@ impl Client {
         })?;
 
         if O::STREAMING_RESPONSE {
-            return self.try_streaming_attempt::<O>(request).await;
+            return self.try_streaming_attempt::<O>(request, validate).await;
         }
         // Through `call_streaming`, so that the body is read here, up to its
         // limit, rather than whole by the HTTP client.
@@ -380,6 +397,11 @@ impl Client {
         let response = with_timeout(transmit, config.attempt_timeout, "attempt").await?;
         #[cfg(feature = "tracing")]
         record_request_id(response.headers());
+        if let Some(algorithms) = validate.filter(|_| response.status().is_success()) {
+            checksum::validate_response(&response, algorithms).map_err(|mismatch| {
+                Error::Response(ResponseError::checksum(mismatch, &response))
+            })?;
+        }
         O::deserialize(response)
     }
 
@@ -389,6 +411,7 @@ impl Client {
     async fn try_streaming_attempt<O: Operation>(
         &self,
         request: http::Request<Bytes>,
+        validate: Option<&'static [&'static str]>,
     ) -> Result<O::Output, Error<O::Error>> {
         let limit = self.inner.config.attempt_timeout;
         let transmit = async {
@@ -402,6 +425,14 @@ impl Client {
         #[cfg(feature = "tracing")]
         record_request_id(response.headers());
         if response.status().is_success() {
+            let checked = validate
+                .and_then(|algorithms| checksum::response_checksum(response.headers(), algorithms));
+            let response = match checked {
+                Some((algorithm, expected)) => {
+                    response.map(|body| body.checked(algorithm, expected))
+                }
+                None => response,
+            };
             return O::deserialize_streaming(response);
         }
         let read = read_body(response, self.inner.config.max_response_body);

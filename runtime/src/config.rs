@@ -8,7 +8,8 @@ use crate::profile::{Env, Fs};
 use crate::region;
 use crate::retry::{AsyncSleep, RetryConfig, SharedAsyncSleep};
 use crate::{
-    HttpClient, ProvideCredentials, RequestCompression, SharedCredentialsProvider, SharedHttpClient,
+    HttpClient, ProvideCredentials, RequestChecksumCalculation, RequestCompression,
+    ResponseChecksumValidation, SharedCredentialsProvider, SharedHttpClient,
 };
 use std::fmt;
 use std::time::Duration;
@@ -51,6 +52,8 @@ pub struct Config {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) request_compression: RequestCompression,
+    pub(crate) request_checksum_calculation: RequestChecksumCalculation,
+    pub(crate) response_checksum_validation: ResponseChecksumValidation,
     pub(crate) retry_config: RetryConfig,
     pub(crate) sleep: Option<SharedAsyncSleep>,
     pub(crate) max_response_body: usize,
@@ -72,6 +75,8 @@ impl Default for Config {
             attempt_timeout: None,
             operation_timeout: Some(DEFAULT_OPERATION_TIMEOUT),
             request_compression: RequestCompression::default(),
+            request_checksum_calculation: RequestChecksumCalculation::default(),
+            response_checksum_validation: ResponseChecksumValidation::default(),
             retry_config: RetryConfig::standard(),
             sleep: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
@@ -98,7 +103,11 @@ impl Config {
     ///   EC2 instance metadata), cached until shortly before they expire;
     /// - `AWS_ENDPOINT_URL` (endpoint override), `AWS_USE_FIPS_ENDPOINT`,
     ///   `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_SDK_UA_APP_ID` (app name),
-    ///   `AWS_DISABLE_REQUEST_COMPRESSION`, `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`.
+    ///   `AWS_DISABLE_REQUEST_COMPRESSION`, `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`;
+    /// - `AWS_REQUEST_CHECKSUM_CALCULATION` and
+    ///   `AWS_RESPONSE_CHECKSUM_VALIDATION` (`when_supported` or
+    ///   `when_required`), else the profile's `request_checksum_calculation`
+    ///   and `response_checksum_validation`; other values leave the default.
     ///
     /// Never fails: a missing region or missing credentials make each call
     /// fail with [`Error::Endpoint`](crate::Error::Endpoint) or [`Error::Credentials`](crate::Error::Credentials), saying what
@@ -122,6 +131,22 @@ impl Config {
             use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
             app_name: env.get_non_empty("AWS_SDK_UA_APP_ID"),
             request_compression: RequestCompression::from_env_with(|name| env.get(name)),
+            request_checksum_calculation: setting(
+                &env,
+                &fs,
+                "AWS_REQUEST_CHECKSUM_CALCULATION",
+                "request_checksum_calculation",
+            )
+            .and_then(|v| RequestChecksumCalculation::from_name(&v))
+            .unwrap_or_default(),
+            response_checksum_validation: setting(
+                &env,
+                &fs,
+                "AWS_RESPONSE_CHECKSUM_VALIDATION",
+                "response_checksum_validation",
+            )
+            .and_then(|v| ResponseChecksumValidation::from_name(&v))
+            .unwrap_or_default(),
             credentials_provider: Some(SharedCredentialsProvider::new(
                 DefaultCredentialsChain::from_env_with(env.clone(), fs),
             )),
@@ -192,6 +217,16 @@ impl Config {
         self.request_compression
     }
 
+    /// When request checksums are computed.
+    pub fn request_checksum_calculation(&self) -> RequestChecksumCalculation {
+        self.request_checksum_calculation
+    }
+
+    /// When response checksums are validated.
+    pub fn response_checksum_validation(&self) -> ResponseChecksumValidation {
+        self.response_checksum_validation
+    }
+
     /// How failed attempts are retried.
     pub fn retry_config(&self) -> &RetryConfig {
         &self.retry_config
@@ -229,11 +264,29 @@ impl fmt::Debug for Config {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("request_compression", &self.request_compression)
+            .field(
+                "request_checksum_calculation",
+                &self.request_checksum_calculation,
+            )
+            .field(
+                "response_checksum_validation",
+                &self.response_checksum_validation,
+            )
             .field("retry_config", &self.retry_config)
             .field("sleep", &self.sleep)
             .field("max_response_body", &self.max_response_body)
             .finish()
     }
+}
+
+/// A setting from the variable `var`, else from `key` of the selected
+/// profile; the files are read only when the variable is unset.
+fn setting(env: &Env, fs: &Fs, var: &str, key: &str) -> Option<String> {
+    env.get_non_empty(var).or_else(|| {
+        let profiles = crate::profile::ProfileSet::load(env, fs);
+        let value = profiles.selected()?.get(key)?.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    })
 }
 
 /// Builds a [`Config`]; see [`Config::builder`] for the defaults.
@@ -365,6 +418,28 @@ impl ConfigBuilder {
         self
     }
 
+    /// When request checksums of `@httpChecksum` operations are computed
+    /// (default [`WhenSupported`](RequestChecksumCalculation::WhenSupported):
+    /// whenever the operation takes one, e.g. S3 uploads; also read by
+    /// [`Config::from_env`] from `AWS_REQUEST_CHECKSUM_CALCULATION`). Use
+    /// [`WhenRequired`](RequestChecksumCalculation::WhenRequired) for
+    /// S3-compatible stores that reject the default CRC32 checksum. See
+    /// [`checksum`](crate::checksum).
+    pub fn request_checksum_calculation(mut self, setting: RequestChecksumCalculation) -> Self {
+        self.config.request_checksum_calculation = setting;
+        self
+    }
+
+    /// When response checksums of `@httpChecksum` operations are validated
+    /// (default [`WhenSupported`](ResponseChecksumValidation::WhenSupported):
+    /// whenever the operation declares response algorithms, e.g. S3
+    /// `GetObject`; also read from `AWS_RESPONSE_CHECKSUM_VALIDATION`). See
+    /// [`checksum`](crate::checksum).
+    pub fn response_checksum_validation(mut self, setting: ResponseChecksumValidation) -> Self {
+        self.config.response_checksum_validation = setting;
+        self
+    }
+
     /// The limit, in bytes, on a successful response body, which is read
     /// into memory before it is parsed (default
     /// [`DEFAULT_MAX_RESPONSE_BODY`], 64 MiB; `usize::MAX` for none). A
@@ -432,6 +507,49 @@ pub(crate) mod tests {
         assert_eq!(config.endpoint_url(), None);
         assert!(!config.use_fips() && !config.use_dual_stack());
         assert_eq!(config.operation_timeout(), Some(DEFAULT_OPERATION_TIMEOUT));
+    }
+
+    #[test]
+    fn checksum_settings_come_from_the_variables_else_the_profile() {
+        let files = config_file(
+            "[default]\nrequest_checksum_calculation = WHEN_REQUIRED\nresponse_checksum_validation = when_required\n",
+        );
+        let home = ("HOME", "/home/u");
+        let config = Config::from_env_with(env(&[home]), config_file(""));
+        assert_eq!(
+            config.request_checksum_calculation(),
+            RequestChecksumCalculation::WhenSupported
+        );
+        assert_eq!(
+            config.response_checksum_validation(),
+            ResponseChecksumValidation::WhenSupported
+        );
+        let config = Config::from_env_with(env(&[home]), files.clone());
+        assert_eq!(
+            config.request_checksum_calculation(),
+            RequestChecksumCalculation::WhenRequired
+        );
+        assert_eq!(
+            config.response_checksum_validation(),
+            ResponseChecksumValidation::WhenRequired
+        );
+        let config = Config::from_env_with(
+            env(&[
+                home,
+                ("AWS_REQUEST_CHECKSUM_CALCULATION", "when_supported"),
+                ("AWS_RESPONSE_CHECKSUM_VALIDATION", "nonsense"),
+            ]),
+            files,
+        );
+        assert_eq!(
+            config.request_checksum_calculation(),
+            RequestChecksumCalculation::WhenSupported
+        );
+        // A value that does not parse leaves the default, as the SDKs do.
+        assert_eq!(
+            config.response_checksum_validation(),
+            ResponseChecksumValidation::WhenSupported
+        );
     }
 
     #[test]

@@ -291,8 +291,9 @@ impl StdError for UnhandledError {}
 
 /// A response that does not match the model: its body could not be parsed
 /// or a required part is missing, or it is larger than the configured
-/// limit ([`is_too_large`](Self::is_too_large)). Keeps the whole response,
-/// except the body of one that is too large.
+/// limit ([`is_too_large`](Self::is_too_large)), or its body does not match
+/// the checksum it declares ([`checksum_mismatch`](Self::checksum_mismatch)).
+/// Keeps the whole response, except the body of one that is too large.
 ///
 /// `Debug` shows the body's length, not the body, and the values of
 /// descriptive headers only (request id, error type, content type…); the
@@ -302,6 +303,7 @@ pub struct ResponseError {
     reason: String,
     raw: Box<RawResponse>,
     too_large: bool,
+    checksum: Option<Box<crate::ChecksumMismatch>>,
 }
 
 impl ResponseError {
@@ -311,7 +313,29 @@ impl ResponseError {
             reason: reason.into(),
             raw: RawResponse::of(response),
             too_large: false,
+            checksum: None,
         }
+    }
+
+    /// A successful response whose body does not match its checksum.
+    pub(crate) fn checksum(
+        mismatch: crate::ChecksumMismatch,
+        response: &http::Response<Bytes>,
+    ) -> Self {
+        ResponseError {
+            reason: mismatch.to_string(),
+            raw: RawResponse::of(response),
+            too_large: false,
+            checksum: Some(Box::new(mismatch)),
+        }
+    }
+
+    /// The checksum the body failed, when the response's body does not
+    /// match the `x-amz-checksum-*` header it came with (see
+    /// [`checksum`](crate::checksum)): the body was corrupted on its way.
+    /// Not retried.
+    pub fn checksum_mismatch(&self) -> Option<&crate::ChecksumMismatch> {
+        self.checksum.as_deref()
     }
 
     /// A successful response whose body is larger than `limit` bytes; the
@@ -322,6 +346,7 @@ impl ResponseError {
             reason: format!("the body is larger than the limit of {limit} bytes"),
             raw: RawResponse::of(response),
             too_large: true,
+            checksum: None,
         }
     }
 
@@ -365,7 +390,13 @@ impl fmt::Display for ResponseError {
     }
 }
 
-impl StdError for ResponseError {}
+impl StdError for ResponseError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.checksum
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
 
 /// A modeled or unmodeled error returned by the service, with the HTTP
 /// response it came in.
@@ -447,6 +478,13 @@ impl TransportError {
     pub fn is_transient(&self) -> bool {
         self.transient
             .unwrap_or_else(|| crate::retry::is_transient_transport(self))
+    }
+
+    /// The checksum a streaming response body failed as it ended (see
+    /// [`checksum`](crate::checksum)): the bytes read from the stream were
+    /// corrupted on their way.
+    pub fn checksum_mismatch(&self) -> Option<&crate::ChecksumMismatch> {
+        self.source.as_deref()?.downcast_ref()
     }
 }
 

@@ -35,6 +35,7 @@ pub use opgen_macros::include_operation;
 
 mod blob;
 mod byte_stream;
+pub mod checksum;
 mod client;
 mod compression;
 mod config;
@@ -59,6 +60,10 @@ pub mod __private;
 
 pub use blob::{BigNumber, Blob, DateTime, Document, Unit};
 pub use byte_stream::ByteStream;
+pub use checksum::{
+    ChecksumAlgorithm, ChecksumMembers, ChecksumMismatch, HttpChecksum, RequestChecksumCalculation,
+    ResponseChecksumValidation,
+};
 pub use client::Client;
 pub use compression::{compress_request, RequestCompression, DEFAULT_MIN_COMPRESSION_SIZE};
 pub use config::{Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_BODY, MAX_ERROR_RESPONSE_BODY};

@@ -113,6 +113,20 @@ pub trait Operation: Send + Sync + 'static {
     /// request body (e.g. `["gzip"]`); see [`compress_request`](crate::compress_request).
     const REQUEST_COMPRESSION: &'static [&'static str] = &[];
 
+    /// The operation's `aws.protocols#httpChecksum`: whether its request
+    /// needs or accepts a checksum and which response checksums it can
+    /// validate; `None` (the default) for an operation without one. The
+    /// client applies it (see [`checksum`](crate::checksum)).
+    const HTTP_CHECKSUM: Option<&'static crate::HttpChecksum> = None;
+
+    /// The values `input` has for the members [`Operation::HTTP_CHECKSUM`]
+    /// names (the caller's algorithm and validation mode). The default
+    /// reads none.
+    fn checksum_members(input: &Self::Input) -> crate::ChecksumMembers<'_> {
+        let _ = input;
+        crate::ChecksumMembers::default()
+    }
+
     /// Whether the output's payload is a `@streaming` blob. The client then
     /// hands a successful response to [`Operation::deserialize_streaming`]
     /// as soon as its head arrives; error responses are read whole and go

@@ -16,6 +16,17 @@ pub mod pages {
     );
 }
 
+/// `@httpChecksum` operations: `HTTP_CHECKSUM` and `checksum_members`.
+pub mod files {
+    opgen::include_operation!(
+        "DeleteFiles",
+        "PutFile",
+        "GetFile",
+        "ReadFile",
+        model = "ui/models/checksums.json"
+    );
+}
+
 #[test]
 fn strict_lints_accept_generated_code() {
     // Compiling this file is the test; also touch the public surface.

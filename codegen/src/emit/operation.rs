@@ -3,7 +3,7 @@
 
 use crate::docs::doc_attrs;
 use crate::emit::endpoint::emit_endpoint;
-use crate::ir::{Ir, OperationIr};
+use crate::ir::{ChecksumMemberIr, Ir, OperationIr};
 use crate::protocol::protocol;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -102,6 +102,7 @@ pub(crate) fn emit_operation(
     let encodings = &op.request_compression;
     let request_compression = (!encodings.is_empty())
         .then(|| quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];));
+    let http_checksum = http_checksum(op);
     quote! {
         #docs
         ///
@@ -129,6 +130,7 @@ pub(crate) fn emit_operation(
 
             const NAME: &'static str = #op_name;
             #request_compression
+            #http_checksum
             const SERVICE: &'static ::opgen::ServiceMetadata = &#service_meta;
             #endpoint_impl_items
 
@@ -154,6 +156,62 @@ pub(crate) fn emit_operation(
         #operation_input
         #input_alias
         #output_alias
+    }
+}
+
+/// `HTTP_CHECKSUM` and `checksum_members` of an operation with
+/// `@httpChecksum`, which the client reads to add and check checksums
+/// whatever the protocol.
+fn http_checksum(op: &OperationIr) -> TokenStream {
+    let Some(checksum) = &op.http_checksum else {
+        return TokenStream::new();
+    };
+    let option_str = |value: Option<&String>| match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    };
+    let required = checksum.request_required;
+    let algorithm = &checksum.request_algorithm;
+    let mode = &checksum.validation_mode;
+    let algorithm_member = algorithm.is_some();
+    let mode_member = mode.is_some();
+    let algorithm_header = option_str(algorithm.as_ref().and_then(|m| m.header.as_ref()));
+    let mode_header = option_str(mode.as_ref().and_then(|m| m.header.as_ref()));
+    let response_algorithms = &checksum.response_algorithms;
+    let value = |member: &Option<ChecksumMemberIr>| match member {
+        None => quote!(::core::option::Option::None),
+        Some(member) => {
+            let ident = &member.ident;
+            match (member.optional, member.is_enum) {
+                (true, true) => quote!(input.#ident.as_ref().map(|v| v.as_str())),
+                (true, false) => quote!(input.#ident.as_deref()),
+                (false, _) => quote!(::core::option::Option::Some(input.#ident.as_str())),
+            }
+        }
+    };
+    let members = (algorithm_member || mode_member).then(|| {
+        let algorithm = value(algorithm);
+        let mode = value(mode);
+        quote! {
+            fn checksum_members(input: &Self::Input) -> ::opgen::ChecksumMembers<'_> {
+                ::opgen::ChecksumMembers {
+                    request_algorithm: #algorithm,
+                    validation_mode: #mode,
+                }
+            }
+        }
+    });
+    quote! {
+        const HTTP_CHECKSUM: ::core::option::Option<&'static ::opgen::HttpChecksum> =
+            ::core::option::Option::Some(&::opgen::HttpChecksum {
+                request_checksum_required: #required,
+                request_algorithm_member: #algorithm_member,
+                request_algorithm_header: #algorithm_header,
+                validation_mode_member: #mode_member,
+                validation_mode_header: #mode_header,
+                response_algorithms: &[#(#response_algorithms),*],
+            });
+        #members
     }
 }
 
