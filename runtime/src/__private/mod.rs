@@ -7,6 +7,7 @@ pub mod cbor;
 pub mod json;
 pub mod rest;
 pub mod rpc_v2_cbor;
+pub mod xml;
 
 pub use bytes;
 pub use http;
