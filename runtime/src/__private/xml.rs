@@ -174,6 +174,12 @@ impl ToXml for crate::Unit {
     fn write_content(&self, _writer: &mut XmlWriter) {}
 }
 
+/// XML protocols have no document type; `lower` refuses models that use
+/// one, so this only keeps the generated impls complete.
+impl ToXml for crate::Document {
+    fn write_content(&self, _writer: &mut XmlWriter) {}
+}
+
 impl<T: ToXml> ToXml for Box<T> {
     const NAMESPACE: Namespace = T::NAMESPACE;
     fn write_attributes(&self, writer: &mut XmlWriter) {
@@ -591,6 +597,12 @@ impl FromXml for crate::Unit {
     }
 }
 
+impl FromXml for crate::Document {
+    fn from_xml(_node: XmlNode<'_, '_>) -> Result<Self, String> {
+        Err("a document has no XML form".into())
+    }
+}
+
 impl<T: FromXml> FromXml for Box<T> {
     fn from_xml(node: XmlNode<'_, '_>) -> Result<Self, String> {
         T::from_xml(node).map(Box::new)
@@ -630,6 +642,62 @@ pub fn from_attr<T: TextValue>(text: &str) -> Result<T, String> {
 /// last value, as a map can hold only one.
 pub fn insert<V>(map: &mut Option<HashMap<String, V>>, key: String, value: V) {
     map.get_or_insert_with(HashMap::new).insert(key, value);
+}
+
+/// The items named `item` of a wrapped list element (others are skipped).
+pub fn list<T>(
+    node: XmlNode<'_, '_>,
+    item: &str,
+    mut read: impl FnMut(XmlNode<'_, '_>) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    node.children()
+        .filter(|child| child.name() == item)
+        .map(|child| read(child))
+        .collect()
+}
+
+/// The entries named `entry` of a wrapped map element.
+pub fn map<V>(
+    node: XmlNode<'_, '_>,
+    entry_name: &str,
+    key: &str,
+    value: &str,
+    mut read: impl FnMut(XmlNode<'_, '_>) -> Result<V, String>,
+) -> Result<HashMap<String, V>, String> {
+    let mut map = HashMap::new();
+    for child in node.children().filter(|child| child.name() == entry_name) {
+        if let Some((k, v)) = entry(child, key, value, &mut read)? {
+            map.insert(k, v);
+        }
+    }
+    Ok(map)
+}
+
+/// The key and value of one map entry element; `None` for an entry
+/// without a value (a dense map has no null to put there).
+pub fn entry<V>(
+    node: XmlNode<'_, '_>,
+    key: &str,
+    value: &str,
+    mut read: impl FnMut(XmlNode<'_, '_>) -> Result<V, String>,
+) -> Result<Option<(String, V)>, String> {
+    let k = node
+        .child(key)
+        .ok_or_else(|| format!("a map entry has no <{key}>"))?
+        .text()?
+        .into_owned();
+    match node.child(value) {
+        Some(v) => read(v).map(|v| Some((k, v))),
+        None => Ok(None),
+    }
+}
+
+/// The entries of a map in key order, so that a request body does not
+/// depend on hash order.
+pub fn sorted<V>(map: &HashMap<String, V>) -> Vec<(&String, &V)> {
+    let mut entries: Vec<(&String, &V)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
 }
 
 /// Prefixes an error with the member it was read for.
