@@ -4,6 +4,7 @@
 
 mod aws_json;
 mod document_body;
+mod http_bindings;
 mod rest_json1;
 mod rpc_v2_cbor;
 pub(crate) mod xml_body;
