@@ -14,26 +14,56 @@ const PROTOCOLS: &[(&str, &str)] = &[
     ("awsJson1_0", "aws_json1_0"),
     ("awsJson1_1", "aws_json1_1"),
     ("rpcv2Cbor", "rpc_v2_cbor"),
+    ("restXml", "rest_xml"),
 ];
 
 /// How the generated types of a protocol are read from a case's values:
-/// the `CaseValue` accessor and the decoding function.
+/// the `CaseValue` accessor, and the expression reading a type `T` from
+/// `value` (a reference to the accessor's value), `Result<T, String>`.
 struct Codec {
     accessor: &'static str,
-    decode: &'static str,
+    kind: CodecKind,
+}
+
+enum CodecKind {
+    Json,
+    Cbor,
+    Xml,
+}
+
+impl Codec {
+    /// The expression reading `ty` from the case value `params`.
+    fn decode(&self, ty: &str, params: &str) -> String {
+        let accessor = self.accessor;
+        match self.kind {
+            CodecKind::Json => format!(
+                "<{ty} as ::opgen::__private::json::FromJson>::from_json({params}.{accessor}()?)?"
+            ),
+            CodecKind::Cbor => format!(
+                "<{ty} as ::opgen::__private::cbor::FromCbor>::from_cbor({params}.{accessor}()?)?"
+            ),
+            CodecKind::Xml => format!(
+                "{{ let document = ::opgen::__private::xml::XmlDocument::parse({params}.{accessor}()?.as_bytes())?; \
+                 <{ty} as ::opgen::__private::xml::FromXml>::from_xml(document.root())? }}"
+            ),
+        }
+    }
 }
 
 fn codec(protocol: &str) -> Codec {
-    if protocol == "rpcv2Cbor" {
-        Codec {
+    match protocol {
+        "rpcv2Cbor" => Codec {
             accessor: "cbor",
-            decode: "::opgen::__private::cbor::FromCbor>::from_cbor",
-        }
-    } else {
-        Codec {
+            kind: CodecKind::Cbor,
+        },
+        "restXml" => Codec {
+            accessor: "xml",
+            kind: CodecKind::Xml,
+        },
+        _ => Codec {
             accessor: "json",
-            decode: "::opgen::__private::json::FromJson>::from_json",
-        }
+            kind: CodecKind::Json,
+        },
     }
 }
 
@@ -56,7 +86,6 @@ fn main() {
 }
 
 fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
-    let Codec { accessor, decode } = codec;
     let input = std::fs::read_to_string(dir.join("input.json")).ok();
     let output = std::fs::read_to_string(dir.join("output.json")).ok();
     let (Some(input), Some(output)) = (input, output) else {
@@ -74,7 +103,10 @@ fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
         let run = match generate(case) {
             Ok((tokens, has_input)) => {
                 let input = if has_input {
-                    format!("let input = <<Op as ::opgen::Operation>::Input as {decode}(params.{accessor}()?)?;")
+                    format!(
+                        "let input = {};",
+                        codec.decode("<Op as ::opgen::Operation>::Input", "params")
+                    )
                 } else {
                     "let _ = params; let input = ();".to_string()
                 };
@@ -148,7 +180,6 @@ fn generate(case: &Value) -> Result<(String, bool), String> {
 /// `run` for a response case: deserialize, then compare with the expected
 /// output or error built from the case's values.
 fn output_runner(case: &Value, codec: &Codec) -> String {
-    let Codec { accessor, decode } = codec;
     let op = op_name(case);
     let graph = ShapeGraph::from_json("case", &case["model"].to_string()).ok();
     let op_id = graph.as_ref().and_then(|g| {
@@ -171,17 +202,21 @@ fn output_runner(case: &Value, codec: &Codec) -> String {
         })
         .unwrap_or_default();
     let expected_output = if has_output {
-        format!("let expected = <<Op as ::opgen::Operation>::Output as {decode}(expected.{accessor}()?)?; crate::same(&actual, &expected)?;")
+        format!(
+            "let expected = {}; crate::same(&actual, &expected)?;",
+            codec.decode("<Op as ::opgen::Operation>::Output", "expected")
+        )
     } else {
         "let _ = (actual, expected);".to_string()
     };
     let mut arms = String::new();
     for e in &errors {
+        let decoded = codec.decode(e, "expected");
         let _ = write!(
             arms,
             "{op}Error::{e}(actual) => {{ if error_shape != Some({e:?}) {{ return Err(format!(\"got error {e}, expected {{error_shape:?}}\")); }}\n\
              let meta = actual.meta().clone();\n\
-             let expected = <{e} as {decode}(expected.{accessor}()?)?;\n\
+             let expected = {decoded};\n\
              crate::same(&actual.__with_meta(::core::default::Default::default()), &expected)?; Ok(::core::option::Option::Some(meta)) }}\n"
         );
     }

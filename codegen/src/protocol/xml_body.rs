@@ -300,7 +300,11 @@ fn read_attribute(ty: &TypeRef, format: TimestampFormat) -> TokenStream {
 /// attributes hold the members) that read them into locals, and the
 /// field initialisers that finish them.
 pub(crate) struct MemberReads {
-    pub(crate) statements: TokenStream,
+    /// `let mut` locals of the members, `None` until read.
+    pub(crate) locals: TokenStream,
+    /// Reads the attributes and children of `node` into the locals.
+    pub(crate) reads: TokenStream,
+    /// The field initialisers (required members checked).
     pub(crate) inits: TokenStream,
 }
 
@@ -397,8 +401,8 @@ pub(crate) fn read_members<'f>(
         }
     });
     MemberReads {
-        statements: quote! {
-            #(#locals)*
+        locals: quote!(#(#locals)*),
+        reads: quote! {
             #(#attributes)*
             #children
         },
@@ -435,7 +439,11 @@ fn emit_structure(shape: &StructureIr) -> TokenStream {
     } else {
         quote!(_writer)
     };
-    let MemberReads { statements, inits } = read_members(shape, &shape.fields);
+    let MemberReads {
+        locals,
+        reads,
+        inits,
+    } = read_members(shape, &shape.fields);
     let meta = shape
         .roles
         .error
@@ -456,7 +464,8 @@ fn emit_structure(shape: &StructureIr) -> TokenStream {
 
         impl #xml::FromXml for #name {
             fn from_xml(#node: #xml::XmlNode<'_, '_>) -> ::core::result::Result<Self, ::std::string::String> {
-                #statements
+                #locals
+                #reads
                 ::core::result::Result::Ok(#name {
                     #inits
                     #meta

@@ -6,6 +6,7 @@ pub mod aws_json;
 pub mod cbor;
 pub mod json;
 pub mod rest;
+pub mod rest_xml;
 pub mod rpc_v2_cbor;
 pub mod xml;
 
