@@ -148,9 +148,86 @@ fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
     code.push_str(&table);
 }
 
+/// The cases of a file, each with its model's JSON text in file order:
+/// `serde_json::Value` sorts object keys, and the order of a structure's
+/// members is the order of its XML elements.
 fn cases(text: &str) -> Vec<Value> {
     let file: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    file["cases"].as_array().cloned().unwrap_or_default()
+    let models: Vec<String> = serde_json::from_str::<ModelTexts>(text)
+        .map(|m| m.cases.into_iter().map(|c| c.model.0).collect())
+        .unwrap_or_default();
+    let mut cases = file["cases"].as_array().cloned().unwrap_or_default();
+    for (case, model) in cases.iter_mut().zip(models) {
+        case["modelText"] = Value::String(model);
+    }
+    cases
+}
+
+#[derive(serde::Deserialize)]
+struct ModelTexts {
+    cases: Vec<CaseModel>,
+}
+
+#[derive(serde::Deserialize)]
+struct CaseModel {
+    model: OrderedJson,
+}
+
+/// A JSON value re-written as text with object keys in document order.
+struct OrderedJson(String);
+
+impl<'de> serde::Deserialize<'de> for OrderedJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OrderedVisitor).map(OrderedJson)
+    }
+}
+
+struct OrderedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OrderedVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+        Ok(Value::from(v).to_string())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<String, E> {
+        Ok(Value::String(v.to_string()).to_string())
+    }
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".into())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+        let mut items = Vec::new();
+        while let Some(OrderedJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(format!("[{}]", items.join(",")))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, OrderedJson(value))) = map.next_entry::<String, OrderedJson>()? {
+            entries.push(format!("{}:{value}", Value::String(key)));
+        }
+        Ok(format!("{{{}}}", entries.join(",")))
+    }
+}
+
+fn model_text(case: &Value) -> String {
+    case["modelText"]
+        .as_str()
+        .map_or_else(|| case["model"].to_string(), str::to_string)
 }
 
 fn op_name(case: &Value) -> String {
@@ -161,7 +238,7 @@ fn op_name(case: &Value) -> String {
 /// The generated tokens of the case's operation, and whether it has an input.
 fn generate(case: &Value) -> Result<(String, bool), String> {
     let id = case["id"].as_str().unwrap_or("case");
-    let graph = ShapeGraph::from_json(id, &case["model"].to_string()).map_err(|e| e.to_string())?;
+    let graph = ShapeGraph::from_json(id, &model_text(case)).map_err(|e| e.to_string())?;
     let op = graph
         .find_operation(case["operation"].as_str().unwrap_or_default())
         .map_err(|e| e.to_string())?;
@@ -181,7 +258,7 @@ fn generate(case: &Value) -> Result<(String, bool), String> {
 /// output or error built from the case's values.
 fn output_runner(case: &Value, codec: &Codec) -> String {
     let op = op_name(case);
-    let graph = ShapeGraph::from_json("case", &case["model"].to_string()).ok();
+    let graph = ShapeGraph::from_json("case", &model_text(case)).ok();
     let op_id = graph.as_ref().and_then(|g| {
         g.find_operation(case["operation"].as_str().unwrap_or_default())
             .ok()

@@ -442,7 +442,7 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
             }
             Binding::PrefixHeaders(prefix) => {
                 let value = wrap(quote! {
-                    ::core::option::Option::Some(::opgen::__private::rest::prefix_headers(response, #prefix)).filter(|m| !m.is_empty())
+                    ::core::option::Option::Some(::opgen::__private::rest::prefix_headers(response, #prefix))
                 });
                 inits.push(quote!(#ident: #value,));
             }
