@@ -178,7 +178,9 @@ struct OrderedJson(String);
 
 impl<'de> serde::Deserialize<'de> for OrderedJson {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(OrderedVisitor).map(OrderedJson)
+        deserializer
+            .deserialize_any(OrderedVisitor)
+            .map(OrderedJson)
     }
 }
 

@@ -95,9 +95,8 @@ fn xml_element(
         out.push_str(&format!("</{name}>"));
         return;
     };
-    let item_name = |m: &opgen_model::Member, default: &str| {
-        m.traits.xml_name().unwrap_or(default).to_string()
-    };
+    let item_name =
+        |m: &opgen_model::Member, default: &str| m.traits.xml_name().unwrap_or(default).to_string();
     match (shape.kind, value) {
         (ShapeKind::Structure | ShapeKind::Union, Value::Object(object)) => {
             for (key, v) in object {
@@ -122,7 +121,14 @@ fn xml_element(
                         let (k, vm) = (&map.members[0], &map.members[1]);
                         for (key, v) in entries {
                             out.push_str(&format!("<{element}>"));
-                            xml_element(graph, &item_name(k, "key"), &k.target, None, &Value::String(key.clone()), out);
+                            xml_element(
+                                graph,
+                                &item_name(k, "key"),
+                                &k.target,
+                                None,
+                                &Value::String(key.clone()),
+                                out,
+                            );
                             xml_element(graph, &item_name(vm, "value"), &vm.target, None, v, out);
                             out.push_str(&format!("</{element}>"));
                         }
@@ -134,14 +140,28 @@ fn xml_element(
         (ShapeKind::List | ShapeKind::Set, Value::Array(items)) => {
             let item = &shape.members[0];
             for v in items {
-                xml_element(graph, &item_name(item, "member"), &item.target, None, v, out);
+                xml_element(
+                    graph,
+                    &item_name(item, "member"),
+                    &item.target,
+                    None,
+                    v,
+                    out,
+                );
             }
         }
         (ShapeKind::Map, Value::Object(entries)) => {
             let (k, vm) = (&shape.members[0], &shape.members[1]);
             for (key, v) in entries {
                 out.push_str("<entry>");
-                xml_element(graph, &item_name(k, "key"), &k.target, None, &Value::String(key.clone()), out);
+                xml_element(
+                    graph,
+                    &item_name(k, "key"),
+                    &k.target,
+                    None,
+                    &Value::String(key.clone()),
+                    out,
+                );
                 xml_element(graph, &item_name(vm, "value"), &vm.target, None, v, out);
                 out.push_str("</entry>");
             }
@@ -478,8 +498,10 @@ fn check_request(
                 (Ok(g), Ok(w)) if xml_canonical(&g, unordered) == xml_canonical(&w, unordered) => {}
                 (g, w) => problems.push(format!(
                     "XML body {got:?} != {body:?}\n    got      {}\n    expected {}",
-                    g.map(|t| xml_canonical(&t, unordered)).unwrap_or_else(|e| e),
-                    w.map(|t| xml_canonical(&t, unordered)).unwrap_or_else(|e| e),
+                    g.map(|t| xml_canonical(&t, unordered))
+                        .unwrap_or_else(|e| e),
+                    w.map(|t| xml_canonical(&t, unordered))
+                        .unwrap_or_else(|e| e),
                 )),
             }
         } else if actual.as_ref() != body.as_bytes() {
@@ -505,7 +527,10 @@ fn unordered_elements(graph: &ShapeGraph) -> Unordered {
     let mut unordered = Unordered::default();
     for shape in graph.shapes() {
         for m in &shape.members {
-            if graph.shape(&m.target).is_some_and(|t| t.kind == ShapeKind::Map) {
+            if graph
+                .shape(&m.target)
+                .is_some_and(|t| t.kind == ShapeKind::Map)
+            {
                 let name = m.traits.xml_name().unwrap_or(&m.name).to_string();
                 if m.traits.xml_flattened() {
                     unordered.runs_of.insert(name);
@@ -527,13 +552,21 @@ struct XmlElement {
     text: String,
 }
 
+type OpenElement = (
+    XmlElement,
+    String,
+    Vec<(String, String)>,
+    Vec<(String, String, String)>,
+);
+
 /// Parses an XML document into its element tree, resolving namespaces;
 /// `xmlns` declarations are not attributes.
 fn xml_tree(text: &str) -> Result<XmlElement, String> {
     use xmlparser::{ElementEnd, Token, Tokenizer};
-    // Open elements, each with its namespace bindings (prefix → URI).
-    let mut stack: Vec<(XmlElement, String, Vec<(String, String)>, Vec<(String, String, String)>)> =
-        Vec::new();
+    // Open elements: the element, its prefix, its namespace bindings
+    // (prefix, URI) and its attributes (prefix, local name, value), the
+    // last two until the start tag ends.
+    let mut stack: Vec<OpenElement> = Vec::new();
     let mut scopes: Vec<Vec<(String, String)>> = Vec::new();
     let resolve = |scopes: &[Vec<(String, String)>], prefix: &str| -> String {
         scopes
@@ -559,8 +592,15 @@ fn xml_tree(text: &str) -> Result<XmlElement, String> {
                 Vec::new(),
                 Vec::new(),
             )),
-            Token::Attribute { prefix, local, value, .. } => {
-                let Some(top) = stack.last_mut() else { continue };
+            Token::Attribute {
+                prefix,
+                local,
+                value,
+                ..
+            } => {
+                let Some(top) = stack.last_mut() else {
+                    continue;
+                };
                 let value = unescape_xml(value.as_str());
                 if prefix.as_str() == "xmlns" {
                     top.2.push((local.to_string(), value));
@@ -572,11 +612,17 @@ fn xml_tree(text: &str) -> Result<XmlElement, String> {
             }
             Token::ElementEnd { end, .. } => match end {
                 ElementEnd::Open => {
-                    let Some(top) = stack.last_mut() else { continue };
+                    let Some(top) = stack.last_mut() else {
+                        continue;
+                    };
                     scopes.push(std::mem::take(&mut top.2));
                     top.0.namespace = resolve(&scopes, &top.1);
                     for (prefix, local, value) in std::mem::take(&mut top.3) {
-                        let ns = if prefix.is_empty() { String::new() } else { resolve(&scopes, &prefix) };
+                        let ns = if prefix.is_empty() {
+                            String::new()
+                        } else {
+                            resolve(&scopes, &prefix)
+                        };
                         top.0.attributes.insert((ns, local, value));
                     }
                 }
@@ -588,7 +634,11 @@ fn xml_tree(text: &str) -> Result<XmlElement, String> {
                         scopes.push(bindings);
                         element.namespace = resolve(&scopes, &prefix);
                         for (prefix, local, value) in attrs {
-                            let ns = if prefix.is_empty() { String::new() } else { resolve(&scopes, &prefix) };
+                            let ns = if prefix.is_empty() {
+                                String::new()
+                            } else {
+                                resolve(&scopes, &prefix)
+                            };
                             element.attributes.insert((ns, local, value));
                         }
                     }
@@ -620,7 +670,9 @@ fn unescape_xml(text: &str) -> String {
     let mut rest = text;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
-        let Some(end) = rest[at..].find(';') else { break };
+        let Some(end) = rest[at..].find(';') else {
+            break;
+        };
         let entity = &rest[at + 1..at + end];
         let c = match entity {
             "lt" => Some('<'),
@@ -628,7 +680,9 @@ fn unescape_xml(text: &str) -> String {
             "amp" => Some('&'),
             "quot" => Some('"'),
             "apos" => Some('\''),
-            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };
@@ -907,7 +961,10 @@ fn request_comparison_reports_each_difference() {
         "headers": {"X-List": "a,b"}, "body": "{\"n\": 1.1}", "bodyMediaType": "application/json"
     });
     let none = Unordered::default();
-    assert_eq!(check_request(&request, &matching, &none), Vec::<String>::new());
+    assert_eq!(
+        check_request(&request, &matching, &none),
+        Vec::<String>::new()
+    );
     let mut wrong = matching.clone();
     wrong["method"] = "GET".into();
     wrong["queryParams"] = serde_json::json!(["a=2"]);

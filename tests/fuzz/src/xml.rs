@@ -17,7 +17,10 @@ pub fn xml_decode(data: &[u8]) {
     // An explicit stack: the walk itself must not recurse on hostile input.
     let mut stack: Vec<(XmlNode<'_, '_>, usize)> = vec![(document.root(), 1)];
     while let Some((node, depth)) = stack.pop() {
-        assert!(depth <= MAX_DEPTH, "an element at depth {depth} was accepted");
+        assert!(
+            depth <= MAX_DEPTH,
+            "an element at depth {depth} was accepted"
+        );
         let name = node.name();
         assert!(!name.is_empty(), "an element without a name");
         let _ = node.attr("id");
@@ -32,8 +35,9 @@ pub fn xml_decode(data: &[u8]) {
                 let mut writer = XmlWriter::new();
                 writer.text_element("a", None, &text);
                 let written = writer.finish();
-                let again = XmlDocument::parse(written.as_bytes())
-                    .unwrap_or_else(|e| panic!("{written:?} written from {text:?} does not parse: {e}"));
+                let again = XmlDocument::parse(written.as_bytes()).unwrap_or_else(|e| {
+                    panic!("{written:?} written from {text:?} does not parse: {e}")
+                });
                 let read = again.root().text().unwrap_or_default();
                 assert_eq!(read, text, "the text did not survive writing");
             }
