@@ -25,6 +25,7 @@ const MODELS: &[(&str, &str)] = &[
         "protocols/secrets-manager-2017-10-17.json",
     ),
     ("cloudwatch", "protocols/cloudwatch-2010-08-01.json"),
+    ("s3", "protocols/s3-2006-03-01.json"),
 ];
 
 fn main() {

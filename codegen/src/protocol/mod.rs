@@ -4,8 +4,11 @@
 
 mod aws_json;
 mod document_body;
+mod http_bindings;
 mod rest_json1;
+mod rest_xml;
 mod rpc_v2_cbor;
+pub(crate) mod xml_body;
 
 use crate::ir::{ErrorRef, FieldIr, Ir, OperationIr, StructureIr, TypeIr};
 use crate::lower::Diagnostics;
@@ -116,7 +119,8 @@ fn implementation(kind: ProtocolKind) -> Option<&'static dyn Protocol> {
         ProtocolKind::AwsJson1_0 => Some(&aws_json::AWS_JSON_1_0),
         ProtocolKind::AwsJson1_1 => Some(&aws_json::AWS_JSON_1_1),
         ProtocolKind::RpcV2Cbor => Some(&rpc_v2_cbor::RpcV2Cbor),
-        ProtocolKind::RestXml | ProtocolKind::AwsQuery | ProtocolKind::Ec2Query => None,
+        ProtocolKind::RestXml => Some(&rest_xml::RestXml),
+        ProtocolKind::AwsQuery | ProtocolKind::Ec2Query => None,
     }
 }
 

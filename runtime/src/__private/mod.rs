@@ -6,7 +6,9 @@ pub mod aws_json;
 pub mod cbor;
 pub mod json;
 pub mod rest;
+pub mod rest_xml;
 pub mod rpc_v2_cbor;
+pub mod xml;
 
 pub use bytes;
 pub use http;

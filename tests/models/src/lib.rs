@@ -61,3 +61,7 @@ pub mod secrets_manager {
 pub mod cloudwatch {
     include!(concat!(env!("OUT_DIR"), "/cloudwatch.rs"));
 }
+#[cfg(opgen_shared_models)]
+pub mod s3 {
+    include!(concat!(env!("OUT_DIR"), "/s3.rs"));
+}
