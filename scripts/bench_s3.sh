@@ -47,8 +47,8 @@ use s3::GetObjectInput;
 async fn main() {
     let client = opgen::Client::new(opgen::Config::from_env().to_builder().force_path_style(true).build());
     let input = GetObjectInput::builder().bucket("b").key("k").build().expect("input");
-    let output = client.send(input).await.expect("call");
-    let mut body = output.body;
+    let mut output = client.send(input).await.expect("call");
+    let mut body = output.take_body().expect("a body");
     let mut total = 0;
     while let Some(chunk) = body.next().await {
         total += chunk.expect("chunk").len();

@@ -568,6 +568,45 @@ impl<'g> Lowerer<'g> {
         false
     }
 
+    /// The input member that S3's endpoint rules put into the URL (in the
+    /// host name, or in the path with `ForcePathStyle`): a `@contextParam`
+    /// `Bucket` of a service whose rules take `AWS::S3::ForcePathStyle`.
+    /// Its `/{Bucket}` label then leaves the `@http` path, as in every AWS
+    /// SDK, or the bucket would be in the URL twice.
+    fn bucket_placed_by_rules(
+        &self,
+        service: &ServiceIr,
+        input: Option<&ShapeId>,
+    ) -> Option<String> {
+        let places_bucket = service
+            .endpoint_rules
+            .as_ref()
+            .and_then(|rules| rules.get("parameters"))
+            .and_then(Value::as_object)
+            .is_some_and(|params| {
+                params.contains_key("Bucket")
+                    && params.values().any(|p| {
+                        p.get("builtIn").and_then(Value::as_str) == Some("AWS::S3::ForcePathStyle")
+                    })
+            });
+        if !places_bucket {
+            return None;
+        }
+        let input = self.graph.shape(input?)?;
+        input
+            .members
+            .iter()
+            .find(|m| {
+                m.traits.http_label()
+                    && m.traits
+                        .get("smithy.rules#contextParam")
+                        .and_then(|t| t.get("name"))
+                        .and_then(Value::as_str)
+                        == Some("Bucket")
+            })
+            .map(|m| m.name.clone())
+    }
+
     fn lower_operation(&mut self, id: &ShapeId) -> Option<OperationIr> {
         let op = self.shape(id)?;
         let Ok(service_shape) = self.graph.service_of(id) else {
@@ -599,8 +638,12 @@ impl<'g> Lowerer<'g> {
                     .map(str::to_string),
             })
             .collect();
+        let bucket_placed_by_rules = self.bucket_placed_by_rules(&service, op.input.as_ref());
         let http = op.traits.http().map(|http| {
-            let (path, literal_query) = parse_uri(&http.uri);
+            let (mut path, literal_query) = parse_uri(&http.uri);
+            if let Some(bucket) = &bucket_placed_by_rules {
+                remove_leading_label(&mut path, bucket);
+            }
             HttpIr {
                 method: http.method,
                 path,
@@ -1167,6 +1210,22 @@ fn binding(member: &Member) -> Binding {
         Binding::Payload
     } else {
         Binding::Body
+    }
+}
+
+/// Removes a leading `/{label}` segment from `path`, leaving at least `/`.
+fn remove_leading_label(path: &mut Vec<UriPiece>, label: &str) {
+    let leads = matches!(
+        path.as_slice(),
+        [UriPiece::Literal(slash), UriPiece::Label { name, greedy: false }, ..]
+            if slash == "/" && name == label
+    );
+    if !leads {
+        return;
+    }
+    path.drain(..2);
+    if !matches!(path.first(), Some(UriPiece::Literal(l)) if l.starts_with('/')) {
+        path.insert(0, UriPiece::Literal("/".to_string()));
     }
 }
 

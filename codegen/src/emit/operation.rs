@@ -41,6 +41,7 @@ pub(crate) fn emit_operation(
     let output = protocol.deserialize(ir, op);
     let streaming = protocol.streaming(ir, op);
     let error_metadata = protocol.error_metadata(op);
+    let is_error = protocol.is_error(ir, op);
     let error_arms: Vec<TokenStream> = op
         .errors
         .iter()
@@ -144,7 +145,7 @@ pub(crate) fn emit_operation(
             fn deserialize(
                 response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
             ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {
-                if !response.status().is_success() {
+                if #is_error {
                     return ::core::result::Result::Err(Self::__error(&response));
                 }
                 #output

@@ -106,6 +106,13 @@ pub(crate) trait Protocol: Sync {
         TokenStream::new()
     }
 
+    /// A `bool` expression: whether `response` (an
+    /// `&http::Response<Bytes>`) is an error. Every status outside 2xx is;
+    /// a protocol may also recognise an error sent with a success status.
+    fn is_error(&self, _ir: &Ir, _op: &OperationIr) -> TokenStream {
+        quote!(!response.status().is_success())
+    }
+
     /// `impl Operation` items for an output read as a stream.
     fn streaming(&self, _ir: &Ir, _op: &OperationIr) -> TokenStream {
         TokenStream::new()

@@ -169,6 +169,22 @@ impl Protocol for RestXml {
         http_bindings::deserialize(ir, op)
     }
 
+    fn is_error(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        // S3 (the `noErrorWrapping` service) may answer 200 and then send an
+        // `<Error>` document when a long copy or upload completion fails
+        // after the status went out. A streamed output is never read here.
+        let output = op.output.as_ref().and_then(|o| ir.structure(&o.id));
+        let buffered = output.is_none_or(|s| !s.has_byte_stream() && s.xml_name != "Error");
+        if op.service.no_error_wrapping && buffered {
+            quote! {
+                !response.status().is_success()
+                    || ::opgen::__private::rest_xml::is_error_document(response.body())
+            }
+        } else {
+            quote!(!response.status().is_success())
+        }
+    }
+
     fn error_metadata(&self, op: &OperationIr) -> TokenStream {
         let wrapped = !op.service.no_error_wrapping;
         quote! {

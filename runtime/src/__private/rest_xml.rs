@@ -56,9 +56,9 @@ fn service_error_element<'d, 'a>(
 /// response.
 ///
 /// `wrapped` is false for services with `noErrorWrapping` (S3), whose
-/// error body is rooted at `<Error>`. An error without a body (a HEAD
-/// response) has no code here: S3 names those by status code, which its
-/// own handling adds on top of this.
+/// error body is rooted at `<Error>`. An error without a body (the answer
+/// to a HEAD request) is named by its status, as S3 names them: 404 is
+/// `NotFound`, 403 `Forbidden`.
 pub fn error_metadata(response: &http::Response<Bytes>, wrapped: bool) -> ErrorMetadata {
     let document = error_document(response);
     let error = document
@@ -70,13 +70,64 @@ pub fn error_metadata(response: &http::Response<Bytes>, wrapped: bool) -> ErrorM
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
     };
-    let code = text(error, "Code");
+    let code = text(error, "Code").or_else(|| {
+        response
+            .body()
+            .iter()
+            .all(u8::is_ascii_whitespace)
+            .then(|| status_code_name(response.status()))
+            .flatten()
+    });
     let message = text(error, "Message");
     let request_id = text(document.as_ref().map(XmlDocument::root), "RequestId")
         .or_else(|| text(error, "RequestId"))
         .or_else(|| header(response, "x-amz-request-id"))
         .or_else(|| header(response, "x-amzn-requestid"));
     ErrorMetadata::new(code, message, request_id)
+}
+
+/// Whether `body` is an `<Error>` document, which S3 sends with a 200
+/// status when a copy or an upload completion fails after the status went
+/// out. Only the root element's name is looked at, after any XML
+/// declaration, comments and whitespace.
+pub fn is_error_document(body: &[u8]) -> bool {
+    let mut rest = body;
+    loop {
+        rest = rest.trim_ascii_start();
+        let skipped = if rest.starts_with(b"<?") {
+            after(rest, b"?>")
+        } else if rest.starts_with(b"<!--") {
+            after(rest, b"-->")
+        } else {
+            None
+        };
+        match skipped {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    rest.strip_prefix(b"<Error")
+        .and_then(|r| r.first())
+        .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace() || *b == b'/')
+}
+
+/// What follows the first `end` in `text`.
+fn after<'t>(text: &'t [u8], end: &[u8]) -> Option<&'t [u8]> {
+    text.windows(end.len())
+        .position(|w| w == end)
+        .and_then(|at| text.get(at + end.len()..))
+}
+
+/// The code of an error response without a body (the answer to a HEAD
+/// request, which cannot carry one): the status's reason without spaces,
+/// as S3 names them (`NotFound` for 404, the error `HeadObject` models).
+fn status_code_name(status: http::StatusCode) -> Option<String> {
+    status.canonical_reason().map(|reason| {
+        reason
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect()
+    })
 }
 
 /// The body of a request: the document `writer` built.
@@ -119,8 +170,42 @@ mod tests {
     }
 
     #[test]
-    fn empty_or_malformed_error_bodies_have_no_code() {
-        for body in ["", "<html><body>Bad gateway", "not xml"] {
+    fn an_error_without_a_body_is_named_by_its_status() {
+        let meta = error_metadata(&response(404, ""), false);
+        assert_eq!(meta.code(), Some("NotFound"));
+        assert_eq!(
+            error_metadata(&response(403, " "), true).code(),
+            Some("Forbidden")
+        );
+        assert_eq!(
+            error_metadata(&response(412, ""), false).code(),
+            Some("PreconditionFailed")
+        );
+    }
+
+    #[test]
+    fn error_documents_are_told_by_their_root_element() {
+        for body in [
+            "<Error><Code>InternalError</Code></Error>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<Error>\n<Code>SlowDown</Code></Error>",
+            "  <!-- x --><Error/>",
+        ] {
+            assert!(is_error_document(body.as_bytes()), "{body}");
+        }
+        for body in [
+            "",
+            "<CopyObjectResult><ETag>x</ETag></CopyObjectResult>",
+            "<?xml version=\"1.0\"?><ErrorDocument/>",
+            "<?xml never closed",
+            "<Errors><Error/></Errors>",
+        ] {
+            assert!(!is_error_document(body.as_bytes()), "{body}");
+        }
+    }
+
+    #[test]
+    fn malformed_error_bodies_have_no_code() {
+        for body in ["<html><body>Bad gateway", "not xml"] {
             let meta = error_metadata(&response(502, body), true);
             assert_eq!(meta.code(), None, "{body}");
             assert_eq!(meta.request_id(), Some("header-id"));
