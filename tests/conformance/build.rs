@@ -14,7 +14,13 @@ const PROTOCOLS: &[(&str, &str)] = &[
     ("awsJson1_0", "aws_json1_0"),
     ("awsJson1_1", "aws_json1_1"),
     ("rpcv2Cbor", "rpc_v2_cbor"),
+    ("awsQuery", "aws_query"),
+    ("ec2Query", "ec2_query"),
 ];
+
+/// The protocols whose bodies are not JSON or CBOR: their generated types
+/// also get the JSON value codec, which reads the cases' values.
+const JSON_VALUES: &[&str] = &["awsQuery", "ec2Query"];
 
 /// How the generated types of a protocol are read from a case's values:
 /// the `CaseValue` accessor and the decoding function.
@@ -49,13 +55,20 @@ fn main() {
             code,
             "/// The `{module}` conformance cases.\npub mod {module} {{\nuse super::*;"
         );
-        protocol_cases(&dir, &codec(protocol), &mut code);
+        let options =
+            opgen_codegen::Options::default().with_json_values(JSON_VALUES.contains(protocol));
+        protocol_cases(&dir, &codec(protocol), &options, &mut code);
         code.push_str("}\n");
     }
     std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
 }
 
-fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
+fn protocol_cases(
+    dir: &std::path::Path,
+    codec: &Codec,
+    options: &opgen_codegen::Options,
+    code: &mut String,
+) {
     let Codec { accessor, decode } = codec;
     let input = std::fs::read_to_string(dir.join("input.json")).ok();
     let output = std::fs::read_to_string(dir.join("output.json")).ok();
@@ -71,7 +84,7 @@ fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
     let mut table = String::from("/// Request cases.\npub static INPUT_CASES: &[InputCase] = &[\n");
     for (i, case) in cases(&input).iter().enumerate() {
         let id = case["id"].as_str().unwrap_or_default();
-        let run = match generate(case) {
+        let run = match generate(case, options) {
             Ok((tokens, has_input)) => {
                 let input = if has_input {
                     format!("let input = <<Op as ::opgen::Operation>::Input as {decode}(params.{accessor}()?)?;")
@@ -99,7 +112,7 @@ fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
     table.push_str("/// Response cases.\npub static OUTPUT_CASES: &[OutputCase] = &[\n");
     for (i, case) in cases(&output).iter().enumerate() {
         let id = case["id"].as_str().unwrap_or_default();
-        let run = match generate(case) {
+        let run = match generate(case, options) {
             Ok((tokens, _)) => {
                 let _ = write!(
                     code,
@@ -127,21 +140,20 @@ fn op_name(case: &Value) -> String {
 }
 
 /// The generated tokens of the case's operation, and whether it has an input.
-fn generate(case: &Value) -> Result<(String, bool), String> {
+fn generate(case: &Value, options: &opgen_codegen::Options) -> Result<(String, bool), String> {
     let id = case["id"].as_str().unwrap_or("case");
     let graph = ShapeGraph::from_json(id, &case["model"].to_string()).map_err(|e| e.to_string())?;
     let op = graph
         .find_operation(case["operation"].as_str().unwrap_or_default())
         .map_err(|e| e.to_string())?;
     let has_input = graph.shape(&op).is_some_and(|s| s.input.is_some());
-    let tokens = opgen_codegen::generate(&graph, &[op], &opgen_codegen::Options::default())
-        .map_err(|problems| {
-            problems
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+    let tokens = opgen_codegen::generate(&graph, &[op], options).map_err(|problems| {
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
     Ok((tokens.to_string(), has_input))
 }
 

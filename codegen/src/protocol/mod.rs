@@ -3,7 +3,9 @@
 //! protocol for the serializer, the deserializer and the body codecs.
 
 mod aws_json;
+mod aws_query;
 mod document_body;
+mod query_body;
 mod rest_json1;
 mod rpc_v2_cbor;
 
@@ -107,6 +109,26 @@ pub(crate) trait Protocol: Sync {
     fn streaming(&self, _ir: &Ir, _op: &OperationIr) -> TokenStream {
         TokenStream::new()
     }
+
+    /// Whether error responses name modeled errors by their
+    /// `@awsQueryError` code (when they have one) rather than by shape
+    /// name: the query protocols always do, the others for
+    /// `@awsQueryCompatible` services.
+    fn query_error_codes(&self, op: &OperationIr) -> bool {
+        op.service.query_compatible
+    }
+}
+
+/// The JSON value codec (member-name keys, as awsJson writes them) of a
+/// generated type, when the expansion asks for it
+/// (`Options::json_values`) and the protocol's own body codec is not
+/// JSON: test harnesses build inputs and expected values from JSON.
+pub(crate) fn json_values(ir: &Ir, ty: &TypeIr) -> TokenStream {
+    if ir.json_values {
+        document_body::emit_codec(document_body::Format::Json { json_names: false }, ty)
+    } else {
+        TokenStream::new()
+    }
 }
 
 /// The implementation of `kind`, if opgen has one.
@@ -116,7 +138,9 @@ fn implementation(kind: ProtocolKind) -> Option<&'static dyn Protocol> {
         ProtocolKind::AwsJson1_0 => Some(&aws_json::AWS_JSON_1_0),
         ProtocolKind::AwsJson1_1 => Some(&aws_json::AWS_JSON_1_1),
         ProtocolKind::RpcV2Cbor => Some(&rpc_v2_cbor::RpcV2Cbor),
-        ProtocolKind::RestXml | ProtocolKind::AwsQuery | ProtocolKind::Ec2Query => None,
+        ProtocolKind::AwsQuery => Some(&aws_query::AWS_QUERY),
+        ProtocolKind::Ec2Query => Some(&aws_query::EC2_QUERY),
+        ProtocolKind::RestXml => None,
     }
 }
 

@@ -1,0 +1,178 @@
+//! What generated awsQuery and ec2Query operations call to build requests:
+//! every request is a `POST /` whose form-encoded body names the operation
+//! (`Action`) and the API version (`Version`), then lists the input's
+//! members as `key=value` pairs whose keys spell the path to each value
+//! (`Filter.1.Name=x`). The two protocols differ only in how generated code
+//! builds the keys.
+
+use super::rest::RequestBuilder;
+use crate::encoding::percent_encode;
+use bytes::Bytes;
+
+/// The media type of request bodies.
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// A form body being written: `Action` and `Version` first, then one pair
+/// per value, each key and value percent-encoded per RFC 3986 (so `:` is
+/// `%3A` and `=` is `%3D`, as the services' own SDKs send them).
+#[derive(Debug)]
+pub struct Writer {
+    body: String,
+}
+
+impl Writer {
+    /// A body for `action` of the API `version`.
+    pub fn new(action: &str, version: &str) -> Writer {
+        let mut writer = Writer {
+            body: String::with_capacity(64),
+        };
+        writer.value("Action", action);
+        writer.value("Version", version);
+        writer
+    }
+
+    /// Appends `key=value`; an empty `value` is sent as `key=` (how
+    /// awsQuery spells an empty list).
+    pub fn value(&mut self, key: &str, value: &str) {
+        if !self.body.is_empty() {
+            self.body.push('&');
+        }
+        self.body.push_str(&percent_encode(key, false));
+        self.body.push('=');
+        self.body.push_str(&percent_encode(value, false));
+    }
+
+    /// The body written so far.
+    pub fn as_str(&self) -> &str {
+        &self.body
+    }
+}
+
+/// The key of member `name` under `prefix` (`""` at the top level).
+pub fn key(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// The key of the item at `index` (0-based) of a list under `key`: items
+/// count from 1, and `member` is the list member's name, `None` for a
+/// flattened list (and every ec2Query list).
+pub fn item_key(key: &str, member: Option<&str>, index: usize) -> String {
+    let position = index.saturating_add(1);
+    match member {
+        Some(member) => format!("{key}.{member}.{position}"),
+        None => format!("{key}.{position}"),
+    }
+}
+
+/// The key of the entry at `index` (0-based) of a map under `key`:
+/// `Key.entry.N`, or `Key.N` when the map is flattened.
+pub fn entry_key(key: &str, flattened: bool, index: usize) -> String {
+    item_key(key, (!flattened).then_some("entry"), index)
+}
+
+/// The entries of a map in key order: the form lists them by index, and the
+/// same input should always make the same (signed) body.
+pub fn sorted_entries<V>(map: &std::collections::HashMap<String, V>) -> Vec<(&String, &V)> {
+    let mut entries: Vec<(&String, &V)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
+/// Structures and unions that write themselves into a form body.
+pub trait ToQuery {
+    /// Writes every set member under `prefix` (`""` for the input itself).
+    fn to_query(&self, writer: &mut Writer, prefix: &str);
+}
+
+/// The request of an operation whose body `writer` holds.
+pub fn request(writer: Writer) -> RequestBuilder {
+    let mut request = RequestBuilder::new("POST");
+    request.path("/");
+    request.body(Bytes::from(writer.body), CONTENT_TYPE);
+    request
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Endpoint;
+
+    #[test]
+    fn the_body_starts_with_action_and_version() {
+        let writer = Writer::new("GetCallerIdentity", "2011-06-15");
+        assert_eq!(
+            writer.as_str(),
+            "Action=GetCallerIdentity&Version=2011-06-15"
+        );
+    }
+
+    #[test]
+    fn keys_and_values_are_percent_encoded_per_rfc_3986() {
+        let mut writer = Writer::new("Op", "2020-01-08");
+        writer.value("Time", "2015-01-25T08:00:00Z");
+        writer.value("Blob", "dmFsdWU=");
+        writer.value("Text", "a b+c&d/é~-._");
+        writer.value("Odd key", "x");
+        assert_eq!(
+            writer.as_str(),
+            "Action=Op&Version=2020-01-08\
+             &Time=2015-01-25T08%3A00%3A00Z\
+             &Blob=dmFsdWU%3D\
+             &Text=a%20b%2Bc%26d%2F%C3%A9~-._\
+             &Odd%20key=x"
+        );
+    }
+
+    #[test]
+    fn empty_values_keep_their_key() {
+        let mut writer = Writer::new("Op", "1");
+        writer.value("ListArg", "");
+        assert_eq!(writer.as_str(), "Action=Op&Version=1&ListArg=");
+    }
+
+    #[test]
+    fn keys_spell_the_path_to_a_value() {
+        assert_eq!(key("", "Name"), "Name");
+        assert_eq!(key("Outer.Inner", "Name"), "Outer.Inner.Name");
+        assert_eq!(item_key("List", Some("member"), 0), "List.member.1");
+        assert_eq!(item_key("List", Some("item"), 1), "List.item.2");
+        assert_eq!(item_key("List", None, 2), "List.3");
+        assert_eq!(entry_key("Map", false, 0), "Map.entry.1");
+        assert_eq!(entry_key("Map", true, 9), "Map.10");
+    }
+
+    #[test]
+    fn map_entries_come_in_key_order() {
+        let map: std::collections::HashMap<String, i32> = [("b", 2), ("a", 1), ("c", 3)]
+            .map(|(k, v)| (k.to_string(), v))
+            .into();
+        let keys: Vec<&str> = sorted_entries(&map)
+            .into_iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn requests_post_the_form_to_the_endpoint_root() {
+        let mut writer = Writer::new("Publish", "2010-03-31");
+        writer.value("Message", "hi");
+        let request = request(writer)
+            .build(&Endpoint::new("https://sns.us-east-1.amazonaws.com"))
+            .unwrap();
+        assert_eq!(request.method(), "POST");
+        assert_eq!(
+            request.uri().to_string(),
+            "https://sns.us-east-1.amazonaws.com/"
+        );
+        assert_eq!(request.headers()["content-type"], CONTENT_TYPE);
+        assert_eq!(
+            request.body().as_ref(),
+            b"Action=Publish&Version=2010-03-31&Message=hi"
+        );
+    }
+}
