@@ -8,6 +8,7 @@ mod document_body;
 mod query_body;
 mod rest_json1;
 mod rpc_v2_cbor;
+pub(crate) mod xml_body;
 
 use crate::ir::{ErrorRef, FieldIr, Ir, OperationIr, StructureIr, TypeIr};
 use crate::lower::Diagnostics;

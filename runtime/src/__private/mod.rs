@@ -8,6 +8,7 @@ pub mod json;
 pub mod query;
 pub mod rest;
 pub mod rpc_v2_cbor;
+pub mod xml;
 
 pub use bytes;
 pub use http;
