@@ -5,6 +5,7 @@
 //! ignored. The two differ in key names, list keys and response wrappers.
 
 use super::query_body::{self, Flavor};
+use super::xml_body;
 use super::{check_host_prefix, rpc_serialize, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
@@ -73,9 +74,10 @@ impl Protocol for AwsQuery {
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        let codec = query_body::emit_codec(self.flavor, ty);
+        let query = query_body::emit_codec(self.flavor, ty);
+        let xml = xml_body::emit_codec(ty);
         let values = super::json_values(ir, ty);
-        quote!(#codec #values)
+        quote!(#query #xml #values)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
@@ -95,24 +97,41 @@ impl Protocol for AwsQuery {
         )
     }
 
-    fn deserialize(&self, _ir: &Ir, _op: &OperationIr) -> TokenStream {
+    fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        let Some(output) = op.output.as_ref().and_then(|o| ir.structure(&o.id)) else {
+            return quote!(::core::result::Result::Ok(()));
+        };
+        let ident = &output.ident;
+        // awsQuery wraps the output in `<{Op}Result>` (whatever the
+        // output's `@xmlName`); ec2Query puts it right in the root.
+        let result = match self.flavor {
+            Flavor::AwsQuery => {
+                let name = format!("{}Result", op.name);
+                quote!(::core::option::Option::Some(#name))
+            }
+            Flavor::Ec2Query => quote!(::core::option::Option::None),
+        };
         quote! {
-            ::core::result::Result::Err(::opgen::Error::Response(::opgen::ResponseError::new(
-                "query responses are not read yet",
-                &response,
-            )))
+            ::opgen::__private::query::read_output::<#ident>(&response, #result)
+                .map_err(::opgen::Error::Response)
         }
     }
 
-    fn error_metadata(&self, _op: &OperationIr) -> TokenStream {
+    fn error_metadata(&self, op: &OperationIr) -> TokenStream {
+        // Only modeled errors are read from the element.
+        let element = (!op.errors.is_empty()).then(|| {
+            quote!(let error_element = ::opgen::__private::query::error_element(document.as_ref());)
+        });
         quote! {
-            let meta = ::opgen::ErrorMetadata::new(::core::option::Option::None, ::core::option::Option::None, ::core::option::Option::None);
+            let document = ::opgen::__private::query::error_document(response);
+            #element
+            let meta = ::opgen::__private::query::error_metadata(response, document.as_ref());
         }
     }
 
     fn decode_error(&self, _ir: &Ir, error: &ErrorRef) -> TokenStream {
         let ident = &error.ident;
-        quote!(::core::result::Result::<#ident, ::std::string::String>::Err(::std::string::String::new()))
+        quote!(::opgen::__private::query::read_error::<#ident>(error_element))
     }
 
     fn query_error_codes(&self, _op: &OperationIr) -> bool {

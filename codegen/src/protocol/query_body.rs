@@ -274,7 +274,7 @@ fn write_value(
                 write
             };
             quote! {
-                for (#index, (#map_key, #map_value)) in ::opgen::__private::query::sorted_entries(#value).into_iter().enumerate() {
+                for (#index, (#map_key, #map_value)) in ::opgen::__private::xml::sorted(#value).into_iter().enumerate() {
                     let #entry_key = ::opgen::__private::query::entry_key(&#key, #flattened, #index);
                     writer.value(&::opgen::__private::query::key(&#entry_key, #key_name), #map_key);
                     let #value_key = ::opgen::__private::query::key(&#entry_key, #value_name);

@@ -282,7 +282,9 @@ fn read_attribute(ty: &TypeRef, format: TimestampFormat) -> TokenStream {
             kind: NamedKind::Enum,
             ident,
             ..
-        } => quote!(::core::result::Result::<#ident, ::std::string::String>::Ok(#ident::from(text))),
+        } => {
+            quote!(::core::result::Result::<#ident, ::std::string::String>::Ok(#ident::from(text)))
+        }
         TypeRef::Named {
             kind: NamedKind::IntEnum,
             ident,
@@ -565,4 +567,3 @@ fn emit_enum(shape: &EnumIr) -> TokenStream {
         }
     }
 }
-

@@ -1,12 +1,17 @@
-//! What generated awsQuery and ec2Query operations call to build requests:
-//! every request is a `POST /` whose form-encoded body names the operation
-//! (`Action`) and the API version (`Version`), then lists the input's
-//! members as `key=value` pairs whose keys spell the path to each value
-//! (`Filter.1.Name=x`). The two protocols differ only in how generated code
-//! builds the keys.
+//! What generated awsQuery and ec2Query operations call: every request is a
+//! `POST /` whose form-encoded body names the operation (`Action`) and the
+//! API version (`Version`), then lists the input's members as `key=value`
+//! pairs whose keys spell the path to each value (`Filter.1.Name=x`); the
+//! two protocols differ only in how generated code builds the keys.
+//! Responses are XML (read with `__private::xml`): awsQuery wraps the
+//! output in `<{Op}Response><{Op}Result>`, ec2Query in `<{Op}Response>`;
+//! errors are `<ErrorResponse><Error>` (awsQuery) or
+//! `<Response><Errors><Error>` (ec2Query).
 
-use super::rest::RequestBuilder;
+use super::rest::{header, RequestBuilder};
+use super::xml::{FromXml, XmlDocument, XmlNode};
 use crate::encoding::percent_encode;
+use crate::{ErrorMetadata, ResponseError};
 use bytes::Bytes;
 
 /// The media type of request bodies.
@@ -74,14 +79,6 @@ pub fn entry_key(key: &str, flattened: bool, index: usize) -> String {
     item_key(key, (!flattened).then_some("entry"), index)
 }
 
-/// The entries of a map in key order: the form lists them by index, and the
-/// same input should always make the same (signed) body.
-pub fn sorted_entries<V>(map: &std::collections::HashMap<String, V>) -> Vec<(&String, &V)> {
-    let mut entries: Vec<(&String, &V)> = map.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
-    entries
-}
-
 /// Structures and unions that write themselves into a form body.
 pub trait ToQuery {
     /// Writes every set member under `prefix` (`""` for the input itself).
@@ -94,6 +91,94 @@ pub fn request(writer: Writer) -> RequestBuilder {
     request.path("/");
     request.body(Bytes::from(writer.body), CONTENT_TYPE);
     request
+}
+
+/// An element with no content, read where a response has no body or no
+/// result element: an output without members may be sent either way.
+const EMPTY: &[u8] = b"<Empty/>";
+
+/// The output of a successful response: the children of `<{Op}Result>`
+/// (`result`, awsQuery) or of the root element (`None`, ec2Query). A
+/// missing body or result element is an output without members; a body
+/// that is not XML, or does not fit `T`, is a [`ResponseError`] keeping
+/// the response.
+pub fn read_output<T: FromXml>(
+    response: &http::Response<Bytes>,
+    result: Option<&str>,
+) -> Result<T, ResponseError> {
+    let body = response.body();
+    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        EMPTY
+    } else {
+        body
+    };
+    let fail = |reason: String| ResponseError::new(reason, response);
+    let document = XmlDocument::parse(text).map_err(fail)?;
+    let root = document.root();
+    let node = match result {
+        Some(name) => root.child(name),
+        None => Some(root),
+    };
+    match node {
+        Some(node) => T::from_xml(node),
+        None => {
+            let empty = XmlDocument::parse(EMPTY).map_err(fail)?;
+            T::from_xml(empty.root())
+        }
+    }
+    .map_err(fail)
+}
+
+/// The parsed body of an error response; `None` when it is not XML, which
+/// still makes an (unmodeled) error rather than a parse failure.
+pub fn error_document(response: &http::Response<Bytes>) -> Option<XmlDocument<'_>> {
+    XmlDocument::parse(response.body()).ok()
+}
+
+/// The `<Error>` element of an error document, whose children are the
+/// error's `Code`, `Message` and members: under `<ErrorResponse>`
+/// (awsQuery), `<Response><Errors>` (ec2Query, the first error), or the
+/// root itself.
+pub fn error_element<'d, 'a>(document: Option<&'d XmlDocument<'a>>) -> Option<XmlNode<'d, 'a>> {
+    let root = document?.root();
+    if root.name() == "Error" {
+        return Some(root);
+    }
+    root.child("Error").or_else(|| {
+        root.child("Errors")
+            .and_then(|errors| errors.child("Error"))
+    })
+}
+
+/// Code, message and request id of an error response: `<Code>` and
+/// `<Message>` of the `<Error>` element, the request id from
+/// `<RequestId>` (awsQuery) or `<RequestID>` (ec2Query) beside it, else
+/// the `x-amzn-requestid` header.
+pub fn error_metadata(
+    response: &http::Response<Bytes>,
+    document: Option<&XmlDocument<'_>>,
+) -> ErrorMetadata {
+    let text = |node: Option<XmlNode<'_, '_>>| {
+        node.and_then(|node| node.text().ok())
+            .map(|text| text.trim().to_string())
+            .filter(|text| !text.is_empty())
+    };
+    let error = error_element(document);
+    let code = text(error.and_then(|e| e.child("Code")));
+    let message = text(error.and_then(|e| e.child("Message")));
+    let request_id = document
+        .map(XmlDocument::root)
+        .and_then(|root| text(root.child("RequestId").or_else(|| root.child("RequestID"))))
+        .or_else(|| header(response, "x-amzn-requestid"));
+    ErrorMetadata::new(code, message, request_id)
+}
+
+/// The modeled error `E` read from the `<Error>` element.
+pub fn read_error<E: FromXml>(error: Option<XmlNode<'_, '_>>) -> Result<E, String> {
+    match error {
+        Some(node) => E::from_xml(node),
+        None => Err("the error response has no <Error> element".to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -143,18 +228,6 @@ mod tests {
         assert_eq!(item_key("List", None, 2), "List.3");
         assert_eq!(entry_key("Map", false, 0), "Map.entry.1");
         assert_eq!(entry_key("Map", true, 9), "Map.10");
-    }
-
-    #[test]
-    fn map_entries_come_in_key_order() {
-        let map: std::collections::HashMap<String, i32> = [("b", 2), ("a", 1), ("c", 3)]
-            .map(|(k, v)| (k.to_string(), v))
-            .into();
-        let keys: Vec<&str> = sorted_entries(&map)
-            .into_iter()
-            .map(|(k, _)| k.as_str())
-            .collect();
-        assert_eq!(keys, ["a", "b", "c"]);
     }
 
     #[test]
