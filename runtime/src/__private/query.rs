@@ -248,4 +248,98 @@ mod tests {
             b"Action=Publish&Version=2010-03-31&Message=hi"
         );
     }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Bytes::from(body.to_string())).unwrap()
+    }
+
+    /// The text of the first child element, as a test output type.
+    #[derive(Debug, PartialEq)]
+    struct Greeting(Option<String>);
+
+    impl FromXml for Greeting {
+        fn from_xml(node: XmlNode<'_, '_>) -> Result<Self, String> {
+            match node.child("greeting") {
+                Some(child) => Ok(Greeting(Some(child.text()?.into_owned()))),
+                None => Ok(Greeting(None)),
+            }
+        }
+    }
+
+    #[test]
+    fn aws_query_outputs_are_read_inside_the_result_element() {
+        let body = "<GreetResponse xmlns=\"https://example.com/\"><GreetResult><greeting>hi</greeting></GreetResult>\
+                    <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GreetResponse>";
+        let output: Greeting = read_output(&response(200, &[], body), Some("GreetResult")).unwrap();
+        assert_eq!(output, Greeting(Some("hi".into())));
+        // ec2Query reads the root, where a Result wrapper would be unknown.
+        let output: Greeting = read_output(&response(200, &[], body), None).unwrap();
+        assert_eq!(output, Greeting(None));
+    }
+
+    #[test]
+    fn an_empty_body_or_missing_result_is_an_empty_output() {
+        for body in ["", "  \n", "<GreetResponse/>"] {
+            let output: Greeting =
+                read_output(&response(200, &[], body), Some("GreetResult")).unwrap();
+            assert_eq!(output, Greeting(None), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_xml_is_a_response_error_keeping_the_body() {
+        let error = read_output::<Greeting>(&response(200, &[], "<a><b></a>"), None).unwrap_err();
+        assert!(error.reason().contains("invalid XML"), "{}", error.reason());
+        assert_eq!(error.body().as_ref(), b"<a><b></a>");
+    }
+
+    #[test]
+    fn aws_query_errors_carry_code_message_and_request_id() {
+        let body = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidGreeting</Code>\
+                    <Message>Hi</Message><greeting>x</greeting></Error><RequestId>foo-id</RequestId></ErrorResponse>";
+        let response = response(400, &[], body);
+        let document = error_document(&response);
+        let meta = error_metadata(&response, document.as_ref());
+        assert_eq!(meta.code(), Some("InvalidGreeting"));
+        assert_eq!(meta.message(), Some("Hi"));
+        assert_eq!(meta.request_id(), Some("foo-id"));
+        let error: Greeting = read_error(error_element(document.as_ref())).unwrap();
+        assert_eq!(error, Greeting(Some("x".into())));
+    }
+
+    #[test]
+    fn ec2_query_errors_are_under_errors() {
+        let body = "<Response><Errors><Error><Code>InvalidGreeting</Code><Message>Hi</Message></Error></Errors>\
+                    <RequestID>foo-id</RequestID></Response>";
+        let response = response(400, &[], body);
+        let document = error_document(&response);
+        let meta = error_metadata(&response, document.as_ref());
+        assert_eq!(meta.code(), Some("InvalidGreeting"));
+        assert_eq!(meta.message(), Some("Hi"));
+        assert_eq!(meta.request_id(), Some("foo-id"));
+        assert_eq!(
+            error_element(document.as_ref()).map(|e| e.name()),
+            Some("Error")
+        );
+    }
+
+    #[test]
+    fn error_bodies_that_are_not_xml_still_make_metadata() {
+        let response = response(
+            503,
+            &[("x-amzn-requestid", "hdr-id")],
+            "Service Unavailable",
+        );
+        let document = error_document(&response);
+        assert!(document.is_none());
+        let meta = error_metadata(&response, document.as_ref());
+        assert_eq!((meta.code(), meta.message()), (None, None));
+        assert_eq!(meta.request_id(), Some("hdr-id"));
+        let error = read_error::<Greeting>(error_element(document.as_ref())).unwrap_err();
+        assert!(error.contains("no <Error>"), "{error}");
+    }
 }
