@@ -25,6 +25,8 @@ const MODELS: &[(&str, &str)] = &[
         "protocols/secrets-manager-2017-10-17.json",
     ),
     ("cloudwatch", "protocols/cloudwatch-2010-08-01.json"),
+    ("sts", "protocols/sts-2011-06-15.json"),
+    ("sns", "protocols/sns-2010-03-31.json"),
 ];
 
 fn main() {

@@ -61,3 +61,11 @@ pub mod secrets_manager {
 pub mod cloudwatch {
     include!(concat!(env!("OUT_DIR"), "/cloudwatch.rs"));
 }
+#[cfg(opgen_shared_models)]
+pub mod sts {
+    include!(concat!(env!("OUT_DIR"), "/sts.rs"));
+}
+#[cfg(opgen_shared_models)]
+pub mod sns {
+    include!(concat!(env!("OUT_DIR"), "/sns.rs"));
+}
