@@ -17,9 +17,6 @@ pub(crate) struct Ir {
     pub(crate) types: Vec<TypeIr>,
     /// Derive serde on the generated types.
     pub(crate) serde: bool,
-    /// Also implement the JSON value codec on every type (see
-    /// `Options::json_values`).
-    pub(crate) json_values: bool,
 }
 
 impl Ir {

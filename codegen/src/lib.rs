@@ -38,12 +38,6 @@ pub struct Options {
     /// The protocol to speak (`"awsJson1_0"`), overriding the service's
     /// first supported one; it must be one the service lists.
     pub protocol: Option<String>,
-    /// Also implement opgen's JSON value codec (`ToJson`/`FromJson`, keys
-    /// named after the model's members, blobs in base64) on every generated
-    /// type of a protocol whose bodies are not JSON, so that a test harness
-    /// can write inputs and expected outputs as JSON. Not for user code.
-    #[doc(hidden)]
-    pub json_values: bool,
 }
 
 impl Options {
@@ -56,14 +50,6 @@ impl Options {
     /// Options speaking `protocol` (its trait name, e.g. `"awsJson1_0"`).
     pub fn with_protocol(mut self, protocol: Option<String>) -> Self {
         self.protocol = protocol;
-        self
-    }
-
-    /// Options with the JSON value codec on every type switched on or off
-    /// (see [`Options::json_values`]).
-    #[doc(hidden)]
-    pub fn with_json_values(mut self, json_values: bool) -> Self {
-        self.json_values = json_values;
         self
     }
 }

@@ -104,7 +104,6 @@ pub(crate) fn lower(graph: &ShapeGraph, operations: &[ShapeId], options: &Option
         operations,
         types,
         serde: options.serde,
-        json_values: options.json_values,
     };
     for op in &ir.operations {
         protocol::protocol(op.service.protocol).check(&ir, op, &mut lowerer.diagnostics);

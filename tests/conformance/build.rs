@@ -14,32 +14,60 @@ const PROTOCOLS: &[(&str, &str)] = &[
     ("awsJson1_0", "aws_json1_0"),
     ("awsJson1_1", "aws_json1_1"),
     ("rpcv2Cbor", "rpc_v2_cbor"),
+    ("restXml", "rest_xml"),
     ("awsQuery", "aws_query"),
     ("ec2Query", "ec2_query"),
 ];
 
-/// The protocols whose bodies are not JSON or CBOR: their generated types
-/// also get the JSON value codec, which reads the cases' values.
-const JSON_VALUES: &[&str] = &["awsQuery", "ec2Query"];
-
 /// How the generated types of a protocol are read from a case's values:
-/// the `CaseValue` accessor and the decoding function.
+/// the `CaseValue` accessor, and the expression reading a type `T` from
+/// `value` (a reference to the accessor's value), `Result<T, String>`.
 struct Codec {
     accessor: &'static str,
-    decode: &'static str,
+    kind: CodecKind,
+}
+
+enum CodecKind {
+    Json,
+    Cbor,
+    Xml,
+}
+
+impl Codec {
+    /// The expression reading `ty` from the case value `params`.
+    fn decode(&self, ty: &str, params: &str) -> String {
+        let accessor = self.accessor;
+        match self.kind {
+            CodecKind::Json => format!(
+                "<{ty} as ::opgen::__private::json::FromJson>::from_json({params}.{accessor}()?)?"
+            ),
+            CodecKind::Cbor => format!(
+                "<{ty} as ::opgen::__private::cbor::FromCbor>::from_cbor({params}.{accessor}()?)?"
+            ),
+            CodecKind::Xml => format!(
+                "{{ let document = ::opgen::__private::xml::XmlDocument::parse({params}.{accessor}()?.as_bytes())?; \
+                 <{ty} as ::opgen::__private::xml::FromXml>::from_xml(document.root())? }}"
+            ),
+        }
+    }
 }
 
 fn codec(protocol: &str) -> Codec {
-    if protocol == "rpcv2Cbor" {
-        Codec {
+    match protocol {
+        "rpcv2Cbor" => Codec {
             accessor: "cbor",
-            decode: "::opgen::__private::cbor::FromCbor>::from_cbor",
-        }
-    } else {
-        Codec {
+            kind: CodecKind::Cbor,
+        },
+        // The query protocols read XML responses, so their generated
+        // types all read XML too.
+        "restXml" | "awsQuery" | "ec2Query" => Codec {
+            accessor: "xml",
+            kind: CodecKind::Xml,
+        },
+        _ => Codec {
             accessor: "json",
-            decode: "::opgen::__private::json::FromJson>::from_json",
-        }
+            kind: CodecKind::Json,
+        },
     }
 }
 
@@ -55,21 +83,13 @@ fn main() {
             code,
             "/// The `{module}` conformance cases.\npub mod {module} {{\nuse super::*;"
         );
-        let options =
-            opgen_codegen::Options::default().with_json_values(JSON_VALUES.contains(protocol));
-        protocol_cases(&dir, &codec(protocol), &options, &mut code);
+        protocol_cases(&dir, &codec(protocol), &mut code);
         code.push_str("}\n");
     }
     std::fs::write(&out, code).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
 }
 
-fn protocol_cases(
-    dir: &std::path::Path,
-    codec: &Codec,
-    options: &opgen_codegen::Options,
-    code: &mut String,
-) {
-    let Codec { accessor, decode } = codec;
+fn protocol_cases(dir: &std::path::Path, codec: &Codec, code: &mut String) {
     let input = std::fs::read_to_string(dir.join("input.json")).ok();
     let output = std::fs::read_to_string(dir.join("output.json")).ok();
     let (Some(input), Some(output)) = (input, output) else {
@@ -84,10 +104,13 @@ fn protocol_cases(
     let mut table = String::from("/// Request cases.\npub static INPUT_CASES: &[InputCase] = &[\n");
     for (i, case) in cases(&input).iter().enumerate() {
         let id = case["id"].as_str().unwrap_or_default();
-        let run = match generate(case, options) {
+        let run = match generate(case) {
             Ok((tokens, has_input)) => {
                 let input = if has_input {
-                    format!("let input = <<Op as ::opgen::Operation>::Input as {decode}(params.{accessor}()?)?;")
+                    format!(
+                        "let input = {};",
+                        codec.decode("<Op as ::opgen::Operation>::Input", "params")
+                    )
                 } else {
                     "let _ = params; let input = ();".to_string()
                 };
@@ -112,7 +135,7 @@ fn protocol_cases(
     table.push_str("/// Response cases.\npub static OUTPUT_CASES: &[OutputCase] = &[\n");
     for (i, case) in cases(&output).iter().enumerate() {
         let id = case["id"].as_str().unwrap_or_default();
-        let run = match generate(case, options) {
+        let run = match generate(case) {
             Ok((tokens, _)) => {
                 let _ = write!(
                     code,
@@ -129,9 +152,88 @@ fn protocol_cases(
     code.push_str(&table);
 }
 
+/// The cases of a file, each with its model's JSON text in file order:
+/// `serde_json::Value` sorts object keys, and the order of a structure's
+/// members is the order of its XML elements.
 fn cases(text: &str) -> Vec<Value> {
     let file: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    file["cases"].as_array().cloned().unwrap_or_default()
+    let models: Vec<String> = serde_json::from_str::<ModelTexts>(text)
+        .map(|m| m.cases.into_iter().map(|c| c.model.0).collect())
+        .unwrap_or_default();
+    let mut cases = file["cases"].as_array().cloned().unwrap_or_default();
+    for (case, model) in cases.iter_mut().zip(models) {
+        case["modelText"] = Value::String(model);
+    }
+    cases
+}
+
+#[derive(serde::Deserialize)]
+struct ModelTexts {
+    cases: Vec<CaseModel>,
+}
+
+#[derive(serde::Deserialize)]
+struct CaseModel {
+    model: OrderedJson,
+}
+
+/// A JSON value re-written as text with object keys in document order.
+struct OrderedJson(String);
+
+impl<'de> serde::Deserialize<'de> for OrderedJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(OrderedVisitor)
+            .map(OrderedJson)
+    }
+}
+
+struct OrderedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OrderedVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+        Ok(Value::from(v).to_string())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<String, E> {
+        Ok(Value::String(v.to_string()).to_string())
+    }
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".into())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+        let mut items = Vec::new();
+        while let Some(OrderedJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(format!("[{}]", items.join(",")))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, OrderedJson(value))) = map.next_entry::<String, OrderedJson>()? {
+            entries.push(format!("{}:{value}", Value::String(key)));
+        }
+        Ok(format!("{{{}}}", entries.join(",")))
+    }
+}
+
+fn model_text(case: &Value) -> String {
+    case["modelText"]
+        .as_str()
+        .map_or_else(|| case["model"].to_string(), str::to_string)
 }
 
 fn op_name(case: &Value) -> String {
@@ -140,29 +242,29 @@ fn op_name(case: &Value) -> String {
 }
 
 /// The generated tokens of the case's operation, and whether it has an input.
-fn generate(case: &Value, options: &opgen_codegen::Options) -> Result<(String, bool), String> {
+fn generate(case: &Value) -> Result<(String, bool), String> {
     let id = case["id"].as_str().unwrap_or("case");
-    let graph = ShapeGraph::from_json(id, &case["model"].to_string()).map_err(|e| e.to_string())?;
+    let graph = ShapeGraph::from_json(id, &model_text(case)).map_err(|e| e.to_string())?;
     let op = graph
         .find_operation(case["operation"].as_str().unwrap_or_default())
         .map_err(|e| e.to_string())?;
     let has_input = graph.shape(&op).is_some_and(|s| s.input.is_some());
-    let tokens = opgen_codegen::generate(&graph, &[op], options).map_err(|problems| {
-        problems
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let tokens = opgen_codegen::generate(&graph, &[op], &opgen_codegen::Options::default())
+        .map_err(|problems| {
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
     Ok((tokens.to_string(), has_input))
 }
 
 /// `run` for a response case: deserialize, then compare with the expected
 /// output or error built from the case's values.
 fn output_runner(case: &Value, codec: &Codec) -> String {
-    let Codec { accessor, decode } = codec;
     let op = op_name(case);
-    let graph = ShapeGraph::from_json("case", &case["model"].to_string()).ok();
+    let graph = ShapeGraph::from_json("case", &model_text(case)).ok();
     let op_id = graph.as_ref().and_then(|g| {
         g.find_operation(case["operation"].as_str().unwrap_or_default())
             .ok()
@@ -183,17 +285,21 @@ fn output_runner(case: &Value, codec: &Codec) -> String {
         })
         .unwrap_or_default();
     let expected_output = if has_output {
-        format!("let expected = <<Op as ::opgen::Operation>::Output as {decode}(expected.{accessor}()?)?; crate::same(&actual, &expected)?;")
+        format!(
+            "let expected = {}; crate::same(&actual, &expected)?;",
+            codec.decode("<Op as ::opgen::Operation>::Output", "expected")
+        )
     } else {
         "let _ = (actual, expected);".to_string()
     };
     let mut arms = String::new();
     for e in &errors {
+        let decoded = codec.decode(e, "expected");
         let _ = write!(
             arms,
             "{op}Error::{e}(actual) => {{ if error_shape != Some({e:?}) {{ return Err(format!(\"got error {e}, expected {{error_shape:?}}\")); }}\n\
              let meta = actual.meta().clone();\n\
-             let expected = <{e} as {decode}(expected.{accessor}()?)?;\n\
+             let expected = {decoded};\n\
              crate::same(&actual.__with_meta(::core::default::Default::default()), &expected)?; Ok(::core::option::Option::Some(meta)) }}\n"
         );
     }

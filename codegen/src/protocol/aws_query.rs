@@ -44,40 +44,13 @@ impl Protocol for AwsQuery {
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_host_prefix(ir, op, diagnostics);
         super::check_no_byte_stream(ir, op, self.name(), diagnostics);
-        // The types are shared by every operation of the expansion: check
-        // them once, not once per operation.
-        if ir.operations.first().is_some_and(|first| first.id == op.id) {
-            for ty in &ir.types {
-                match ty {
-                    TypeIr::Structure(s) => {
-                        for f in &s.fields {
-                            query_body::check_type(
-                                &f.ty,
-                                &format!("{}${}", s.id, f.name),
-                                diagnostics,
-                            );
-                        }
-                    }
-                    TypeIr::Union(u) => {
-                        for v in &u.variants {
-                            query_body::check_type(
-                                &v.ty,
-                                &format!("{}${}", u.id, v.name),
-                                diagnostics,
-                            );
-                        }
-                    }
-                    TypeIr::Enum(_) => {}
-                }
-            }
-        }
+        super::check_no_documents(ir, op, self.name(), diagnostics);
     }
 
-    fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
+    fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
         let query = query_body::emit_codec(self.flavor, ty);
         let xml = xml_body::emit_codec(ty);
-        let values = super::json_values(ir, ty);
-        quote!(#query #xml #values)
+        quote!(#query #xml)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
@@ -120,12 +93,14 @@ impl Protocol for AwsQuery {
     fn error_metadata(&self, op: &OperationIr) -> TokenStream {
         // Only modeled errors are read from the element.
         let element = (!op.errors.is_empty()).then(|| {
-            quote!(let error_element = ::opgen::__private::query::error_element(document.as_ref());)
+            quote! {
+                let document = ::opgen::__private::rest_xml::error_document(response);
+                let error_element = document.as_ref().and_then(::opgen::__private::rest_xml::error_element);
+            }
         });
         quote! {
-            let document = ::opgen::__private::query::error_document(response);
             #element
-            let meta = ::opgen::__private::query::error_metadata(response, document.as_ref());
+            let meta = ::opgen::__private::rest_xml::error_metadata(response);
         }
     }
 

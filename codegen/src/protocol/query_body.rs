@@ -4,7 +4,6 @@
 //! protocols name keys differently (`Flavor`); everything else is shared.
 
 use crate::ir::{FieldIr, NamedKind, StructureIr, TypeIr, TypeRef, UnionIr, XmlIr};
-use crate::lower::Diagnostics;
 use opgen_model::TimestampFormat;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -29,20 +28,6 @@ impl Flavor {
             Flavor::AwsQuery => &xml.name,
             Flavor::Ec2Query => &xml.ec2_query_name,
         }
-    }
-}
-
-/// Reports a value a query body cannot carry (documents have no query
-/// form) at `at`, the member's id.
-pub(crate) fn check_type(ty: &TypeRef, at: &str, diagnostics: &mut Diagnostics) {
-    match ty {
-        TypeRef::Document => diagnostics.error(
-            at,
-            "a document member has no query serialization (awsQuery, ec2Query)",
-        ),
-        TypeRef::List { item, .. } => check_type(item, at, diagnostics),
-        TypeRef::Map { value, .. } => check_type(value, at, diagnostics),
-        _ => {}
     }
 }
 
@@ -282,7 +267,7 @@ fn write_value(
                 }
             }
         }
-        // Refused by `check_type` (documents) and `check_no_byte_stream`.
+        // Refused by `check_no_documents` and `check_no_byte_stream`.
         TypeRef::Document | TypeRef::ByteStream { .. } => TokenStream::new(),
     }
 }

@@ -302,7 +302,11 @@ fn read_attribute(ty: &TypeRef, format: TimestampFormat) -> TokenStream {
 /// attributes hold the members) that read them into locals, and the
 /// field initialisers that finish them.
 pub(crate) struct MemberReads {
-    pub(crate) statements: TokenStream,
+    /// `let mut` locals of the members, `None` until read.
+    pub(crate) locals: TokenStream,
+    /// Reads the attributes and children of `node` into the locals.
+    pub(crate) reads: TokenStream,
+    /// The field initialisers (required members checked).
     pub(crate) inits: TokenStream,
 }
 
@@ -399,8 +403,8 @@ pub(crate) fn read_members<'f>(
         }
     });
     MemberReads {
-        statements: quote! {
-            #(#locals)*
+        locals: quote!(#(#locals)*),
+        reads: quote! {
             #(#attributes)*
             #children
         },
@@ -437,7 +441,11 @@ fn emit_structure(shape: &StructureIr) -> TokenStream {
     } else {
         quote!(_writer)
     };
-    let MemberReads { statements, inits } = read_members(shape, &shape.fields);
+    let MemberReads {
+        locals,
+        reads,
+        inits,
+    } = read_members(shape, &shape.fields);
     let meta = shape
         .roles
         .error
@@ -458,7 +466,8 @@ fn emit_structure(shape: &StructureIr) -> TokenStream {
 
         impl #xml::FromXml for #name {
             fn from_xml(#node: #xml::XmlNode<'_, '_>) -> ::core::result::Result<Self, ::std::string::String> {
-                #statements
+                #locals
+                #reads
                 ::core::result::Result::Ok(#name {
                     #inits
                     #meta

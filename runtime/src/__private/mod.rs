@@ -7,6 +7,7 @@ pub mod cbor;
 pub mod json;
 pub mod query;
 pub mod rest;
+pub mod rest_xml;
 pub mod rpc_v2_cbor;
 pub mod xml;
 

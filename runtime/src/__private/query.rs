@@ -6,12 +6,14 @@
 //! Responses are XML (read with `__private::xml`): awsQuery wraps the
 //! output in `<{Op}Response><{Op}Result>`, ec2Query in `<{Op}Response>`;
 //! errors are `<ErrorResponse><Error>` (awsQuery) or
-//! `<Response><Errors><Error>` (ec2Query).
+//! `<Response><Errors><Error>` (ec2Query), whose code, message and
+//! request id `rest_xml` reads.
 
-use super::rest::{header, RequestBuilder};
+use super::rest::RequestBuilder;
+use super::rest_xml::body_document;
 use super::xml::{FromXml, XmlDocument, XmlNode};
 use crate::encoding::percent_encode;
-use crate::{ErrorMetadata, ResponseError};
+use crate::ResponseError;
 use bytes::Bytes;
 
 /// The media type of request bodies.
@@ -106,19 +108,15 @@ pub fn read_output<T: FromXml>(
     response: &http::Response<Bytes>,
     result: Option<&str>,
 ) -> Result<T, ResponseError> {
-    let body = response.body();
-    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        EMPTY
-    } else {
-        body
-    };
     let fail = |reason: String| ResponseError::new(reason, response);
-    let document = XmlDocument::parse(text).map_err(fail)?;
-    let root = document.root();
-    let node = match result {
-        Some(name) => root.child(name),
-        None => Some(root),
-    };
+    let document = body_document(response).map_err(fail)?;
+    let node = document
+        .as_ref()
+        .map(XmlDocument::root)
+        .and_then(|root| match result {
+            Some(name) => root.child(name),
+            None => Some(root),
+        });
     match node {
         Some(node) => T::from_xml(node),
         None => {
@@ -127,50 +125,6 @@ pub fn read_output<T: FromXml>(
         }
     }
     .map_err(fail)
-}
-
-/// The parsed body of an error response; `None` when it is not XML, which
-/// still makes an (unmodeled) error rather than a parse failure.
-pub fn error_document(response: &http::Response<Bytes>) -> Option<XmlDocument<'_>> {
-    XmlDocument::parse(response.body()).ok()
-}
-
-/// The `<Error>` element of an error document, whose children are the
-/// error's `Code`, `Message` and members: under `<ErrorResponse>`
-/// (awsQuery), `<Response><Errors>` (ec2Query, the first error), or the
-/// root itself.
-pub fn error_element<'d, 'a>(document: Option<&'d XmlDocument<'a>>) -> Option<XmlNode<'d, 'a>> {
-    let root = document?.root();
-    if root.name() == "Error" {
-        return Some(root);
-    }
-    root.child("Error").or_else(|| {
-        root.child("Errors")
-            .and_then(|errors| errors.child("Error"))
-    })
-}
-
-/// Code, message and request id of an error response: `<Code>` and
-/// `<Message>` of the `<Error>` element, the request id from
-/// `<RequestId>` (awsQuery) or `<RequestID>` (ec2Query) beside it, else
-/// the `x-amzn-requestid` header.
-pub fn error_metadata(
-    response: &http::Response<Bytes>,
-    document: Option<&XmlDocument<'_>>,
-) -> ErrorMetadata {
-    let text = |node: Option<XmlNode<'_, '_>>| {
-        node.and_then(|node| node.text().ok())
-            .map(|text| text.trim().to_string())
-            .filter(|text| !text.is_empty())
-    };
-    let error = error_element(document);
-    let code = text(error.and_then(|e| e.child("Code")));
-    let message = text(error.and_then(|e| e.child("Message")));
-    let request_id = document
-        .map(XmlDocument::root)
-        .and_then(|root| text(root.child("RequestId").or_else(|| root.child("RequestID"))))
-        .or_else(|| header(response, "x-amzn-requestid"));
-    ErrorMetadata::new(code, message, request_id)
 }
 
 /// The modeled error `E` read from the `<Error>` element.
@@ -297,34 +251,36 @@ mod tests {
         assert_eq!(error.body().as_ref(), b"<a><b></a>");
     }
 
-    #[test]
-    fn aws_query_errors_carry_code_message_and_request_id() {
-        let body = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidGreeting</Code>\
-                    <Message>Hi</Message><greeting>x</greeting></Error><RequestId>foo-id</RequestId></ErrorResponse>";
-        let response = response(400, &[], body);
-        let document = error_document(&response);
-        let meta = error_metadata(&response, document.as_ref());
-        assert_eq!(meta.code(), Some("InvalidGreeting"));
-        assert_eq!(meta.message(), Some("Hi"));
-        assert_eq!(meta.request_id(), Some("foo-id"));
-        let error: Greeting = read_error(error_element(document.as_ref())).unwrap();
-        assert_eq!(error, Greeting(Some("x".into())));
+    /// The error functions are `rest_xml`'s; these pin the query shapes.
+    fn error_parts(
+        response: &http::Response<Bytes>,
+    ) -> (crate::ErrorMetadata, Result<Greeting, String>) {
+        use super::super::rest_xml::{error_document, error_element, error_metadata};
+        let document = error_document(response);
+        let error = read_error(document.as_ref().and_then(error_element));
+        (error_metadata(response), error)
     }
 
     #[test]
-    fn ec2_query_errors_are_under_errors() {
-        let body = "<Response><Errors><Error><Code>InvalidGreeting</Code><Message>Hi</Message></Error></Errors>\
-                    <RequestID>foo-id</RequestID></Response>";
-        let response = response(400, &[], body);
-        let document = error_document(&response);
-        let meta = error_metadata(&response, document.as_ref());
+    fn aws_query_errors_carry_code_message_request_id_and_members() {
+        let body = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidGreeting</Code>\
+                    <Message>Hi</Message><greeting>x</greeting></Error><RequestId>foo-id</RequestId></ErrorResponse>";
+        let (meta, error) = error_parts(&response(400, &[], body));
         assert_eq!(meta.code(), Some("InvalidGreeting"));
         assert_eq!(meta.message(), Some("Hi"));
         assert_eq!(meta.request_id(), Some("foo-id"));
-        assert_eq!(
-            error_element(document.as_ref()).map(|e| e.name()),
-            Some("Error")
-        );
+        assert_eq!(error.unwrap(), Greeting(Some("x".into())));
+    }
+
+    #[test]
+    fn ec2_query_errors_are_under_errors_with_a_request_id() {
+        let body = "<Response><Errors><Error><Code>InvalidGreeting</Code><Message>Hi</Message>\
+                    <greeting>y</greeting></Error></Errors><RequestID>foo-id</RequestID></Response>";
+        let (meta, error) = error_parts(&response(400, &[], body));
+        assert_eq!(meta.code(), Some("InvalidGreeting"));
+        assert_eq!(meta.message(), Some("Hi"));
+        assert_eq!(meta.request_id(), Some("foo-id"));
+        assert_eq!(error.unwrap(), Greeting(Some("y".into())));
     }
 
     #[test]
@@ -334,12 +290,9 @@ mod tests {
             &[("x-amzn-requestid", "hdr-id")],
             "Service Unavailable",
         );
-        let document = error_document(&response);
-        assert!(document.is_none());
-        let meta = error_metadata(&response, document.as_ref());
+        let (meta, error) = error_parts(&response);
         assert_eq!((meta.code(), meta.message()), (None, None));
         assert_eq!(meta.request_id(), Some("hdr-id"));
-        let error = read_error::<Greeting>(error_element(document.as_ref())).unwrap_err();
-        assert!(error.contains("no <Error>"), "{error}");
+        assert!(error.unwrap_err().contains("no <Error>"));
     }
 }

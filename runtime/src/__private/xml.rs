@@ -103,6 +103,22 @@ impl XmlWriter {
         self.end(name);
     }
 
+    /// The root element of a document: in `namespace` (the member's),
+    /// else the value's own, else `fallback` (the service's).
+    pub fn root<T: ToXml + ?Sized>(
+        &mut self,
+        name: &str,
+        namespace: Namespace,
+        fallback: Namespace,
+        value: &T,
+    ) {
+        self.open(name, namespace.or(T::NAMESPACE).or(fallback));
+        value.write_attributes(self);
+        self.close_start();
+        value.write_content(self);
+        self.end(name);
+    }
+
     pub fn finish(self) -> String {
         self.out
     }
@@ -619,6 +635,48 @@ impl<T: FromXml> FromXml for Option<T> {
             Ok(None)
         } else {
             T::from_xml(node).map(Some)
+        }
+    }
+}
+
+/// A list read on its own (a payload, or a required member's stand-in):
+/// items are `member` elements, the default name.
+impl<T: FromXml> FromXml for Vec<T> {
+    fn from_xml(node: XmlNode<'_, '_>) -> Result<Self, String> {
+        list(node, "member", T::from_xml)
+    }
+    fn missing() -> Option<Self> {
+        Some(Vec::new())
+    }
+}
+
+/// A map read on its own: `entry` elements of `key` and `value`, the
+/// default names.
+impl<V: FromXml> FromXml for HashMap<String, V> {
+    fn from_xml(node: XmlNode<'_, '_>) -> Result<Self, String> {
+        map(node, "entry", "key", "value", V::from_xml)
+    }
+    fn missing() -> Option<Self> {
+        Some(HashMap::new())
+    }
+}
+
+impl<T: ToXml> ToXml for Vec<T> {
+    fn write_content(&self, writer: &mut XmlWriter) {
+        for item in self {
+            writer.element("member", None, item);
+        }
+    }
+}
+
+impl<V: ToXml> ToXml for HashMap<String, V> {
+    fn write_content(&self, writer: &mut XmlWriter) {
+        for (key, value) in sorted(self) {
+            writer.open("entry", None);
+            writer.close_start();
+            writer.text_element("key", None, key);
+            writer.element("value", None, value);
+            writer.end("entry");
         }
     }
 }

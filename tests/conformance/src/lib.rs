@@ -27,6 +27,8 @@ pub enum CaseValue {
     Json(serde_json::Value),
     /// CBOR (rpcv2Cbor).
     Cbor(opgen::__private::cbor::Value),
+    /// An XML document whose root holds the value (restXml).
+    Xml(String),
 }
 
 impl CaseValue {
@@ -34,7 +36,7 @@ impl CaseValue {
     pub fn json(&self) -> Result<&serde_json::Value, String> {
         match self {
             CaseValue::Json(value) => Ok(value),
-            CaseValue::Cbor(_) => Err("a JSON runner was given a CBOR value".into()),
+            _ => Err("a JSON runner was given another value".into()),
         }
     }
 
@@ -42,7 +44,15 @@ impl CaseValue {
     pub fn cbor(&self) -> Result<&opgen::__private::cbor::Value, String> {
         match self {
             CaseValue::Cbor(value) => Ok(value),
-            CaseValue::Json(_) => Err("a CBOR runner was given a JSON value".into()),
+            _ => Err("a CBOR runner was given another value".into()),
+        }
+    }
+
+    /// The XML document, for an XML protocol's runner.
+    pub fn xml(&self) -> Result<&str, String> {
+        match self {
+            CaseValue::Xml(text) => Ok(text),
+            _ => Err("an XML runner was given another value".into()),
         }
     }
 }

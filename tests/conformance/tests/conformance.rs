@@ -36,6 +36,8 @@ enum Wire {
     Json { json_names: bool },
     /// CBOR (rpcv2Cbor).
     Cbor,
+    /// XML (restXml).
+    Xml,
 }
 
 /// The case's value in the protocol's body format.
@@ -43,6 +45,164 @@ fn case_value(wire: Wire, graph: &ShapeGraph, target: &ShapeId, value: &Value) -
     match wire {
         Wire::Json { .. } => CaseValue::Json(to_wire(wire, graph, target, value)),
         Wire::Cbor => CaseValue::Cbor(to_cbor(graph, target, value)),
+        Wire::Xml => {
+            let mut out = String::new();
+            xml_element(graph, "Value", target, None, value, &mut out);
+            CaseValue::Xml(out)
+        }
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\r', "&#xD;")
+}
+
+/// The element `name` holding the case's `value` of shape `target` as
+/// restXml puts it on the wire (`member` is the member that holds it, for
+/// its `@timestampFormat`), so that the generated `FromXml` reads it back.
+fn xml_element(
+    graph: &ShapeGraph,
+    name: &str,
+    target: &ShapeId,
+    member: Option<&opgen_model::Member>,
+    value: &Value,
+    out: &mut String,
+) {
+    out.push('<');
+    out.push_str(name);
+    let shape = graph.shape(target);
+    if let (Some(shape), Value::Object(object)) = (shape, value) {
+        if shape.kind == ShapeKind::Structure {
+            for (key, v) in object {
+                let Some(m) = shape.member(key).filter(|m| m.traits.xml_attribute()) else {
+                    continue;
+                };
+                if !v.is_null() {
+                    let text = xml_scalar(graph, &m.target, Some(m), v);
+                    let attr = m.traits.xml_name().unwrap_or(&m.name);
+                    out.push_str(&format!(" {attr}=\"{}\"", xml_escape(&text)));
+                }
+            }
+        }
+    }
+    out.push('>');
+    let Some(shape) = shape else {
+        out.push_str(&xml_escape(&value.to_string()));
+        out.push_str(&format!("</{name}>"));
+        return;
+    };
+    let item_name =
+        |m: &opgen_model::Member, default: &str| m.traits.xml_name().unwrap_or(default).to_string();
+    match (shape.kind, value) {
+        (ShapeKind::Structure | ShapeKind::Union, Value::Object(object)) => {
+            for (key, v) in object {
+                let Some(m) = shape.member(key) else { continue };
+                if v.is_null() || m.traits.xml_attribute() {
+                    continue;
+                }
+                let element = item_name(m, &m.name);
+                let inner = graph.shape(&m.target);
+                match (inner, v) {
+                    (Some(list), Value::Array(items))
+                        if m.traits.xml_flattened()
+                            && matches!(list.kind, ShapeKind::List | ShapeKind::Set) =>
+                    {
+                        for item in items {
+                            xml_element(graph, &element, &list.members[0].target, None, item, out);
+                        }
+                    }
+                    (Some(map), Value::Object(entries))
+                        if m.traits.xml_flattened() && map.kind == ShapeKind::Map =>
+                    {
+                        let (k, vm) = (&map.members[0], &map.members[1]);
+                        for (key, v) in entries {
+                            out.push_str(&format!("<{element}>"));
+                            xml_element(
+                                graph,
+                                &item_name(k, "key"),
+                                &k.target,
+                                None,
+                                &Value::String(key.clone()),
+                                out,
+                            );
+                            xml_element(graph, &item_name(vm, "value"), &vm.target, None, v, out);
+                            out.push_str(&format!("</{element}>"));
+                        }
+                    }
+                    _ => xml_element(graph, &element, &m.target, Some(m), v, out),
+                }
+            }
+        }
+        (ShapeKind::List | ShapeKind::Set, Value::Array(items)) => {
+            let item = &shape.members[0];
+            for v in items {
+                xml_element(
+                    graph,
+                    &item_name(item, "member"),
+                    &item.target,
+                    None,
+                    v,
+                    out,
+                );
+            }
+        }
+        (ShapeKind::Map, Value::Object(entries)) => {
+            let (k, vm) = (&shape.members[0], &shape.members[1]);
+            for (key, v) in entries {
+                out.push_str("<entry>");
+                xml_element(
+                    graph,
+                    &item_name(k, "key"),
+                    &k.target,
+                    None,
+                    &Value::String(key.clone()),
+                    out,
+                );
+                xml_element(graph, &item_name(vm, "value"), &vm.target, None, v, out);
+                out.push_str("</entry>");
+            }
+        }
+        (_, Value::Null) => {}
+        _ => out.push_str(&xml_escape(&xml_scalar(graph, target, member, value))),
+    }
+    out.push_str(&format!("</{name}>"));
+}
+
+/// The text of a scalar case value: timestamps in the member's or target's
+/// format (XML's default `date-time`), blobs in base64.
+fn xml_scalar(
+    graph: &ShapeGraph,
+    target: &ShapeId,
+    member: Option<&opgen_model::Member>,
+    value: &Value,
+) -> String {
+    let shape = graph.shape(target);
+    match (shape.map(|s| s.kind), value) {
+        (Some(ShapeKind::Blob), Value::String(raw)) => {
+            opgen::__private::json::base64_encode(raw.as_bytes())
+        }
+        (Some(ShapeKind::Timestamp), Value::Number(n)) => {
+            use opgen_model::TimestampFormat as F;
+            let format = member
+                .and_then(|m| m.traits.timestamp_format())
+                .or_else(|| shape.and_then(|s| s.traits.timestamp_format()))
+                .unwrap_or(F::DateTime);
+            let seconds = n.as_f64().unwrap_or_default();
+            let whole = seconds.floor();
+            let millis = ((seconds - whole) * 1000.0).round() as u32;
+            let time = opgen::DateTime::from_secs_and_nanos(whole as i64, millis * 1_000_000);
+            match format {
+                F::EpochSeconds => n.to_string(),
+                F::HttpDate => time.fmt_http_date(),
+                F::DateTime => time.fmt_date_time(),
+            }
+        }
+        (_, Value::String(text)) => text.clone(),
+        (_, other) => other.to_string(),
     }
 }
 
@@ -231,7 +391,11 @@ fn header_value(value: &str) -> String {
 }
 
 /// Differences between the serialized request and the expectation.
-fn check_request(request: &http::Request<Bytes>, expected: &Value) -> Vec<String> {
+fn check_request(
+    request: &http::Request<Bytes>,
+    expected: &Value,
+    unordered: &Unordered,
+) -> Vec<String> {
     let mut problems = Vec::new();
     if request.method().as_str() != expected["method"] {
         problems.push(format!(
@@ -333,6 +497,18 @@ fn check_request(request: &http::Request<Bytes>, expected: &Value) -> Vec<String
             if !json_equal(&got, &want) {
                 problems.push(format!("body {got} != {want}"));
             }
+        } else if expected["bodyMediaType"] == "application/xml" {
+            let got = String::from_utf8_lossy(actual);
+            match (xml_tree(&got), xml_tree(body)) {
+                (Ok(g), Ok(w)) if xml_canonical(&g, unordered) == xml_canonical(&w, unordered) => {}
+                (g, w) => problems.push(format!(
+                    "XML body {got:?} != {body:?}\n    got      {}\n    expected {}",
+                    g.map(|t| xml_canonical(&t, unordered))
+                        .unwrap_or_else(|e| e),
+                    w.map(|t| xml_canonical(&t, unordered))
+                        .unwrap_or_else(|e| e),
+                )),
+            }
         } else if actual.as_ref() != body.as_bytes() {
             problems.push(format!(
                 "body {:?} != {body:?}",
@@ -341,6 +517,225 @@ fn check_request(request: &http::Request<Bytes>, expected: &Value) -> Vec<String
         }
     }
     problems
+}
+
+/// Element names whose children (wrapped maps) or same-named sibling runs
+/// (flattened maps) hold map entries: a map has no order, so those are
+/// compared as multisets.
+#[derive(Default)]
+struct Unordered {
+    children_of: std::collections::BTreeSet<String>,
+    runs_of: std::collections::BTreeSet<String>,
+}
+
+fn unordered_elements(graph: &ShapeGraph) -> Unordered {
+    let mut unordered = Unordered::default();
+    for shape in graph.shapes() {
+        for m in &shape.members {
+            if graph
+                .shape(&m.target)
+                .is_some_and(|t| t.kind == ShapeKind::Map)
+            {
+                let name = m.traits.xml_name().unwrap_or(&m.name).to_string();
+                if m.traits.xml_flattened() {
+                    unordered.runs_of.insert(name);
+                } else {
+                    unordered.children_of.insert(name);
+                }
+            }
+        }
+    }
+    unordered
+}
+
+/// An element of an XML body: qualified name, attributes, children, text.
+struct XmlElement {
+    namespace: String,
+    local: String,
+    attributes: std::collections::BTreeSet<(String, String, String)>,
+    children: Vec<XmlElement>,
+    text: String,
+}
+
+/// Parses an XML document into its element tree, resolving namespaces;
+/// `xmlns` declarations are not attributes.
+fn xml_tree(text: &str) -> Result<XmlElement, String> {
+    use xmlparser::{ElementEnd, Token, Tokenizer};
+    // Open elements, each with its namespace bindings (prefix → URI).
+    let mut stack: Vec<(
+        XmlElement,
+        String,
+        Vec<(String, String)>,
+        Vec<(String, String, String)>,
+    )> = Vec::new();
+    let mut scopes: Vec<Vec<(String, String)>> = Vec::new();
+    let resolve = |scopes: &[Vec<(String, String)>], prefix: &str| -> String {
+        scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(p, _)| p == prefix)
+            .map(|(_, uri)| uri.clone())
+            .unwrap_or_default()
+    };
+    let mut root = None;
+    for token in Tokenizer::from(text) {
+        match token.map_err(|e| format!("invalid XML: {e}"))? {
+            Token::ElementStart { prefix, local, .. } => stack.push((
+                XmlElement {
+                    namespace: String::new(),
+                    local: local.to_string(),
+                    attributes: Default::default(),
+                    children: Vec::new(),
+                    text: String::new(),
+                },
+                prefix.to_string(),
+                Vec::new(),
+                Vec::new(),
+            )),
+            Token::Attribute {
+                prefix,
+                local,
+                value,
+                ..
+            } => {
+                let Some(top) = stack.last_mut() else {
+                    continue;
+                };
+                let value = unescape_xml(value.as_str());
+                if prefix.as_str() == "xmlns" {
+                    top.2.push((local.to_string(), value));
+                } else if prefix.is_empty() && local.as_str() == "xmlns" {
+                    top.2.push((String::new(), value));
+                } else {
+                    top.3.push((prefix.to_string(), local.to_string(), value));
+                }
+            }
+            Token::ElementEnd { end, .. } => match end {
+                ElementEnd::Open => {
+                    let Some(top) = stack.last_mut() else {
+                        continue;
+                    };
+                    scopes.push(std::mem::take(&mut top.2));
+                    top.0.namespace = resolve(&scopes, &top.1);
+                    for (prefix, local, value) in std::mem::take(&mut top.3) {
+                        let ns = if prefix.is_empty() {
+                            String::new()
+                        } else {
+                            resolve(&scopes, &prefix)
+                        };
+                        top.0.attributes.insert((ns, local, value));
+                    }
+                }
+                ElementEnd::Close(..) | ElementEnd::Empty => {
+                    let Some((mut element, prefix, bindings, attrs)) = stack.pop() else {
+                        return Err("unbalanced XML".into());
+                    };
+                    if matches!(end, ElementEnd::Empty) {
+                        scopes.push(bindings);
+                        element.namespace = resolve(&scopes, &prefix);
+                        for (prefix, local, value) in attrs {
+                            let ns = if prefix.is_empty() {
+                                String::new()
+                            } else {
+                                resolve(&scopes, &prefix)
+                            };
+                            element.attributes.insert((ns, local, value));
+                        }
+                    }
+                    scopes.pop();
+                    match stack.last_mut() {
+                        Some(parent) => parent.0.children.push(element),
+                        None => root = Some(element),
+                    }
+                }
+            },
+            Token::Text { text } => {
+                if let Some(top) = stack.last_mut() {
+                    top.0.text.push_str(&unescape_xml(text.as_str()));
+                }
+            }
+            Token::Cdata { text, .. } => {
+                if let Some(top) = stack.last_mut() {
+                    top.0.text.push_str(text.as_str());
+                }
+            }
+            _ => {}
+        }
+    }
+    root.ok_or_else(|| "no root element".into())
+}
+
+fn unescape_xml(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let Some(end) = rest[at..].find(';') else {
+            break;
+        };
+        let entity = &rest[at + 1..at + end];
+        let c = match entity {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match c {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[at..at + end + 1]),
+        }
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A canonical text of an element: comparing two of these compares the
+/// trees as the conformance README says (qualified names, attributes as a
+/// set, children in order but map entries unordered, whitespace-only text
+/// between elements ignored, leaf text exact).
+fn xml_canonical(element: &XmlElement, unordered: &Unordered) -> String {
+    let mut children: Vec<String> = element
+        .children
+        .iter()
+        .map(|c| xml_canonical(c, unordered))
+        .collect();
+    if unordered.children_of.contains(&element.local) {
+        children.sort();
+    } else {
+        let mut i = 0;
+        while i < children.len() {
+            let name = &element.children[i].local;
+            let mut j = i + 1;
+            while j < children.len() && &element.children[j].local == name {
+                j += 1;
+            }
+            if unordered.runs_of.contains(name) {
+                children[i..j].sort();
+            }
+            i = j;
+        }
+    }
+    let text = if element.children.is_empty() || !element.text.trim().is_empty() {
+        format!("{:?}", element.text)
+    } else {
+        String::new()
+    };
+    format!(
+        "{{{}}}{}{:?}({}){}",
+        element.namespace,
+        element.local,
+        element.attributes,
+        children.join(","),
+        text
+    )
 }
 
 /// The pairs of a form body, percent-decoded (no `+` decoding: the README
@@ -415,7 +810,7 @@ fn run_input(wire: Wire, case: &Value, runner: &InputCase) -> Result<(), String>
     };
     let endpoint = case["endpoint"].as_str().unwrap_or("https://example.com");
     let request = run(&params, endpoint)?;
-    let problems = check_request(&request, &case["request"]);
+    let problems = check_request(&request, &case["request"], &unordered_elements(&graph));
     if problems.is_empty() {
         Ok(())
     } else {
@@ -565,17 +960,43 @@ fn rpcv2cbor_conformance() {
 }
 
 #[test]
+fn restxml_conformance() {
+    use opgen_conformance::rest_xml::*;
+    run_suite("restXml", Wire::Xml, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
+}
+
+#[test]
+fn xml_bodies_compare_as_trees() {
+    let none = Unordered::default();
+    let canon = |text: &str| xml_canonical(&xml_tree(text).unwrap(), &none);
+    assert_eq!(
+        canon("<a xmlns=\"urn:x\" y=\"1\" x=\"2\">\n  <b>t</b>\n</a>"),
+        canon("<p:a xmlns:p=\"urn:x\" x=\"2\" y=\"1\"><p:b>t</p:b></p:a>")
+    );
+    assert_ne!(canon("<a><b>t</b><c/></a>"), canon("<a><c/><b>t</b></a>"));
+    assert_ne!(canon("<a><b> t</b></a>"), canon("<a><b>t</b></a>"));
+    assert_ne!(canon("<a xmlns=\"urn:x\"/>"), canon("<a/>"));
+    let maps = Unordered {
+        children_of: ["m".to_string()].into(),
+        runs_of: Default::default(),
+    };
+    let canon_maps = |text: &str| xml_canonical(&xml_tree(text).unwrap(), &maps);
+    assert_eq!(
+        canon_maps("<a><m><entry><key>1</key></entry><entry><key>2</key></entry></m></a>"),
+        canon_maps("<a><m><entry><key>2</key></entry><entry><key>1</key></entry></m></a>")
+    );
+}
+
+#[test]
 fn awsquery_conformance() {
     use opgen_conformance::aws_query::*;
-    let wire = Wire::Json { json_names: false };
-    run_suite("awsQuery", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
+    run_suite("awsQuery", Wire::Xml, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
 }
 
 #[test]
 fn ec2query_conformance() {
     use opgen_conformance::ec2_query::*;
-    let wire = Wire::Json { json_names: false };
-    run_suite("ec2Query", wire, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
+    run_suite("ec2Query", Wire::Xml, AVAILABLE, INPUT_CASES, OUTPUT_CASES);
 }
 
 #[test]
@@ -606,11 +1027,15 @@ fn request_comparison_reports_each_difference() {
         "method": "POST", "path": "/path", "queryParams": ["a=1"],
         "headers": {"X-List": "a,b"}, "body": "{\"n\": 1.1}", "bodyMediaType": "application/json"
     });
-    assert_eq!(check_request(&request, &matching), Vec::<String>::new());
+    let none = Unordered::default();
+    assert_eq!(
+        check_request(&request, &matching, &none),
+        Vec::<String>::new()
+    );
     let mut wrong = matching.clone();
     wrong["method"] = "GET".into();
     wrong["queryParams"] = serde_json::json!(["a=2"]);
     wrong["forbidHeaders"] = serde_json::json!(["x-list"]);
     wrong["body"] = "{\"n\": 2}".into();
-    assert_eq!(check_request(&request, &wrong).len(), 4);
+    assert_eq!(check_request(&request, &wrong, &none).len(), 4);
 }

@@ -1,0 +1,116 @@
+//! restXml: the HTTP bindings of `rest` with XML bodies (`xml`).
+
+use super::rest::header;
+use super::xml::{XmlDocument, XmlNode};
+use crate::ErrorMetadata;
+use bytes::Bytes;
+
+/// The document of a response body; `None` for an empty body (an output
+/// whose members are all in headers). A body that is not well-formed XML
+/// is an error.
+pub fn body_document(response: &http::Response<Bytes>) -> Result<Option<XmlDocument<'_>>, String> {
+    let body = response.body();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    XmlDocument::parse(body).map(Some)
+}
+
+/// The document of an error body, lenient: an empty or malformed body
+/// (a HEAD response, an HTML page from a proxy) yields no members.
+pub fn error_document(response: &http::Response<Bytes>) -> Option<XmlDocument<'_>> {
+    body_document(response).ok().flatten()
+}
+
+/// The `<Error>` element of an error document: the root
+/// (`noErrorWrapping`, as S3 sends it), a child of the root
+/// (`<ErrorResponse><Error>`), or a grandchild (ec2Query's
+/// `<Response><Errors><Error>`).
+pub fn error_element<'d, 'a>(document: &'d XmlDocument<'a>) -> Option<XmlNode<'d, 'a>> {
+    let root = document.root();
+    if root.name() == "Error" {
+        return Some(root);
+    }
+    root.child("Error")
+        .or_else(|| root.children().find_map(|c| c.child("Error")))
+}
+
+/// Code (`<Code>`), message (`<Message>`) and request id (`<RequestId>`,
+/// or ec2Query's `<RequestID>`, else the `x-amz-request-id` or
+/// `x-amzn-requestid` header) of an error response (restXml, awsQuery,
+/// ec2Query).
+///
+/// An error without a body (a HEAD response) has no code here: S3 names
+/// those by status code, which its own handling adds on top of this.
+pub fn error_metadata(response: &http::Response<Bytes>) -> ErrorMetadata {
+    let document = error_document(response);
+    let error = document.as_ref().and_then(error_element);
+    let text = |node: Option<XmlNode<'_, '_>>, name: &str| {
+        node.and_then(|n| n.child(name))
+            .and_then(|n| n.text().ok())
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    let code = text(error, "Code");
+    let message = text(error, "Message");
+    let root = document.as_ref().map(XmlDocument::root);
+    // ec2Query spells it `RequestID`.
+    let request_id = text(root, "RequestId")
+        .or_else(|| text(root, "RequestID"))
+        .or_else(|| text(error, "RequestId"))
+        .or_else(|| header(response, "x-amz-request-id"))
+        .or_else(|| header(response, "x-amzn-requestid"));
+    ErrorMetadata::new(code, message, request_id)
+}
+
+/// The body of a request: the document `writer` built.
+pub fn xml_body(writer: super::xml::XmlWriter) -> Bytes {
+    Bytes::from(writer.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, body: &'static str) -> http::Response<Bytes> {
+        http::Response::builder()
+            .status(status)
+            .header("x-amz-request-id", "header-id")
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap()
+    }
+
+    #[test]
+    fn wrapped_and_unwrapped_errors_give_their_code_and_message() {
+        let wrapped = response(
+            400,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidGreeting</Code><Message>Hi</Message></Error><RequestId>foo-id</RequestId></ErrorResponse>",
+        );
+        let meta = error_metadata(&wrapped);
+        assert_eq!(meta.code(), Some("InvalidGreeting"));
+        assert_eq!(meta.message(), Some("Hi"));
+        assert_eq!(meta.request_id(), Some("foo-id"));
+        let bare = response(
+            404,
+            "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>",
+        );
+        let meta = error_metadata(&bare);
+        assert_eq!(meta.code(), Some("NoSuchKey"));
+        assert_eq!(meta.request_id(), Some("header-id"));
+    }
+
+    #[test]
+    fn empty_or_malformed_error_bodies_have_no_code() {
+        for body in ["", "<html><body>Bad gateway", "not xml"] {
+            let meta = error_metadata(&response(502, body));
+            assert_eq!(meta.code(), None, "{body}");
+            assert_eq!(meta.request_id(), Some("header-id"));
+        }
+    }
+
+    #[test]
+    fn a_malformed_success_body_is_an_error() {
+        assert!(body_document(&response(200, "<a><b></a>")).is_err());
+        assert!(body_document(&response(200, " \n")).unwrap().is_none());
+    }
+}
