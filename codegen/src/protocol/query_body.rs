@@ -23,7 +23,7 @@ pub(crate) enum Flavor {
 }
 
 impl Flavor {
-    fn key<'x>(self, xml: &'x XmlIr) -> &'x str {
+    fn key(self, xml: &XmlIr) -> &str {
         match self {
             Flavor::AwsQuery => &xml.name,
             Flavor::Ec2Query => &xml.ec2_query_name,
