@@ -69,3 +69,7 @@ pub mod sts {
 pub mod sns {
     include!(concat!(env!("OUT_DIR"), "/sns.rs"));
 }
+#[cfg(opgen_shared_models)]
+pub mod cloudwatch_query {
+    include!(concat!(env!("OUT_DIR"), "/cloudwatch_query.rs"));
+}

@@ -50,6 +50,7 @@ fn every_supported_operation_of_the_shared_models_compiles() {
         ("cloudwatch", 50),
         ("sts", 11),
         ("sns", 42),
+        ("cloudwatch_query", 50),
     ];
     assert_eq!(opgen_models_check::MODELS.len(), expected.len());
     for ((model, ops, left_out), (name, count)) in opgen_models_check::MODELS.iter().zip(expected) {
@@ -190,4 +191,35 @@ fn sts_speaks_aws_query() {
     assert_eq!(error.meta().code(), Some("MalformedPolicyDocument"));
     assert_eq!(error.meta().message(), Some("bad policy"));
     assert_eq!(error.meta().request_id(), Some("req-1"));
+}
+
+#[cfg(opgen_shared_models)]
+#[test]
+fn cloudwatch_can_be_spoken_as_aws_query() {
+    use opgen_models_check::{cloudwatch, cloudwatch_query};
+    assert_eq!(
+        <cloudwatch_query::ListMetrics as Operation>::SERVICE.protocol,
+        opgen::Protocol::AwsQuery
+    );
+    assert_ne!(
+        <cloudwatch::ListMetrics as Operation>::SERVICE.protocol,
+        opgen::Protocol::AwsQuery
+    );
+    let input = cloudwatch_query::ListMetricsInput::builder()
+        .namespace("AWS/EC2")
+        .dimensions([cloudwatch_query::DimensionFilter::builder()
+            .name("InstanceId")
+            .build()
+            .unwrap()])
+        .build()
+        .unwrap();
+    let request = cloudwatch_query::ListMetrics::serialize(
+        &input,
+        &opgen::Endpoint::new("https://monitoring.us-east-1.amazonaws.com"),
+    )
+    .unwrap();
+    assert_eq!(
+        std::str::from_utf8(request.body()).unwrap(),
+        "Action=ListMetrics&Version=2010-08-01&Namespace=AWS%2FEC2&Dimensions.member.1.Name=InstanceId"
+    );
 }
