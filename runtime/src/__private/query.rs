@@ -22,9 +22,18 @@ pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// A form body being written: `Action` and `Version` first, then one pair
 /// per value, each key and value percent-encoded per RFC 3986 (so `:` is
 /// `%3A` and `=` is `%3D`, as the services' own SDKs send them).
-#[derive(Debug)]
 pub struct Writer {
     body: String,
+}
+
+/// The body holds the input's values, `@sensitive` ones included
+/// (`CreateLoginProfile`'s password): only its size is shown.
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl Writer {
@@ -164,6 +173,15 @@ mod tests {
              &Text=a%20b%2Bc%26d%2F%C3%A9~-._\
              &Odd%20key=x"
         );
+    }
+
+    #[test]
+    fn debug_does_not_show_the_values() {
+        let mut writer = Writer::new("CreateLoginProfile", "2010-05-08");
+        writer.value("Password", "hunter2");
+        let shown = format!("{writer:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("body_len"), "{shown}");
     }
 
     #[test]
