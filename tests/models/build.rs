@@ -28,6 +28,7 @@ const MODELS: &[(&str, &str)] = &[
     ("sts", "protocols/sts-2011-06-15.json"),
     ("sns", "protocols/sns-2010-03-31.json"),
     ("cloudwatch_query", "protocols/cloudwatch-2010-08-01.json"),
+    ("s3", "protocols/s3-2006-03-01.json"),
 ];
 
 /// Modules whose model is spoken with another protocol than its first:

@@ -100,7 +100,7 @@ impl Protocol for AwsQuery {
         });
         quote! {
             #element
-            let meta = ::opgen::__private::rest_xml::error_metadata(response);
+            let meta = ::opgen::__private::rest_xml::error_metadata(response, true);
         }
     }
 

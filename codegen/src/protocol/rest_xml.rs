@@ -169,9 +169,10 @@ impl Protocol for RestXml {
         http_bindings::deserialize(ir, op)
     }
 
-    fn error_metadata(&self, _op: &OperationIr) -> TokenStream {
+    fn error_metadata(&self, op: &OperationIr) -> TokenStream {
+        let wrapped = !op.service.no_error_wrapping;
         quote! {
-            let meta = ::opgen::__private::rest_xml::error_metadata(response);
+            let meta = ::opgen::__private::rest_xml::error_metadata(response, #wrapped);
         }
     }
 

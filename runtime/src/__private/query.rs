@@ -276,7 +276,7 @@ mod tests {
         use super::super::rest_xml::{error_document, error_element, error_metadata};
         let document = error_document(response);
         let error = read_error(document.as_ref().and_then(error_element));
-        (error_metadata(response), error)
+        (error_metadata(response, true), error)
     }
 
     #[test]

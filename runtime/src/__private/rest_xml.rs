@@ -22,10 +22,11 @@ pub fn error_document(response: &http::Response<Bytes>) -> Option<XmlDocument<'_
     body_document(response).ok().flatten()
 }
 
-/// The `<Error>` element of an error document: the root
-/// (`noErrorWrapping`, as S3 sends it), a child of the root
+/// The `<Error>` element of an error document, wherever a service puts
+/// it: the root (`noErrorWrapping`, as S3 sends it), a child of the root
 /// (`<ErrorResponse><Error>`), or a grandchild (ec2Query's
-/// `<Response><Errors><Error>`).
+/// `<Response><Errors><Error>`). Members of modeled errors are read from
+/// it.
 pub fn error_element<'d, 'a>(document: &'d XmlDocument<'a>) -> Option<XmlNode<'d, 'a>> {
     let root = document.root();
     if root.name() == "Error" {
@@ -35,16 +36,39 @@ pub fn error_element<'d, 'a>(document: &'d XmlDocument<'a>) -> Option<XmlNode<'d
         .or_else(|| root.children().find_map(|c| c.child("Error")))
 }
 
+/// The `<Error>` element where the service's protocol puts it: the root
+/// when `wrapped` is false (restXml `noErrorWrapping`), else inside the
+/// root (`<ErrorResponse><Error>`, restXml and awsQuery) or its
+/// `<Errors>` (`<Response><Errors><Error>`, ec2Query).
+fn service_error_element<'d, 'a>(
+    document: &'d XmlDocument<'a>,
+    wrapped: bool,
+) -> Option<XmlNode<'d, 'a>> {
+    let root = document.root();
+    if wrapped {
+        root.child("Error").or_else(|| {
+            root.child("Errors")
+                .and_then(|errors| errors.child("Error"))
+        })
+    } else {
+        Some(root).filter(|r| r.name() == "Error")
+    }
+}
+
 /// Code (`<Code>`), message (`<Message>`) and request id (`<RequestId>`,
 /// or ec2Query's `<RequestID>`, else the `x-amz-request-id` or
 /// `x-amzn-requestid` header) of an error response (restXml, awsQuery,
 /// ec2Query).
 ///
-/// An error without a body (a HEAD response) has no code here: S3 names
-/// those by status code, which its own handling adds on top of this.
-pub fn error_metadata(response: &http::Response<Bytes>) -> ErrorMetadata {
+/// `wrapped` is false for services with `noErrorWrapping` (S3), whose
+/// error body is rooted at `<Error>`. An error without a body (a HEAD
+/// response) has no code here: S3 names those by status code, which its
+/// own handling adds on top of this.
+pub fn error_metadata(response: &http::Response<Bytes>, wrapped: bool) -> ErrorMetadata {
     let document = error_document(response);
-    let error = document.as_ref().and_then(error_element);
+    let error = document
+        .as_ref()
+        .and_then(|d| service_error_element(d, wrapped));
     let text = |node: Option<XmlNode<'_, '_>>, name: &str| {
         node.and_then(|n| n.child(name))
             .and_then(|n| n.text().ok())
@@ -86,7 +110,7 @@ mod tests {
             400,
             "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidGreeting</Code><Message>Hi</Message></Error><RequestId>foo-id</RequestId></ErrorResponse>",
         );
-        let meta = error_metadata(&wrapped);
+        let meta = error_metadata(&wrapped, true);
         assert_eq!(meta.code(), Some("InvalidGreeting"));
         assert_eq!(meta.message(), Some("Hi"));
         assert_eq!(meta.request_id(), Some("foo-id"));
@@ -94,15 +118,18 @@ mod tests {
             404,
             "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>",
         );
-        let meta = error_metadata(&bare);
+        let meta = error_metadata(&bare, false);
         assert_eq!(meta.code(), Some("NoSuchKey"));
         assert_eq!(meta.request_id(), Some("header-id"));
+        // Each service's errors are found only where its protocol puts them.
+        assert_eq!(error_metadata(&bare, true).code(), None);
+        assert_eq!(error_metadata(&wrapped, false).code(), None);
     }
 
     #[test]
     fn empty_or_malformed_error_bodies_have_no_code() {
         for body in ["", "<html><body>Bad gateway", "not xml"] {
-            let meta = error_metadata(&response(502, body));
+            let meta = error_metadata(&response(502, body), true);
             assert_eq!(meta.code(), None, "{body}");
             assert_eq!(meta.request_id(), Some("header-id"));
         }

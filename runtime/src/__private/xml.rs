@@ -706,11 +706,11 @@ pub fn insert<V>(map: &mut Option<HashMap<String, V>>, key: String, value: V) {
 pub fn list<T>(
     node: XmlNode<'_, '_>,
     item: &str,
-    mut read: impl FnMut(XmlNode<'_, '_>) -> Result<T, String>,
+    read: impl FnMut(XmlNode<'_, '_>) -> Result<T, String>,
 ) -> Result<Vec<T>, String> {
     node.children()
         .filter(|child| child.name() == item)
-        .map(|child| read(child))
+        .map(read)
         .collect()
 }
 

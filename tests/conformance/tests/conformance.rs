@@ -557,17 +557,21 @@ struct XmlElement {
     text: String,
 }
 
+type OpenElement = (
+    XmlElement,
+    String,
+    Vec<(String, String)>,
+    Vec<(String, String, String)>,
+);
+
 /// Parses an XML document into its element tree, resolving namespaces;
 /// `xmlns` declarations are not attributes.
 fn xml_tree(text: &str) -> Result<XmlElement, String> {
     use xmlparser::{ElementEnd, Token, Tokenizer};
-    // Open elements, each with its namespace bindings (prefix → URI).
-    let mut stack: Vec<(
-        XmlElement,
-        String,
-        Vec<(String, String)>,
-        Vec<(String, String, String)>,
-    )> = Vec::new();
+    // Open elements: the element, its prefix, its namespace bindings
+    // (prefix, URI) and its attributes (prefix, local name, value), the
+    // last two until the start tag ends.
+    let mut stack: Vec<OpenElement> = Vec::new();
     let mut scopes: Vec<Vec<(String, String)>> = Vec::new();
     let resolve = |scopes: &[Vec<(String, String)>], prefix: &str| -> String {
         scopes

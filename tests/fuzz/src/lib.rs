@@ -16,12 +16,14 @@ mod input;
 mod model;
 mod response;
 mod sigv4;
+mod xml;
 
 pub use cbor::cbor_decode;
 pub use endpoint::endpoint_rules;
 pub use model::model_loader;
 pub use response::response_parsing;
 pub use sigv4::sigv4_canonical;
+pub use xml::xml_decode;
 
 /// A harness: the fuzzer's bytes in, a panic on an invariant violation.
 pub type Harness = fn(&[u8]);
@@ -33,4 +35,5 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("model_loader", model_loader),
     ("endpoint_rules", endpoint_rules),
     ("cbor_decode", cbor_decode),
+    ("xml_decode", xml_decode),
 ];

@@ -73,3 +73,7 @@ pub mod sns {
 pub mod cloudwatch_query {
     include!(concat!(env!("OUT_DIR"), "/cloudwatch_query.rs"));
 }
+#[cfg(opgen_shared_models)]
+pub mod s3 {
+    include!(concat!(env!("OUT_DIR"), "/s3.rs"));
+}

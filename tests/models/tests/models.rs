@@ -51,6 +51,7 @@ fn every_supported_operation_of_the_shared_models_compiles() {
         ("sts", 11),
         ("sns", 42),
         ("cloudwatch_query", 50),
+        ("s3", 112),
     ];
     assert_eq!(opgen_models_check::MODELS.len(), expected.len());
     for ((model, ops, left_out), (name, count)) in opgen_models_check::MODELS.iter().zip(expected) {
