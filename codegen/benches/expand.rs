@@ -100,6 +100,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "protocols/dynamodb-2012-08-10.json",
         "protocols/kinesis-2013-12-02.json",
         "protocols/cloudwatch-2010-08-01.json",
+        "protocols/sns-2010-03-31.json",
     ] {
         all_operations(file)?;
     }

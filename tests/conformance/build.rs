@@ -15,6 +15,8 @@ const PROTOCOLS: &[(&str, &str)] = &[
     ("awsJson1_1", "aws_json1_1"),
     ("rpcv2Cbor", "rpc_v2_cbor"),
     ("restXml", "rest_xml"),
+    ("awsQuery", "aws_query"),
+    ("ec2Query", "ec2_query"),
 ];
 
 /// How the generated types of a protocol are read from a case's values:
@@ -56,7 +58,9 @@ fn codec(protocol: &str) -> Codec {
             accessor: "cbor",
             kind: CodecKind::Cbor,
         },
-        "restXml" => Codec {
+        // The query protocols read XML responses, so their generated
+        // types all read XML too.
+        "restXml" | "awsQuery" | "ec2Query" => Codec {
             accessor: "xml",
             kind: CodecKind::Xml,
         },

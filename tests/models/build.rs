@@ -25,8 +25,15 @@ const MODELS: &[(&str, &str)] = &[
         "protocols/secrets-manager-2017-10-17.json",
     ),
     ("cloudwatch", "protocols/cloudwatch-2010-08-01.json"),
+    ("sts", "protocols/sts-2011-06-15.json"),
+    ("sns", "protocols/sns-2010-03-31.json"),
+    ("cloudwatch_query", "protocols/cloudwatch-2010-08-01.json"),
     ("s3", "protocols/s3-2006-03-01.json"),
 ];
+
+/// Modules whose model is spoken with another protocol than its first:
+/// CloudWatch also lists awsQuery, which its older clients still speak.
+const PROTOCOL_OVERRIDES: &[(&str, &str)] = &[("cloudwatch_query", "awsQuery")];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
@@ -48,9 +55,14 @@ fn main() {
         };
         if !supported.is_empty() {
             let names: Vec<String> = supported.iter().map(|n| format!("{n:?}")).collect();
+            let protocol = PROTOCOL_OVERRIDES
+                .iter()
+                .find(|(m, _)| m == module)
+                .map(|(_, p)| format!(", protocol = {p:?}"))
+                .unwrap_or_default();
             let _ = write!(
                 code,
-                "opgen::include_operation!({}, model = \"../../../shared/models/{file}\");",
+                "opgen::include_operation!({}, model = \"../../../shared/models/{file}\"{protocol});",
                 names.join(", ")
             );
         }

@@ -48,11 +48,12 @@ pub(crate) fn emit_operation(
         .map(|e| {
             let ident = &e.ident;
             let code = &e.code;
-            // A query-compatible service sends the query-era code instead.
+            // A query protocol, or a query-compatible service, sends the
+            // `@awsQueryError` code instead.
             let query_code = e
                 .query_code
                 .as_ref()
-                .filter(|c| op.service.query_compatible && *c != code)
+                .filter(|c| protocol.query_error_codes(op) && *c != code)
                 .map(|c| quote!(| ::core::option::Option::Some(#c)));
             let decode = protocol.decode_error(ir, e);
             quote! {

@@ -3,14 +3,16 @@
 //! protocol for the serializer, the deserializer and the body codecs.
 
 mod aws_json;
+mod aws_query;
 mod document_body;
 mod http_bindings;
+mod query_body;
 mod rest_json1;
 mod rest_xml;
 mod rpc_v2_cbor;
 pub(crate) mod xml_body;
 
-use crate::ir::{ErrorRef, FieldIr, Ir, OperationIr, StructureIr, TypeIr};
+use crate::ir::{ErrorRef, FieldIr, Ir, OperationIr, StructureIr, TypeIr, TypeRef};
 use crate::lower::Diagnostics;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -117,6 +119,14 @@ pub(crate) trait Protocol: Sync {
     fn streaming(&self, _ir: &Ir, _op: &OperationIr) -> TokenStream {
         TokenStream::new()
     }
+
+    /// Whether error responses name modeled errors by their
+    /// `@awsQueryError` code (when they have one) rather than by shape
+    /// name: the query protocols always do, the others for
+    /// `@awsQueryCompatible` services.
+    fn query_error_codes(&self, op: &OperationIr) -> bool {
+        op.service.query_compatible
+    }
 }
 
 /// The implementation of `kind`, if opgen has one.
@@ -127,7 +137,8 @@ fn implementation(kind: ProtocolKind) -> Option<&'static dyn Protocol> {
         ProtocolKind::AwsJson1_1 => Some(&aws_json::AWS_JSON_1_1),
         ProtocolKind::RpcV2Cbor => Some(&rpc_v2_cbor::RpcV2Cbor),
         ProtocolKind::RestXml => Some(&rest_xml::RestXml),
-        ProtocolKind::AwsQuery | ProtocolKind::Ec2Query => None,
+        ProtocolKind::AwsQuery => Some(&aws_query::AWS_QUERY),
+        ProtocolKind::Ec2Query => Some(&aws_query::EC2_QUERY),
     }
 }
 
@@ -187,6 +198,38 @@ pub(crate) fn check_no_byte_stream(
             &shape.id,
             format!(
                 "a @streaming blob member needs a protocol with HTTP bindings; {protocol} has none"
+            ),
+        );
+    }
+}
+
+/// Reports a document member anywhere in the expansion, which the XML
+/// and query protocols have no form for.
+pub(crate) fn check_no_documents(
+    ir: &Ir,
+    op: &OperationIr,
+    protocol: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    fn has_document(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Document => true,
+            TypeRef::List { item, .. } => has_document(item),
+            TypeRef::Map { value, .. } => has_document(value),
+            _ => false,
+        }
+    }
+    for ty in &ir.types {
+        let id = match ty {
+            TypeIr::Structure(s) if s.fields.iter().any(|f| has_document(&f.ty)) => &s.id,
+            TypeIr::Union(u) if u.variants.iter().any(|v| has_document(&v.ty)) => &u.id,
+            _ => continue,
+        };
+        diagnostics.error(
+            id,
+            format!(
+                "{protocol} cannot carry a document member (needed by operation {})",
+                op.name
             ),
         );
     }

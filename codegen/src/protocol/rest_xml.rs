@@ -147,7 +147,7 @@ impl Protocol for RestXml {
 
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_http(ir, op, "restXml", diagnostics);
-        check_no_documents(ir, op, diagnostics);
+        super::check_no_documents(ir, op, "restXml", diagnostics);
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
@@ -203,31 +203,5 @@ impl Protocol for RestXml {
 
     fn streaming(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
         http_bindings::streaming(ir, op)
-    }
-}
-
-/// XML has no document type: reports one anywhere in the expansion.
-fn check_no_documents(ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
-    fn has_document(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Document => true,
-            TypeRef::List { item, .. } => has_document(item),
-            TypeRef::Map { value, .. } => has_document(value),
-            _ => false,
-        }
-    }
-    for ty in &ir.types {
-        let id = match ty {
-            TypeIr::Structure(s) if s.fields.iter().any(|f| has_document(&f.ty)) => &s.id,
-            TypeIr::Union(u) if u.variants.iter().any(|v| has_document(&v.ty)) => &u.id,
-            _ => continue,
-        };
-        diagnostics.error(
-            id,
-            format!(
-                "restXml cannot carry a document member (needed by operation {})",
-                op.name
-            ),
-        );
     }
 }

@@ -5,6 +5,7 @@
 pub mod aws_json;
 pub mod cbor;
 pub mod json;
+pub mod query;
 pub mod rest;
 pub mod rest_xml;
 pub mod rpc_v2_cbor;

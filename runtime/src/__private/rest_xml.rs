@@ -38,22 +38,27 @@ pub fn error_element<'d, 'a>(document: &'d XmlDocument<'a>) -> Option<XmlNode<'d
 
 /// The `<Error>` element where the service's protocol puts it: the root
 /// when `wrapped` is false (restXml `noErrorWrapping`), else inside the
-/// root (`<ErrorResponse><Error>`).
+/// root (`<ErrorResponse><Error>`, restXml and awsQuery) or its
+/// `<Errors>` (`<Response><Errors><Error>`, ec2Query).
 fn service_error_element<'d, 'a>(
     document: &'d XmlDocument<'a>,
     wrapped: bool,
 ) -> Option<XmlNode<'d, 'a>> {
     let root = document.root();
     if wrapped {
-        root.child("Error")
+        root.child("Error").or_else(|| {
+            root.child("Errors")
+                .and_then(|errors| errors.child("Error"))
+        })
     } else {
         Some(root).filter(|r| r.name() == "Error")
     }
 }
 
 /// Code (`<Code>`), message (`<Message>`) and request id (`<RequestId>`,
-/// else the `x-amz-request-id` or `x-amzn-requestid` header) of an error
-/// response.
+/// or ec2Query's `<RequestID>`, else the `x-amz-request-id` or
+/// `x-amzn-requestid` header) of an error response (restXml, awsQuery,
+/// ec2Query).
 ///
 /// `wrapped` is false for services with `noErrorWrapping` (S3), whose
 /// error body is rooted at `<Error>`. An error without a body (the answer
@@ -79,7 +84,10 @@ pub fn error_metadata(response: &http::Response<Bytes>, wrapped: bool) -> ErrorM
             .flatten()
     });
     let message = text(error, "Message");
-    let request_id = text(document.as_ref().map(XmlDocument::root), "RequestId")
+    let root = document.as_ref().map(XmlDocument::root);
+    // ec2Query spells it `RequestID`.
+    let request_id = text(root, "RequestId")
+        .or_else(|| text(root, "RequestID"))
         .or_else(|| text(error, "RequestId"))
         .or_else(|| header(response, "x-amz-request-id"))
         .or_else(|| header(response, "x-amzn-requestid"));

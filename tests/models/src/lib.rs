@@ -62,6 +62,18 @@ pub mod cloudwatch {
     include!(concat!(env!("OUT_DIR"), "/cloudwatch.rs"));
 }
 #[cfg(opgen_shared_models)]
+pub mod sts {
+    include!(concat!(env!("OUT_DIR"), "/sts.rs"));
+}
+#[cfg(opgen_shared_models)]
+pub mod sns {
+    include!(concat!(env!("OUT_DIR"), "/sns.rs"));
+}
+#[cfg(opgen_shared_models)]
+pub mod cloudwatch_query {
+    include!(concat!(env!("OUT_DIR"), "/cloudwatch_query.rs"));
+}
+#[cfg(opgen_shared_models)]
 pub mod s3 {
     include!(concat!(env!("OUT_DIR"), "/s3.rs"));
 }

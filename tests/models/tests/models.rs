@@ -48,6 +48,9 @@ fn every_supported_operation_of_the_shared_models_compiles() {
         ("kinesis", 39),
         ("secrets_manager", 23),
         ("cloudwatch", 50),
+        ("sts", 11),
+        ("sns", 42),
+        ("cloudwatch_query", 50),
         ("s3", 112),
     ];
     assert_eq!(opgen_models_check::MODELS.len(), expected.len());
@@ -106,5 +109,118 @@ fn every_operation_names_its_input_and_output_uniformly() {
     assert_eq!(
         TypeId::of::<<dynamodb::GetItem as Operation>::Input>(),
         TypeId::of::<dynamodb::GetItemInput>()
+    );
+}
+
+#[cfg(opgen_shared_models)]
+#[test]
+fn sts_speaks_aws_query() {
+    use opgen_models_check::sts;
+    let input = sts::AssumeRoleRequest::builder()
+        .role_arn("arn:aws:iam::123456789012:role/demo")
+        .role_session_name("s1")
+        .policy_arns([sts::PolicyDescriptorType::builder()
+            .arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+            .build()
+            .unwrap()])
+        .build()
+        .unwrap();
+    let request =
+        sts::AssumeRole::serialize(&input, &opgen::Endpoint::new("https://sts.amazonaws.com"))
+            .unwrap();
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/");
+    assert_eq!(
+        request.headers()["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        std::str::from_utf8(request.body()).unwrap(),
+        "Action=AssumeRole&Version=2011-06-15\
+         &RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo\
+         &RoleSessionName=s1\
+         &PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess"
+    );
+
+    let body = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/demo/s1</Arn>
+      <AssumedRoleId>ARO123EXAMPLE123:s1</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
+      <SessionToken>token</SessionToken>
+      <Expiration>2019-11-09T13:34:41Z</Expiration>
+    </Credentials>
+    <PackedPolicySize>6</PackedPolicySize>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
+</AssumeRoleResponse>"#;
+    let response = http::Response::builder()
+        .status(200)
+        .body(bytes::Bytes::from(body))
+        .unwrap();
+    let output = sts::AssumeRole::deserialize(response).unwrap();
+    let credentials = output.credentials().unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
+    assert_eq!(
+        credentials.expiration().fmt_date_time(),
+        "2019-11-09T13:34:41Z"
+    );
+    assert_eq!(output.packed_policy_size(), Some(6));
+
+    // The service names the error by its @awsQueryError code, not the shape.
+    let body = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+        <Error><Type>Sender</Type><Code>MalformedPolicyDocument</Code><Message>bad policy</Message></Error>\
+        <RequestId>req-1</RequestId></ErrorResponse>";
+    let response = http::Response::builder()
+        .status(400)
+        .body(bytes::Bytes::from(body))
+        .unwrap();
+    let error = sts::AssumeRole::deserialize(response)
+        .unwrap_err()
+        .into_service_error();
+    assert!(
+        matches!(
+            error,
+            sts::AssumeRoleError::MalformedPolicyDocumentException(_)
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.meta().code(), Some("MalformedPolicyDocument"));
+    assert_eq!(error.meta().message(), Some("bad policy"));
+    assert_eq!(error.meta().request_id(), Some("req-1"));
+}
+
+#[cfg(opgen_shared_models)]
+#[test]
+fn cloudwatch_can_be_spoken_as_aws_query() {
+    use opgen_models_check::{cloudwatch, cloudwatch_query};
+    assert_eq!(
+        <cloudwatch_query::ListMetrics as Operation>::SERVICE.protocol,
+        opgen::Protocol::AwsQuery
+    );
+    assert_ne!(
+        <cloudwatch::ListMetrics as Operation>::SERVICE.protocol,
+        opgen::Protocol::AwsQuery
+    );
+    let input = cloudwatch_query::ListMetricsInput::builder()
+        .namespace("AWS/EC2")
+        .dimensions([cloudwatch_query::DimensionFilter::builder()
+            .name("InstanceId")
+            .build()
+            .unwrap()])
+        .build()
+        .unwrap();
+    let request = cloudwatch_query::ListMetrics::serialize(
+        &input,
+        &opgen::Endpoint::new("https://monitoring.us-east-1.amazonaws.com"),
+    )
+    .unwrap();
+    assert_eq!(
+        std::str::from_utf8(request.body()).unwrap(),
+        "Action=ListMetrics&Version=2010-08-01&Namespace=AWS%2FEC2&Dimensions.member.1.Name=InstanceId"
     );
 }
