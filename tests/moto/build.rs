@@ -7,10 +7,13 @@ use std::path::PathBuf;
 
 /// The models `tests/moto.rs` expands, relative to this crate.
 const PROTOCOLS: &str = "../../../shared/models/protocols";
-const MODELS: [&str; 3] = [
+const MODELS: [&str; 6] = [
     "dynamodb-2012-08-10.json",
     "sqs-2012-11-05.json",
     "cloudwatch-2010-08-01.json",
+    "sts-2011-06-15.json",
+    "sns-2010-03-31.json",
+    "s3-2006-03-01.json",
 ];
 
 fn main() {

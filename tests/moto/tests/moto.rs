@@ -1,7 +1,8 @@
-//! The generated clients of three awsJson1_0 services against moto, an
-//! independent AWS emulator: DynamoDB, SQS (`@awsQueryCompatible`) and
-//! CloudWatch (whose model lists rpcv2Cbor, awsJson1_0 and awsQuery; moto
-//! speaks awsJson1_0 and awsQuery, so the macro is told `awsJson1_0`).
+//! Generated clients against moto, an independent AWS emulator: three
+//! awsJson1_0 services, DynamoDB, SQS (`@awsQueryCompatible`) and CloudWatch
+//! (whose model lists rpcv2Cbor, awsJson1_0 and awsQuery; moto speaks
+//! awsJson1_0 and awsQuery, so the macro is told `awsJson1_0`); two awsQuery
+//! services, STS and SNS; and S3 (restXml), addressed path-style.
 //!
 //! One moto server for the binary, one `#[test]` running every scenario in
 //! turn (each bounded, its panics caught), printing
@@ -45,6 +46,39 @@ mod cloudwatch {
         "GetMetricStatistics",
         model = "../../../shared/models/protocols/cloudwatch-2010-08-01.json",
         protocol = "awsJson1_0"
+    );
+}
+
+#[cfg(opgen_shared_models)]
+mod sts {
+    opgen::include_operation!(
+        "GetCallerIdentity",
+        "AssumeRole",
+        model = "../../../shared/models/protocols/sts-2011-06-15.json"
+    );
+}
+
+#[cfg(opgen_shared_models)]
+mod sns {
+    opgen::include_operation!(
+        "CreateTopic",
+        "Publish",
+        "ListTopics",
+        model = "../../../shared/models/protocols/sns-2010-03-31.json"
+    );
+}
+
+#[cfg(opgen_shared_models)]
+mod s3 {
+    opgen::include_operation!(
+        "CreateBucket",
+        "PutObject",
+        "GetObject",
+        "ListObjectsV2",
+        "CopyObject",
+        "DeleteObject",
+        "DeleteObjects",
+        model = "../../../shared/models/protocols/s3-2006-03-01.json"
     );
 }
 
@@ -115,6 +149,28 @@ fn generated_aws_json_clients_against_moto() {
                 ),
             )
             .await;
+        scenarios
+            .run(
+                "sts_get_caller_identity_and_assume_role",
+                scenarios::sts_get_caller_identity_and_assume_role(client.clone()),
+            )
+            .await;
+        scenarios
+            .run(
+                "sns_create_topic_and_publish",
+                scenarios::sns_create_topic_and_publish(client.clone()),
+            )
+            .await;
+        // Path-style: the bucket in a host name would need DNS for
+        // `bucket.127.0.0.1`.
+        let s3_client =
+            opgen::Client::new(client.config().to_builder().force_path_style(true).build());
+        scenarios
+            .run(
+                "s3_bucket_put_get_list_copy_delete",
+                scenarios::s3_bucket_put_get_list_copy_delete(s3_client),
+            )
+            .await;
         scenarios.finish();
     });
     drop(server);
@@ -122,7 +178,7 @@ fn generated_aws_json_clients_against_moto() {
 
 #[cfg(opgen_shared_models)]
 mod scenarios {
-    use super::{cloudwatch, dynamodb, sqs};
+    use super::{cloudwatch, dynamodb, s3, sns, sqs, sts};
     use opgen::{Client, ProvideErrorMetadata};
     use std::collections::HashMap;
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -705,5 +761,319 @@ mod scenarios {
             point.timestamp()
         );
         Ok(())
+    }
+
+    /// STS GetCallerIdentity (moto's fixed account) and AssumeRole
+    /// (temporary credentials for the role's account).
+    pub async fn sts_get_caller_identity_and_assume_role(client: Client) -> Result<(), String> {
+        use sts::*;
+        let identity = client
+            .send(built(
+                "GetCallerIdentityRequest",
+                GetCallerIdentityRequest::builder().build(),
+            )?)
+            .await
+            .map_err(|e| format!("GetCallerIdentity: {}", why(&e)))?;
+        let account = identity
+            .account()
+            .ok_or("GetCallerIdentity returned no Account")?;
+        check!(
+            account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()),
+            "GetCallerIdentity Account {account:?}"
+        );
+        check!(
+            identity
+                .arn()
+                .is_some_and(|arn| arn.starts_with("arn:aws:")),
+            "GetCallerIdentity Arn {:?}",
+            identity.arn()
+        );
+
+        let role_arn = format!("arn:aws:iam::{account}:role/opgen-moto-role");
+        let assumed = client
+            .send(built(
+                "AssumeRoleRequest",
+                AssumeRoleRequest::builder()
+                    .role_arn(&role_arn)
+                    .role_session_name("opgen-session")
+                    .duration_seconds(900)
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("AssumeRole: {}", why(&e)))?;
+        let credentials = assumed
+            .credentials()
+            .ok_or("AssumeRole returned no Credentials")?;
+        check!(
+            credentials.access_key_id().starts_with("ASIA"),
+            "AssumeRole AccessKeyId {:?}",
+            credentials.access_key_id()
+        );
+        check!(
+            !credentials.secret_access_key().is_empty() && !credentials.session_token().is_empty(),
+            "AssumeRole returned an empty secret or session token"
+        );
+        let now = opgen::DateTime::from(SystemTime::now());
+        check!(
+            credentials.expiration().secs() > now.secs(),
+            "AssumeRole Expiration {:?} is not in the future",
+            credentials.expiration()
+        );
+        let user = assumed
+            .assumed_role_user()
+            .ok_or("AssumeRole returned no AssumedRoleUser")?;
+        check!(
+            user.arn().ends_with("/opgen-session"),
+            "AssumedRoleUser Arn {:?}",
+            user.arn()
+        );
+        Ok(())
+    }
+
+    /// SNS CreateTopic then Publish to it; the topic is listed.
+    pub async fn sns_create_topic_and_publish(client: Client) -> Result<(), String> {
+        use sns::*;
+        let created = client
+            .send(built(
+                "CreateTopicInput",
+                CreateTopicInput::builder()
+                    .name("opgen-moto-topic")
+                    .attributes([("DisplayName", "opgen & <moto>")])
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("CreateTopic: {}", why(&e)))?;
+        let arn = created
+            .topic_arn()
+            .ok_or("CreateTopic returned no TopicArn")?
+            .to_string();
+        check!(
+            arn.ends_with(":opgen-moto-topic"),
+            "CreateTopic TopicArn {arn}"
+        );
+        let published = client
+            .send(built(
+                "PublishInput",
+                PublishInput::builder()
+                    .topic_arn(&arn)
+                    .message("hello from opgen: a=b&c=d")
+                    .subject("opgen")
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("Publish: {}", why(&e)))?;
+        check!(
+            published.message_id().is_some_and(|id| !id.is_empty()),
+            "Publish MessageId {:?}",
+            published.message_id()
+        );
+        let listed = client
+            .send(built(
+                "ListTopicsInput",
+                ListTopicsInput::builder().build(),
+            )?)
+            .await
+            .map_err(|e| format!("ListTopics: {}", why(&e)))?;
+        check!(
+            listed
+                .topics()
+                .iter()
+                .any(|t| t.topic_arn() == Some(arn.as_str())),
+            "ListTopics does not list {arn}: {:?}",
+            listed.topics()
+        );
+        Ok(())
+    }
+
+    /// S3, path-style against moto: create a bucket; put two objects from
+    /// memory; get one streamed; list by prefix; copy; delete one and then
+    /// the rest in one DeleteObjects (which S3 refuses without a checksum);
+    /// a missing key is `NoSuchKey`.
+    pub async fn s3_bucket_put_get_list_copy_delete(client: Client) -> Result<(), String> {
+        use s3::*;
+        let bucket = "opgen-moto-bucket";
+        client
+            .send(built(
+                "CreateBucketRequest",
+                CreateBucketRequest::builder().bucket(bucket).build(),
+            )?)
+            .await
+            .map_err(|e| format!("CreateBucket: {}", why(&e)))?;
+
+        let body = "x".repeat(100_000);
+        for key in ["docs/a.txt", "docs/b.txt", "other/c.txt"] {
+            client
+                .send(built(
+                    "PutObjectRequest",
+                    PutObjectRequest::builder()
+                        .bucket(bucket)
+                        .key(key)
+                        .content_type("text/plain")
+                        .body(opgen::ByteStream::new(body.clone()))
+                        .build(),
+                )?)
+                .await
+                .map_err(|e| format!("PutObject {key}: {}", why(&e)))?;
+        }
+
+        let mut got = client
+            .send(built(
+                "GetObjectRequest",
+                GetObjectRequest::builder()
+                    .bucket(bucket)
+                    .key("docs/a.txt")
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("GetObject: {}", why(&e)))?;
+        check!(
+            got.content_length() == Some(body.len() as i64),
+            "GetObject ContentLength {:?}",
+            got.content_length()
+        );
+        check!(
+            got.content_type() == Some("text/plain"),
+            "GetObject ContentType {:?}",
+            got.content_type()
+        );
+        let mut stream = got.take_body().ok_or("GetObject returned no body")?;
+        let mut read = Vec::new();
+        let mut chunks = 0;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| format!("GetObject body: {e}"))?;
+            read.extend_from_slice(&chunk);
+            chunks += 1;
+        }
+        check!(
+            read == body.as_bytes(),
+            "GetObject body: {} bytes in {chunks} chunks, expected {}",
+            read.len(),
+            body.len()
+        );
+
+        let listed = client
+            .send(built(
+                "ListObjectsV2Request",
+                ListObjectsV2Request::builder()
+                    .bucket(bucket)
+                    .prefix("docs/")
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("ListObjectsV2: {}", why(&e)))?;
+        let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+        check!(
+            keys == ["docs/a.txt", "docs/b.txt"],
+            "ListObjectsV2 prefix docs/: {keys:?}"
+        );
+        check!(
+            listed
+                .contents()
+                .iter()
+                .all(|o| o.size() == Some(body.len() as i64)),
+            "ListObjectsV2 sizes {:?}",
+            listed
+                .contents()
+                .iter()
+                .map(|o| o.size())
+                .collect::<Vec<_>>()
+        );
+
+        let copied = client
+            .send(built(
+                "CopyObjectRequest",
+                CopyObjectRequest::builder()
+                    .bucket(bucket)
+                    .key("docs/copy.txt")
+                    .copy_source(format!("{bucket}/docs/a.txt"))
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("CopyObject: {}", why(&e)))?;
+        check!(
+            copied
+                .copy_object_result()
+                .and_then(|r| r.e_tag())
+                .is_some_and(|etag| !etag.is_empty()),
+            "CopyObject returned no ETag: {copied:?}"
+        );
+
+        client
+            .send(built(
+                "DeleteObjectRequest",
+                DeleteObjectRequest::builder()
+                    .bucket(bucket)
+                    .key("other/c.txt")
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("DeleteObject: {}", why(&e)))?;
+        let identifiers = ["docs/a.txt", "docs/b.txt", "docs/copy.txt"]
+            .into_iter()
+            .map(|key| {
+                built(
+                    "ObjectIdentifier",
+                    ObjectIdentifier::builder().key(key).build(),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let deleted = client
+            .send(built(
+                "DeleteObjectsRequest",
+                DeleteObjectsRequest::builder()
+                    .bucket(bucket)
+                    .delete(built(
+                        "Delete",
+                        Delete::builder().objects(identifiers).build(),
+                    )?)
+                    .build(),
+            )?)
+            .await
+            .map_err(|e| format!("DeleteObjects: {}", why(&e)))?;
+        check!(
+            deleted.deleted().len() == 3 && deleted.errors().is_empty(),
+            "DeleteObjects deleted {:?}, errors {:?}",
+            deleted.deleted(),
+            deleted.errors()
+        );
+        let left = client
+            .send(built(
+                "ListObjectsV2Request",
+                ListObjectsV2Request::builder().bucket(bucket).build(),
+            )?)
+            .await
+            .map_err(|e| format!("ListObjectsV2: {}", why(&e)))?;
+        check!(
+            left.contents().is_empty(),
+            "objects left after the deletes: {:?}",
+            left.contents()
+        );
+
+        match client
+            .send(built(
+                "GetObjectRequest",
+                GetObjectRequest::builder()
+                    .bucket(bucket)
+                    .key("docs/a.txt")
+                    .build(),
+            )?)
+            .await
+        {
+            Ok(_) => Err("GetObject of a deleted key succeeded".to_string()),
+            Err(err) => match err.into_service_error() {
+                GetObjectError::NoSuchKey(e) => {
+                    check!(
+                        e.meta().code() == Some("NoSuchKey"),
+                        "NoSuchKey code {:?}",
+                        e.meta().code()
+                    );
+                    Ok(())
+                }
+                other => Err(format!(
+                    "expected GetObjectError::NoSuchKey, got {other} ({:?})",
+                    other.meta().code()
+                )),
+            },
+        }
     }
 }
