@@ -101,6 +101,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "protocols/kinesis-2013-12-02.json",
         "protocols/cloudwatch-2010-08-01.json",
         "protocols/sns-2010-03-31.json",
+        "protocols/s3-2006-03-01.json",
     ] {
         all_operations(file)?;
     }

@@ -27,6 +27,21 @@ pub mod files {
     );
 }
 
+/// awsQuery: form-encoded requests, XML responses.
+pub mod query {
+    opgen::include_operation!("PutThings", "Ping", model = "ui/models/query.json");
+}
+
+/// The same service spoken as ec2Query.
+pub mod ec2 {
+    opgen::include_operation!(
+        "PutThings",
+        "Ping",
+        model = "ui/models/query.json",
+        protocol = "ec2Query"
+    );
+}
+
 #[test]
 fn strict_lints_accept_generated_code() {
     // Compiling this file is the test; also touch the public surface.
@@ -38,4 +53,35 @@ fn strict_lints_accept_generated_code() {
         .build()
         .unwrap();
     assert_eq!(request.scopes(), ["s"]);
+
+    // The query protocols' bodies, key naming included.
+    let input = query::PutThingsInput::builder()
+        .name("n")
+        .tags([query::Tag::builder().key("k").value("v").build().unwrap()])
+        .flat(["a"])
+        .kind(query::Kind::Big)
+        .token("t")
+        .build()
+        .unwrap();
+    let endpoint = opgen::Endpoint::new("https://example.com");
+    let body = |request: opgen::__private::http::Request<opgen::__private::bytes::Bytes>| {
+        String::from_utf8(request.body().to_vec()).unwrap()
+    };
+    use opgen::Operation;
+    assert_eq!(
+        body(query::PutThings::serialize(&input, &endpoint).unwrap()),
+        "Action=PutThings&Version=2024-01-01&Name=n&Tags.member.1.Key=k&Tags.member.1.Value=v\
+         &Flat.1=a&Kind=big&Token=t"
+    );
+    let input = ec2::PutThingsInput::builder()
+        .name("n")
+        .tags([ec2::Tag::builder().key("k").build().unwrap()])
+        .flat(["a"])
+        .token("t")
+        .build()
+        .unwrap();
+    assert_eq!(
+        body(ec2::PutThings::serialize(&input, &endpoint).unwrap()),
+        "Action=PutThings&Version=2024-01-01&Name=n&Tags.1.Key=k&Flat.1=a&Token=t"
+    );
 }
