@@ -6,7 +6,9 @@
 use super::document_body::timestamp_format_tokens;
 use super::{build_with_host_prefix, check_host_prefix, fill_idempotency_tokens, input};
 use crate::emit::types::rust_type;
-use crate::ir::{Binding, FieldIr, Ir, NamedKind, OperationIr, StructureIr, TypeRef, UriPiece};
+use crate::ir::{
+    Binding, FieldIr, Ir, NamedKind, OperationIr, StructureIr, TypeIr, TypeRef, UriPiece,
+};
 use crate::lower::Diagnostics;
 use opgen_model::TimestampFormat;
 use proc_macro2::TokenStream;
@@ -49,6 +51,22 @@ pub(crate) trait BodyCodec {
     /// The path of the `missing()` function of the codec's read trait,
     /// which fills a required member the service left out.
     fn missing(&self) -> TokenStream;
+}
+
+/// `Protocol::type_items` of an HTTP-binding protocol: the body codec
+/// impls `codec_items` of `ty`, and `__from_http` of output and error
+/// structures.
+pub(crate) fn type_items(
+    codec: &dyn BodyCodec,
+    codec_items: TokenStream,
+    ir: &Ir,
+    ty: &TypeIr,
+) -> TokenStream {
+    let from_http = match ty {
+        TypeIr::Structure(s) if s.roles.output || s.roles.error => emit_from_http(codec, ir, s),
+        _ => TokenStream::new(),
+    };
+    quote!(#codec_items #from_http)
 }
 
 /// `Operation::deserialize` of an HTTP-binding protocol: the output's
@@ -151,22 +169,11 @@ pub(crate) fn check_http(ir: &Ir, op: &OperationIr, protocol: &str, diagnostics:
 /// in a label, query or header, in `format` when it is a timestamp.
 fn scalar_text(ty: &TypeRef, format: TimestampFormat, v: TokenStream) -> TokenStream {
     match ty {
-        TypeRef::Timestamp { .. } => {
-            let format = timestamp_format_tokens(format);
-            quote!(::opgen::__private::rest::timestamp_text(#v, #format))
-        }
-        TypeRef::Named {
-            kind: NamedKind::Enum,
-            ..
-        } => quote!(::std::string::String::from(#v.as_str())),
-        TypeRef::Named {
-            kind: NamedKind::IntEnum,
-            ..
-        } => quote!(::std::string::ToString::to_string(&#v.as_i32())),
+        // Headers carry `@mediaType` strings (JSON documents) as base64.
         TypeRef::String {
             media_type: Some(_),
         } => quote!(::opgen::__private::json::base64_encode(#v.as_bytes())),
-        _ => quote!(::opgen::__private::rest::TextValue::to_text(#v)),
+        _ => super::xml_body::scalar_text(ty, format, v),
     }
 }
 

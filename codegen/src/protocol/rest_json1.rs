@@ -1,7 +1,7 @@
 //! `aws.protocols#restJson1`: the HTTP bindings with JSON bodies.
 
 use super::document_body::{emit_codec, inserts, reads, Format};
-use super::http_bindings::{self, check_http, emit_from_http, emit_serialize, BodyCodec};
+use super::http_bindings::{self, check_http, emit_serialize, BodyCodec};
 use super::Protocol;
 use crate::ir::{ErrorRef, FieldIr, Ir, NamedKind, OperationIr, StructureIr, TypeIr, TypeRef};
 use crate::lower::Diagnostics;
@@ -99,14 +99,7 @@ impl Protocol for RestJson1 {
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        let codec = emit_codec(JSON, ty);
-        let from_http = match ty {
-            TypeIr::Structure(s) if s.roles.output || s.roles.error => {
-                emit_from_http(&JsonBody, ir, s)
-            }
-            _ => TokenStream::new(),
-        };
-        quote!(#codec #from_http)
+        http_bindings::type_items(&JsonBody, emit_codec(JSON, ty), ir, ty)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {

@@ -7,7 +7,7 @@
 //! service's. Errors are `<ErrorResponse><Error>…</Error></ErrorResponse>`,
 //! or `<Error>…</Error>` with `noErrorWrapping` (S3); the code is `<Code>`.
 
-use super::http_bindings::{self, check_http, emit_from_http, emit_serialize, BodyCodec};
+use super::http_bindings::{self, check_http, emit_serialize, BodyCodec};
 use super::xml_body::{self, emit_codec, namespace, read_members, MemberReads};
 use super::Protocol;
 use crate::emit::types::rust_type;
@@ -151,14 +151,7 @@ impl Protocol for RestXml {
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        let codec = emit_codec(ty);
-        let from_http = match ty {
-            TypeIr::Structure(s) if s.roles.output || s.roles.error => {
-                emit_from_http(&XmlBody, ir, s)
-            }
-            _ => TokenStream::new(),
-        };
-        quote!(#codec #from_http)
+        http_bindings::type_items(&XmlBody, emit_codec(ty), ir, ty)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {

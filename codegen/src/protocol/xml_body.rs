@@ -62,8 +62,10 @@ pub(crate) fn emit_codec(ty: &TypeIr) -> TokenStream {
 // ---------------------------------------------------------------------------
 // Writing
 
-/// The text of a scalar `v` (a reference) for an attribute.
-fn scalar_text(ty: &TypeRef, format: TimestampFormat, v: TokenStream) -> TokenStream {
+/// The text of a scalar `v` (a reference) of type `ty`, in `format` when
+/// it is a timestamp: XML attributes and leaves, and (through
+/// `http_bindings`) labels, query values and headers.
+pub(crate) fn scalar_text(ty: &TypeRef, format: TimestampFormat, v: TokenStream) -> TokenStream {
     match ty {
         TypeRef::Timestamp { .. } => {
             let format = timestamp_format_tokens(format);

@@ -109,68 +109,36 @@ fn generated_aws_json_clients_against_moto() {
     let client = server.client();
     runtime.block_on(async {
         let mut scenarios = Scenarios::new();
-        scenarios
-            .run(
-                "dynamodb_table_put_get_query_conditional_put_delete",
-                scenarios::dynamodb_table_put_get_query_conditional_put_delete(client.clone()),
-            )
-            .await;
-        scenarios
-            .run(
-                "dynamodb_get_item_of_missing_table_is_resource_not_found",
-                scenarios::dynamodb_get_item_of_missing_table_is_resource_not_found(client.clone()),
-            )
-            .await;
-        scenarios
-            .run(
-                "sqs_create_send_receive_delete_message",
-                scenarios::sqs_create_send_receive_delete_message(client.clone()),
-            )
-            .await;
-        scenarios
-            .run(
-                "sqs_get_queue_url_of_missing_queue_is_queue_does_not_exist",
-                scenarios::sqs_get_queue_url_of_missing_queue_is_queue_does_not_exist(
-                    client.clone(),
-                ),
-            )
-            .await;
-        scenarios
-            .run(
-                "sqs_query_compatible_error_code_is_the_query_code",
-                scenarios::sqs_query_compatible_error_code_is_the_query_code(client.clone()),
-            )
-            .await;
-        scenarios
-            .run(
-                "cloudwatch_put_metric_data_then_list_metrics_and_statistics",
-                scenarios::cloudwatch_put_metric_data_then_list_metrics_and_statistics(
-                    client.clone(),
-                ),
-            )
-            .await;
-        scenarios
-            .run(
-                "sts_get_caller_identity_and_assume_role",
-                scenarios::sts_get_caller_identity_and_assume_role(client.clone()),
-            )
-            .await;
-        scenarios
-            .run(
-                "sns_create_topic_and_publish",
-                scenarios::sns_create_topic_and_publish(client.clone()),
-            )
-            .await;
+        // Runs `scenarios::$name` with a clone of `$client`, under its name.
+        macro_rules! run {
+            ($name:ident, $client:expr) => {
+                scenarios
+                    .run(stringify!($name), scenarios::$name($client.clone()))
+                    .await
+            };
+        }
+        run!(dynamodb_table_put_get_query_conditional_put_delete, client);
+        run!(
+            dynamodb_get_item_of_missing_table_is_resource_not_found,
+            client
+        );
+        run!(sqs_create_send_receive_delete_message, client);
+        run!(
+            sqs_get_queue_url_of_missing_queue_is_queue_does_not_exist,
+            client
+        );
+        run!(sqs_query_compatible_error_code_is_the_query_code, client);
+        run!(
+            cloudwatch_put_metric_data_then_list_metrics_and_statistics,
+            client
+        );
+        run!(sts_get_caller_identity_and_assume_role, client);
+        run!(sns_create_topic_and_publish, client);
         // Path-style: the bucket in a host name would need DNS for
         // `bucket.127.0.0.1`.
         let s3_client =
             opgen::Client::new(client.config().to_builder().force_path_style(true).build());
-        scenarios
-            .run(
-                "s3_bucket_put_get_list_copy_delete",
-                scenarios::s3_bucket_put_get_list_copy_delete(s3_client),
-            )
-            .await;
+        run!(s3_bucket_put_get_list_copy_delete, s3_client);
         scenarios.finish();
     });
     drop(server);
