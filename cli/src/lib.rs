@@ -21,6 +21,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod diff;
 pub mod endpoints;
 
 use opgen_codegen::{CodegenError, Options};
