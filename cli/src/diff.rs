@@ -141,7 +141,11 @@ impl std::error::Error for DiffError {}
 /// Compares every operation of `old` and `new` (bound to a service, or all
 /// operation shapes of a model without one), or only those named in
 /// `operations`; a name found in neither model is an error.
-pub fn diff(old: &ShapeGraph, new: &ShapeGraph, operations: &[String]) -> Result<Report, DiffError> {
+pub fn diff(
+    old: &ShapeGraph,
+    new: &ShapeGraph,
+    operations: &[String],
+) -> Result<Report, DiffError> {
     let old_ops = operations_by_name(old);
     let new_ops = operations_by_name(new);
     let names: BTreeSet<&str> = if operations.is_empty() {
@@ -295,13 +299,10 @@ impl<'g> Walk<'g> {
                     };
                     self.structure(o, n, role);
                 }
-                (None, Some(n)) => {
-                    self.breaking(format!("{which} of {name} is now {}", n.name()))
+                (None, Some(n)) => self.breaking(format!("{which} of {name} is now {}", n.name())),
+                (Some(o), None) => {
+                    self.breaking(format!("{which} of {name} is now empty (was {})", o.name()))
                 }
-                (Some(o), None) => self.breaking(format!(
-                    "{which} of {name} is now empty (was {})",
-                    o.name()
-                )),
                 (None, None) => {}
             }
         }
@@ -390,11 +391,17 @@ impl<'g> Walk<'g> {
                 };
                 let ty = rust_type(self.new, &nm.target, 0);
                 if ty.starts_with("list<") {
-                    self.compatible(format!("member {at} {what} (its getter is a slice either way)"));
+                    self.compatible(format!(
+                        "member {at} {what} (its getter is a slice either way)"
+                    ));
                 } else {
                     self.breaking(format!(
                         "member {at} {what}: its getter returns {}",
-                        if new_optional { "an Option" } else { "the value, not an Option" }
+                        if new_optional {
+                            "an Option"
+                        } else {
+                            "the value, not an Option"
+                        }
                     ));
                 }
             } else if old_required != new_required {

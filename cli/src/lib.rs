@@ -23,6 +23,7 @@
 
 pub mod diff;
 pub mod endpoints;
+pub mod pull;
 
 use opgen_codegen::{CodegenError, Options};
 use opgen_model::{ShapeGraph, ShapeId};

@@ -191,13 +191,19 @@ fn output_required_changes_change_the_getter() {
         json!({"target": "smithy.api#Integer", "traits": {"smithy.api#required": {}}}),
     ));
     assert_eq!(severity, Severity::Breaking);
-    assert!(text.starts_with("member GetOutput$size is now required"), "{text}");
+    assert!(
+        text.starts_with("member GetOutput$size is now required"),
+        "{text}"
+    );
     let (severity, text) = one(output_changed(
         "name",
         json!({"target": "smithy.api#String"}),
     ));
     assert_eq!(severity, Severity::Breaking);
-    assert!(text.starts_with("member GetOutput$name is now optional"), "{text}");
+    assert!(
+        text.starts_with("member GetOutput$name is now optional"),
+        "{text}"
+    );
     // @clientOptional keeps the Option, so only build() changes.
     let (severity, _) = one(output_changed(
         "size",
@@ -224,7 +230,10 @@ fn type_changes_are_breaking_but_a_renamed_primitive_is_not() {
             "type of GetOutput$size changed from i32 to i64".into()
         )
     );
-    let mut aliased = output_changed("name", json!({"target": "ex#Name", "traits": {"smithy.api#required": {}}}));
+    let mut aliased = output_changed(
+        "name",
+        json!({"target": "ex#Name", "traits": {"smithy.api#required": {}}}),
+    );
     aliased
         .as_object_mut()
         .unwrap()
@@ -310,7 +319,9 @@ fn errors_added_are_compatible_and_removed_breaking() {
 #[test]
 fn error_members_are_compared() {
     assert_eq!(
-        one(json!({"ex#Oops": {"type": "structure", "traits": {"smithy.api#error": "client"}, "members": {}}})),
+        one(
+            json!({"ex#Oops": {"type": "structure", "traits": {"smithy.api#error": "client"}, "members": {}}})
+        ),
         (Severity::Breaking, "removed member Oops$message".into())
     );
 }
@@ -386,6 +397,12 @@ fn a_shared_shape_is_counted_once() {
     assert_eq!(report.operations.len(), 2);
     assert_eq!(report.summary(), "1 change: 1 breaking, 0 compatible");
     let text = report.to_string();
-    assert!(text.ends_with("1 change: 1 breaking, 0 compatible\n"), "{text}");
-    assert!(text.starts_with("Get\n  breaking    removed enum value Color::BLUE\nPut\n"), "{text}");
+    assert!(
+        text.ends_with("1 change: 1 breaking, 0 compatible\n"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("Get\n  breaking    removed enum value Color::BLUE\nPut\n"),
+        "{text}"
+    );
 }
