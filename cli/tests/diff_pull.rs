@@ -98,7 +98,9 @@ fn diff_of_agentcore_2025_10_to_2026_06_only_adds() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
-        text.contains("  compatible  added enum value Oauth2FlowType::ON_BEHALF_OF_TOKEN_EXCHANGE\n"),
+        text.contains(
+            "  compatible  added enum value Oauth2FlowType::ON_BEHALF_OF_TOKEN_EXCHANGE\n"
+        ),
         "{text}"
     );
     assert!(
@@ -133,7 +135,11 @@ fn diff_exits_2_for_an_unreadable_model_or_an_unknown_operation() {
 
     let output = opgen(&["diff", &missing, &model]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("missing.json"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("missing.json"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = opgen(&["diff", &model, &model, "Nope"]);
     assert_eq!(output.status.code(), Some(2));
@@ -152,7 +158,10 @@ fn diff_exits_2_for_an_unreadable_model_or_an_unknown_operation() {
 /// `ex` at api-versions `2019-01-01` (old) and `2020-01-01` (the newest).
 fn repository(dir: &Path, newest: &str) -> PathBuf {
     let root = dir.join("repo");
-    for (version, text) in [("2019-01-01", small_model("")), ("2020-01-01", newest.to_string())] {
+    for (version, text) in [
+        ("2019-01-01", small_model("")),
+        ("2020-01-01", newest.to_string()),
+    ] {
         let at = root.join(format!("models/ex/service/{version}"));
         std::fs::create_dir_all(&at).unwrap();
         std::fs::write(at.join(format!("ex-{version}.json")), text).unwrap();
@@ -271,7 +280,11 @@ fn model_pull_from_a_local_tree_replaces_the_model_and_prints_the_diff() {
         &model.display().to_string(),
     ]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    assert!(stderr(&again).contains("is up to date"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("is up to date"),
+        "{}",
+        stderr(&again)
+    );
     assert_eq!(stdout(&again), "0 changes: 0 breaking, 0 compatible\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
