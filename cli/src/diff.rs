@@ -168,9 +168,10 @@ pub fn diff(
         }
         operations.iter().map(String::as_str).collect()
     };
+    let inputs = top_inputs(new);
     let mut report = Report::default();
     for name in names {
-        let mut walk = Walk::new(old, new);
+        let mut walk = Walk::new(old, new, &inputs);
         match (old_ops.get(name), new_ops.get(name)) {
             (Some(_), None) => walk.breaking(format!("removed operation {name}")),
             (None, Some(_)) => walk.compatible(format!("added operation {name}")),
@@ -249,15 +250,18 @@ enum Role {
 struct Walk<'g> {
     old: &'g ShapeGraph,
     new: &'g ShapeGraph,
+    /// The structures of `new` that are operation inputs.
+    inputs: &'g BTreeSet<ShapeId>,
     seen: BTreeSet<(ShapeId, ShapeId)>,
     changes: BTreeSet<Change>,
 }
 
 impl<'g> Walk<'g> {
-    fn new(old: &'g ShapeGraph, new: &'g ShapeGraph) -> Self {
+    fn new(old: &'g ShapeGraph, new: &'g ShapeGraph, inputs: &'g BTreeSet<ShapeId>) -> Self {
         Walk {
             old,
             new,
+            inputs,
             seen: BTreeSet::new(),
             changes: BTreeSet::new(),
         }
@@ -346,7 +350,7 @@ impl<'g> Walk<'g> {
         }
         match o.kind {
             ShapeKind::Structure => {
-                let role = if is_top_input(self.new, n) {
+                let role = if self.inputs.contains(&n.id) {
                     Role::Input
                 } else {
                     Role::Other
@@ -522,13 +526,15 @@ fn is_optional(member: &Member) -> bool {
     member.traits.client_optional() || !member.traits.required()
 }
 
-/// Whether the structure is an operation's input wherever it is reached
-/// (`@input`, or the input of some operation of the model).
-fn is_top_input(graph: &ShapeGraph, shape: &Shape) -> bool {
-    shape.traits.is_input()
-        || graph
-            .shapes()
-            .any(|s| s.kind == ShapeKind::Operation && s.input.as_ref() == Some(&shape.id))
+/// The structures whose members are all `Option` wherever they are
+/// reached: those marked `@input` and the inputs of operations.
+fn top_inputs(graph: &ShapeGraph) -> BTreeSet<ShapeId> {
+    graph
+        .shapes()
+        .filter(|s| s.traits.is_input())
+        .map(|s| s.id.clone())
+        .chain(graph.shapes().filter_map(|s| s.input.clone()))
+        .collect()
 }
 
 /// The Rust type opgen generates for values of `target`, spelled so that

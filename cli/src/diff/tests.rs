@@ -406,3 +406,25 @@ fn a_shared_shape_is_counted_once() {
         "{text}"
     );
 }
+
+#[test]
+fn a_structure_that_is_an_input_elsewhere_keeps_every_member_optional() {
+    // `Inner` is reached from `GetOutput`, and is also `Put`'s input, so
+    // the generator makes all its members `Option`.
+    let put_takes_inner = json!({"ex#Put": {"type": "operation", "input": {"target": "ex#Inner"}}});
+    let mut required = put_takes_inner.clone();
+    required.as_object_mut().unwrap().insert(
+        "ex#Inner".into(),
+        json!({"type": "structure", "members": {
+            "value": {"target": "smithy.api#String", "traits": {"smithy.api#required": {}}},
+            "next": {"target": "ex#Inner"}
+        }}),
+    );
+    let report = diff(&model(put_takes_inner), &model(required), &["Get".into()]).unwrap();
+    let changes = &report.operations["Get"];
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].severity, Severity::Compatible);
+    assert!(changes[0]
+        .description
+        .starts_with("member Inner$value is now required"));
+}
