@@ -10,11 +10,9 @@
 //! needs no token for public repositories, and two requests suffice: the
 //! list of api-versions, then the newest one's file.
 
-use opgen::{HttpClient, ReqwestHttpClient};
 use opgen_model::ShapeGraph;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Where `model pull` reads by default: the contents API of
 /// `github.com/aws/api-models-aws`.
@@ -24,12 +22,8 @@ pub const DEFAULT_SOURCE: &str = "https://api.github.com/repos/aws/api-models-aw
 /// largest AWS model (EC2) is about a tenth of it.
 const MAX_MODEL_BYTES: usize = 128 << 20;
 
-/// A directory listing larger than this is not a listing of api-versions.
-const MAX_LISTING_BYTES: usize = 4 << 20;
-
-/// How long a server may keep us waiting for a response head, or between
-/// two chunks of a body, before the pull fails instead of hanging.
-const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+#[cfg(feature = "http")]
+use http_source::Http;
 
 /// Where models are read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,63 +279,97 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, PullError> {
     std::fs::read(path).map_err(|e| error(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Blocking GETs through opgen's own HTTP client on a current-thread
-/// runtime.
-struct Http {
-    client: ReqwestHttpClient,
-    runtime: tokio::runtime::Runtime,
-}
+/// Stands in for the HTTP source when the CLI is built without it.
+#[cfg(not(feature = "http"))]
+struct Http;
 
+#[cfg(not(feature = "http"))]
 impl Http {
     fn new() -> Result<Http, PullError> {
-        let client = ReqwestHttpClient::new()
-            .map_err(|e| error(format!("cannot make an HTTP client: {}", chain(&e))))?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| error(format!("cannot start the async runtime: {e}")))?;
-        Ok(Http { client, runtime })
+        Err(error(
+            "this opgen was built without the `http` feature: pull from a local clone with `--from DIR`",
+        ))
     }
 
-    /// The names of the subdirectories of `path`.
-    fn list(&self, base: &str, path: &str) -> Result<Vec<String>, PullError> {
-        let url = format!("{base}/{path}");
-        let body = self.get(&url, "application/vnd.github+json", MAX_LISTING_BYTES)?;
-        let listing: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| error(format!("GET {url}: the listing is not JSON: {e}")))?;
-        let entries = listing.as_array().ok_or_else(|| {
-            error(format!(
-                "GET {url}: expected a JSON array of directory entries"
-            ))
-        })?;
-        Ok(entries
-            .iter()
-            .filter(|e| e.get("type").and_then(|t| t.as_str()) == Some("dir"))
-            .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
-            .map(str::to_string)
-            .collect())
+    fn list(&self, _base: &str, _path: &str) -> Result<Vec<String>, PullError> {
+        Ok(Vec::new())
     }
 
-    /// The raw content of the file at `path`.
-    fn raw(&self, base: &str, path: &str) -> Result<Vec<u8>, PullError> {
-        self.get(
-            &format!("{base}/{path}"),
-            "application/vnd.github.raw+json",
-            MAX_MODEL_BYTES,
-        )
+    fn raw(&self, _base: &str, _path: &str) -> Result<Vec<u8>, PullError> {
+        Ok(Vec::new())
+    }
+}
+
+#[cfg(feature = "http")]
+mod http_source {
+    use super::{error, PullError, MAX_MODEL_BYTES};
+    use opgen::{HttpClient, ReqwestHttpClient};
+    use std::time::Duration;
+
+    /// A directory listing larger than this is not a listing of api-versions.
+    const MAX_LISTING_BYTES: usize = 4 << 20;
+
+    /// How long a server may keep us waiting for a response head, or between
+    /// two chunks of a body, before the pull fails instead of hanging.
+    const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// Blocking GETs through opgen's own HTTP client on a current-thread
+    /// runtime.
+    pub(super) struct Http {
+        client: ReqwestHttpClient,
+        runtime: tokio::runtime::Runtime,
     }
 
-    fn get(&self, url: &str, accept: &str, limit: usize) -> Result<Vec<u8>, PullError> {
-        let request = http::Request::get(url)
-            .header("accept", accept)
-            // GitHub's API refuses requests without a User-Agent.
-            .header(
-                "user-agent",
-                concat!("opgen-cli/", env!("CARGO_PKG_VERSION")),
+    impl Http {
+        pub(super) fn new() -> Result<Http, PullError> {
+            let client = ReqwestHttpClient::new()
+                .map_err(|e| error(format!("cannot make an HTTP client: {}", chain(&e))))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| error(format!("cannot start the async runtime: {e}")))?;
+            Ok(Http { client, runtime })
+        }
+
+        /// The names of the subdirectories of `path`.
+        pub(super) fn list(&self, base: &str, path: &str) -> Result<Vec<String>, PullError> {
+            let url = format!("{base}/{path}");
+            let body = self.get(&url, "application/vnd.github+json", MAX_LISTING_BYTES)?;
+            let listing: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| error(format!("GET {url}: the listing is not JSON: {e}")))?;
+            let entries = listing.as_array().ok_or_else(|| {
+                error(format!(
+                    "GET {url}: expected a JSON array of directory entries"
+                ))
+            })?;
+            Ok(entries
+                .iter()
+                .filter(|e| e.get("type").and_then(|t| t.as_str()) == Some("dir"))
+                .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
+                .map(str::to_string)
+                .collect())
+        }
+
+        /// The raw content of the file at `path`.
+        pub(super) fn raw(&self, base: &str, path: &str) -> Result<Vec<u8>, PullError> {
+            self.get(
+                &format!("{base}/{path}"),
+                "application/vnd.github.raw+json",
+                MAX_MODEL_BYTES,
             )
-            .body(bytes::Bytes::new())
-            .map_err(|e| error(format!("invalid URL {url}: {e}")))?;
-        self.runtime.block_on(async {
+        }
+
+        fn get(&self, url: &str, accept: &str, limit: usize) -> Result<Vec<u8>, PullError> {
+            let request = http::Request::get(url)
+                .header("accept", accept)
+                // GitHub's API refuses requests without a User-Agent.
+                .header(
+                    "user-agent",
+                    concat!("opgen-cli/", env!("CARGO_PKG_VERSION")),
+                )
+                .body(bytes::Bytes::new())
+                .map_err(|e| error(format!("invalid URL {url}: {e}")))?;
+            self.runtime.block_on(async {
             let response = tokio::time::timeout(STALL_TIMEOUT, self.client.call_streaming(request))
                 .await
                 .map_err(|_| error(format!("GET {url}: no response in {STALL_TIMEOUT:?}")))?
@@ -379,19 +407,20 @@ impl Http {
             }
             Ok(body)
         })
+        }
     }
-}
 
-/// An error and its causes, `: `-separated.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+    /// An error and its causes, `: `-separated.
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut text = e.to_string();
+        let mut source = e.source();
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
     }
-    text
 }
 
 #[cfg(test)]

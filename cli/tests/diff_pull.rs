@@ -2,7 +2,9 @@
 //! statuses, the shared AgentCore history, and pulls from a local tree and
 //! from a loopback server laid out like `aws/api-models-aws`.
 
+#[cfg(feature = "http")]
 use std::io::{BufRead, BufReader, Write};
+#[cfg(feature = "http")]
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -172,6 +174,7 @@ fn repository(dir: &Path, newest: &str) -> PathBuf {
 /// Serves `root` like the GitHub contents API under `/contents/`: a
 /// directory is a JSON array of `{"name", "type"}`, a file its raw bytes,
 /// anything else 404. Each connection gets one response, then is closed.
+#[cfg(feature = "http")]
 fn serve(root: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/contents", listener.local_addr().unwrap());
@@ -183,6 +186,7 @@ fn serve(root: PathBuf) -> String {
     base
 }
 
+#[cfg(feature = "http")]
 fn respond(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -289,6 +293,7 @@ fn model_pull_from_a_local_tree_replaces_the_model_and_prints_the_diff() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[cfg(feature = "http")]
 #[test]
 fn model_pull_over_http_replaces_the_model_and_prints_the_diff() {
     let dir = temp_dir("pull-http");
@@ -354,8 +359,8 @@ fn assert_pull_fails(from: &str, service: &str, dir: &Path, message: &str) {
 fn model_pull_of_a_missing_service_leaves_the_old_file() {
     let dir = temp_dir("pull-missing");
     let root = repository(&dir, &small_model(""));
-    let base = serve(root.clone());
-    assert_pull_fails(&base, "nope", &dir, "404 Not Found");
+    #[cfg(feature = "http")]
+    assert_pull_fails(&serve(root.clone()), "nope", &dir, "404 Not Found");
     assert_pull_fails(
         &root.display().to_string(),
         "nope",
@@ -365,6 +370,7 @@ fn model_pull_of_a_missing_service_leaves_the_old_file() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[cfg(feature = "http")]
 #[test]
 fn model_pull_with_the_network_down_leaves_the_old_file() {
     let dir = temp_dir("pull-down");
@@ -386,8 +392,15 @@ fn model_pull_with_the_network_down_leaves_the_old_file() {
 #[test]
 fn model_pull_of_an_invalid_model_leaves_the_old_file() {
     let dir = temp_dir("pull-invalid");
-    let base = serve(repository(&dir, "{\"smithy\": \"2.0\", \"shapes\": "));
-    assert_pull_fails(&base, "ex", &dir, "is not a valid model");
+    let root = repository(&dir, "{\"smithy\": \"2.0\", \"shapes\": ");
+    #[cfg(feature = "http")]
+    assert_pull_fails(&serve(root.clone()), "ex", &dir, "is not a valid model");
+    assert_pull_fails(
+        &root.display().to_string(),
+        "ex",
+        &dir,
+        "is not a valid model",
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -400,6 +413,19 @@ fn model_pull_rejects_a_service_name_that_leaves_the_tree() {
         "../ex",
         &dir,
         "invalid service name",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(not(feature = "http"))]
+#[test]
+fn model_pull_from_a_url_needs_the_http_feature() {
+    let dir = temp_dir("pull-no-http");
+    assert_pull_fails(
+        "https://example.invalid/contents",
+        "ex",
+        &dir,
+        "without the `http` feature",
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
