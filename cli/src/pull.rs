@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 /// `github.com/aws/api-models-aws`.
 pub const DEFAULT_SOURCE: &str = "https://api.github.com/repos/aws/api-models-aws/contents";
 
-/// Models larger than this are refused rather than held in memory; the
-/// largest AWS model (EC2) is about a tenth of it.
-const MAX_MODEL_BYTES: usize = 128 << 20;
+/// Models larger than this are refused rather than held in memory (and
+/// parsed, which takes several times the text); AWS's largest models are a
+/// few MB.
+const MAX_MODEL_BYTES: usize = 64 << 20;
 
 #[cfg(feature = "http")]
 use http_source::Http;

@@ -89,6 +89,22 @@ fn diff_of_agentcore_2025_07_to_2025_10_is_breaking_for_user_id() {
         text.lines().last(),
         Some("5 changes: 1 breaking, 4 compatible")
     );
+
+    // Across all three versions, `userId` is still the one breaking change.
+    let Some(newest) = agentcore("2026-06-22") else {
+        return;
+    };
+    let output = opgen(&["diff", &old, &newest]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    let breaking: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("breaking    "))
+        .collect();
+    assert_eq!(
+        breaking,
+        ["  breaking    removed member GetResourceOauth2TokenRequest$userId"]
+    );
 }
 
 #[test]
