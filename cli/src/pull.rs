@@ -89,21 +89,15 @@ pub struct Fetched {
 pub fn fetch(source: &Source, service: &str) -> Result<Fetched, PullError> {
     check_name(service, "service name")?;
     let service_dir = format!("models/{service}/service");
-    let versions = match source {
-        Source::Dir(root) => list_dir(root, &service_dir)?,
-        Source::Http(base) => Http::new()?.list(base, &service_dir)?,
-    };
-    let Some(api_version) = newest(versions) else {
+    let tree = Tree::open(source)?;
+    let Some(api_version) = newest(tree.list(&service_dir)?) else {
         return Err(error(format!(
             "service \"{service}\" has no api-version directory under {service_dir} in {source}"
         )));
     };
     let file_name = format!("{service}-{api_version}.json");
     let path = format!("{service_dir}/{api_version}/{file_name}");
-    let bytes = match source {
-        Source::Dir(root) => read_limited(&root.join(&path))?,
-        Source::Http(base) => Http::new()?.raw(base, &path)?,
-    };
+    let bytes = tree.read(&path)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| error(format!("{path} from {source} is not UTF-8 text")))?;
     let graph = ShapeGraph::from_json(&file_name, &text)
@@ -114,6 +108,37 @@ pub fn fetch(source: &Source, service: &str) -> Result<Fetched, PullError> {
         text,
         graph,
     })
+}
+
+/// A [`Source`] opened for reading: one HTTP client for all requests.
+enum Tree<'s> {
+    Dir(&'s Path),
+    Http(Http, &'s str),
+}
+
+impl<'s> Tree<'s> {
+    fn open(source: &'s Source) -> Result<Tree<'s>, PullError> {
+        Ok(match source {
+            Source::Dir(root) => Tree::Dir(root),
+            Source::Http(base) => Tree::Http(Http::new()?, base),
+        })
+    }
+
+    /// The names of the subdirectories of `path`.
+    fn list(&self, path: &str) -> Result<Vec<String>, PullError> {
+        match self {
+            Tree::Dir(root) => list_dir(root, path),
+            Tree::Http(http, base) => http.list(base, path),
+        }
+    }
+
+    /// The content of the file at `path`, at most [`MAX_MODEL_BYTES`].
+    fn read(&self, path: &str) -> Result<Vec<u8>, PullError> {
+        match self {
+            Tree::Dir(root) => read_limited(&root.join(path)),
+            Tree::Http(http, base) => http.raw(base, path),
+        }
+    }
 }
 
 /// What [`install`] did.
