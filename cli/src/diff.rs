@@ -18,6 +18,8 @@
 //!   breaking;
 //! - a member whose Rust type changes (another primitive, another named
 //!   shape, a stream instead of a blob, a sparse list) is breaking;
+//! - `@paginated` gives `Op::paginate`: gaining it is compatible, losing it
+//!   (or a new `items` path) breaking;
 //! - traits that only change the wire (`@jsonName`, `@httpHeader`,
 //!   `@timestampFormat`, `@xmlName`, …) are compatible: the regenerated
 //!   code follows them. Documentation is ignored.
@@ -331,6 +333,42 @@ impl<'g> Walk<'g> {
             }
         }
         self.wire_traits(&old.traits, &new.traits, name, OPERATION_WIRE_TRAITS);
+        self.paginator(&paginated(self.old, old), &paginated(self.new, new), name);
+    }
+
+    /// `@paginated` makes `Op::paginate` (and `Op::paginate_items` when it
+    /// names the items): gaining one is compatible, losing one breaking; a
+    /// new items path may change the items' type, new tokens only the wire.
+    fn paginator(
+        &mut self,
+        old: &Option<serde_json::Map<String, Value>>,
+        new: &Option<serde_json::Map<String, Value>>,
+        name: &str,
+    ) {
+        match (old, new) {
+            (None, Some(_)) => self.compatible(format!("added paginator {name}::paginate")),
+            (Some(_), None) => self.breaking(format!("removed paginator {name}::paginate")),
+            (Some(o), Some(n)) => {
+                for field in ["items", "inputToken", "outputToken", "pageSize"] {
+                    let (of, nf) = (o.get(field), n.get(field));
+                    if of == nf {
+                        continue;
+                    }
+                    let show = |v: Option<&Value>| v.map_or("absent".to_string(), Value::to_string);
+                    let text = format!(
+                        "paginator {name}: {field} changed from {} to {}",
+                        show(of),
+                        show(nf)
+                    );
+                    if field == "items" {
+                        self.breaking(format!("{text} (paginate_items yields other items)"));
+                    } else {
+                        self.compatible(text);
+                    }
+                }
+            }
+            (None, None) => {}
+        }
     }
 
     /// Compares two shapes that sit at the same place of the operation.
@@ -518,6 +556,20 @@ impl<'g> Walk<'g> {
             ));
         }
     }
+}
+
+/// The operation's `@paginated`, completed by its service's (the
+/// operation's fields win), as the generator resolves it.
+fn paginated(graph: &ShapeGraph, operation: &Shape) -> Option<serde_json::Map<String, Value>> {
+    const TRAIT: &str = "smithy.api#paginated";
+    let own = operation.traits.get(TRAIT)?.as_object()?;
+    let mut merged = graph
+        .service_of(&operation.id)
+        .ok()
+        .and_then(|service| service.traits.get(TRAIT)?.as_object().cloned())
+        .unwrap_or_default();
+    merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Some(merged)
 }
 
 /// Whether a member's field is an `Option` outside an operation input

@@ -428,3 +428,35 @@ fn a_structure_that_is_an_input_elsewhere_keeps_every_member_optional() {
         .description
         .starts_with("member Inner$value is now required"));
 }
+
+#[test]
+fn paginators_added_are_compatible_and_removed_or_retargeted_breaking() {
+    let paginated = |traits: Value| {
+        json!({"ex#Get": {"type": "operation",
+            "input": {"target": "ex#GetInput"},
+            "output": {"target": "ex#GetOutput"},
+            "errors": [{"target": "ex#Oops"}],
+            "traits": {"smithy.api#paginated": traits}}})
+    };
+    let base = paginated(json!({"inputToken": "filter", "outputToken": "name"}));
+    assert_eq!(
+        one(base.clone()),
+        (Severity::Compatible, "added paginator Get::paginate".into())
+    );
+    let report = diff(&model(base.clone()), &model(json!({})), &[]).unwrap();
+    assert_eq!(
+        report.operations["Get"][0].description,
+        "removed paginator Get::paginate"
+    );
+    assert!(report.is_breaking());
+    let with_items =
+        paginated(json!({"inputToken": "filter", "outputToken": "name", "items": "tags"}));
+    let report = diff(&model(base.clone()), &model(with_items), &[]).unwrap();
+    assert_eq!(report.operations["Get"][0].severity, Severity::Breaking);
+    assert!(report.operations["Get"][0]
+        .description
+        .starts_with("paginator Get: items changed from absent to \"tags\""));
+    let other_token = paginated(json!({"inputToken": "id", "outputToken": "name"}));
+    let report = diff(&model(base), &model(other_token), &[]).unwrap();
+    assert_eq!(report.operations["Get"][0].severity, Severity::Compatible);
+}
