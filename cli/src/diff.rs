@@ -292,8 +292,15 @@ impl<'g> Walk<'g> {
             match (o, n) {
                 (Some(o), Some(n)) => {
                     if o.name() != n.name() {
+                        // Code that names it `{Op}Input`/`{Op}Output` (the
+                        // uniform aliases) keeps compiling; the model's own
+                        // name is gone.
+                        let alias = format!(
+                            "{name}{}",
+                            if which == "input" { "Input" } else { "Output" }
+                        );
                         self.breaking(format!(
-                            "{which} of {name} renamed from {} to {}",
+                            "{which} of {name} renamed from {} to {} (`{alias}` names both)",
                             o.name(),
                             n.name()
                         ));

@@ -375,7 +375,7 @@ fn renamed_input_is_breaking() {
         found,
         vec![(
             Severity::Breaking,
-            "input of Get renamed from GetInput to GetRequest".into()
+            "input of Get renamed from GetInput to GetRequest (`GetInput` names both)".into()
         )]
     );
 }
