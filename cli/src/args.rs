@@ -1,4 +1,5 @@
-//! Hand-written argument parsing: `opgen expand|list|check-endpoints`,
+//! Hand-written argument parsing: `opgen expand|list|check-endpoints|diff`,
+//! `opgen model pull`,
 //! `--help`, `--version`.
 
 use std::ffi::OsString;
@@ -13,6 +14,8 @@ Usage:
   opgen expand [--model PATH] [-o FILE] [--serde] (OPERATION... | --all)
   opgen list [--model PATH]
   opgen check-endpoints MODEL...
+  opgen diff OLD NEW [OPERATION...]
+  opgen model pull SERVICE [--into DIR] [--from URL_OR_DIR]
   opgen --help | --version
 
 Commands:
@@ -25,6 +28,17 @@ Commands:
            run the smithy.rules#endpointTests of each model's services
            against the endpoint rules engine; print each failure with a
            diff, then `endpoints: N passed, N failed`; exit 1 on a failure
+  diff     compare two versions of a model (files or directories): list,
+           per operation (all, or those named), each change of its
+           operations, members, enum values, errors, required-ness, types
+           and wire traits, marked `breaking` or `compatible` for code
+           compiled with opgen, then `N changes: N breaking, N compatible`;
+           exit 1 when a change is breaking, 2 when a model cannot be read
+  model pull
+           fetch the newest model of SERVICE (e.g. `bedrock-agentcore`)
+           from a tree laid out like github.com/aws/api-models-aws into
+           DIR, replacing the SERVICE-<api-version>.json there, and print
+           the `diff` against the file it replaces
 
 Options:
   --model PATH       a Smithy JSON AST file, or a directory of them (default:
@@ -32,6 +46,10 @@ Options:
   --all              expand every operation of the model's services
   -o, --output FILE  write the expansion to FILE instead of stdout
   --serde            also derive serde::Serialize/Deserialize
+  --into DIR         where `model pull` writes the model (default: model)
+  --from URL_OR_DIR  where `model pull` reads it: a local clone of the
+                     repository, or the GitHub contents API URL of one
+                     (default: https://api.github.com/repos/aws/api-models-aws/contents)
   -h, --help         print this help
   -V, --version      print the version
 ";
@@ -44,6 +62,25 @@ pub(crate) enum Command {
     List { model: Option<PathBuf> },
     Expand(ExpandArgs),
     CheckEndpoints { models: Vec<PathBuf> },
+    Diff(DiffArgs),
+    ModelPull(PullArgs),
+}
+
+/// The arguments of `opgen diff`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DiffArgs {
+    pub(crate) old: PathBuf,
+    pub(crate) new: PathBuf,
+    /// Operation names; empty for all.
+    pub(crate) operations: Vec<String>,
+}
+
+/// The arguments of `opgen model pull`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PullArgs {
+    pub(crate) service: String,
+    pub(crate) into: Option<PathBuf>,
+    pub(crate) from: Option<String>,
 }
 
 /// The arguments of `opgen expand`.
@@ -84,9 +121,11 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         "list" => parse_list(args),
         "expand" => parse_expand(args),
         "check-endpoints" => parse_check_endpoints(args),
+        "diff" => parse_diff(args),
+        "model" => parse_model(args),
         flag if flag.starts_with('-') => Err(usage_error(format!("unknown option `{flag}`"))),
         other => Err(usage_error(format!(
-            "unknown command `{other}`; the commands are `expand`, `list` and `check-endpoints`"
+            "unknown command `{other}`; the commands are `expand`, `list`, `check-endpoints`, `diff` and `model pull`"
         ))),
     }
 }
@@ -210,6 +249,90 @@ fn parse_check_endpoints(args: impl Iterator<Item = OsString>) -> Result<Command
         ));
     }
     Ok(Command::CheckEndpoints { models })
+}
+
+fn parse_diff(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut items = Items::new(args);
+    let mut positional = Vec::new();
+    while let Some(item) = items.next()? {
+        match item {
+            Item::Flag(flag, _) if flag == "-h" || flag == "--help" => return Ok(Command::Help),
+            Item::Flag(flag, _) => {
+                return Err(usage_error(format!("unknown option `{flag}` for `diff`")))
+            }
+            Item::Positional(arg) => positional.push(arg),
+        }
+    }
+    let mut positional = positional.into_iter();
+    let (Some(old), Some(new)) = (positional.next(), positional.next()) else {
+        return Err(usage_error(
+            "`diff` needs the old and the new model: `opgen diff OLD NEW [OPERATION...]`",
+        ));
+    };
+    Ok(Command::Diff(DiffArgs {
+        old: PathBuf::from(old),
+        new: PathBuf::from(new),
+        operations: positional.map(utf8).collect::<Result<_, _>>()?,
+    }))
+}
+
+fn parse_model(mut args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    match args.next().map(utf8).transpose()?.as_deref() {
+        Some("pull") => {}
+        Some("-h" | "--help") => return Ok(Command::Help),
+        Some(other) => {
+            return Err(usage_error(format!(
+                "unknown subcommand `model {other}`; the only one is `model pull`"
+            )))
+        }
+        None => {
+            return Err(usage_error(
+                "`model` needs a subcommand: `model pull SERVICE`",
+            ))
+        }
+    }
+    let mut items = Items::new(args);
+    let mut service = None;
+    let mut into = None;
+    let mut from: Option<String> = None;
+    while let Some(item) = items.next()? {
+        match item {
+            Item::Flag(flag, inline) => match flag.as_str() {
+                "--into" => {
+                    let value = items.value(&flag, inline)?;
+                    set_once(&mut into, &flag, value)?;
+                }
+                "--from" => {
+                    let value = utf8(items.value(&flag, inline)?)?;
+                    if from.replace(value).is_some() {
+                        return Err(usage_error("`--from` given twice"));
+                    }
+                }
+                "-h" | "--help" => return Ok(Command::Help),
+                _ => {
+                    return Err(usage_error(format!(
+                        "unknown option `{flag}` for `model pull`"
+                    )))
+                }
+            },
+            Item::Positional(arg) if service.is_none() => service = Some(utf8(arg)?),
+            Item::Positional(arg) => {
+                return Err(usage_error(format!(
+                    "unexpected argument {arg:?}: `model pull` takes one service"
+                )))
+            }
+        }
+    }
+    let Some(service) = service else {
+        return Err(usage_error(
+            "`model pull` needs a service name as in the repository, e.g. `bedrock-agentcore`",
+        ));
+    };
+    Ok(Command::ModelPull(PullArgs {
+        service,
+        into,
+        from,
+    }))
 }
 
 fn parse_expand(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
@@ -341,6 +464,48 @@ mod tests {
         assert!(error(&["check-endpoints"]).contains("needs at least one model"));
         assert!(error(&["check-endpoints", "--all"]).contains("unknown option `--all`"));
         assert_eq!(parse_str(&["check-endpoints", "-h"]), Ok(Command::Help));
+    }
+
+    #[test]
+    fn diff_takes_two_models_and_operations() {
+        assert_eq!(
+            parse_str(&["diff", "old.json", "new", "A", "B"]),
+            Ok(Command::Diff(DiffArgs {
+                old: PathBuf::from("old.json"),
+                new: PathBuf::from("new"),
+                operations: vec!["A".into(), "B".into()],
+            }))
+        );
+        assert!(error(&["diff", "old.json"]).contains("needs the old and the new model"));
+        assert!(error(&["diff", "a", "b", "--all"]).contains("unknown option `--all` for `diff`"));
+    }
+
+    #[test]
+    fn model_pull_takes_a_service_and_places() {
+        assert_eq!(
+            parse_str(&["model", "pull", "sts", "--into", "m", "--from=http://x/"]),
+            Ok(Command::ModelPull(PullArgs {
+                service: "sts".into(),
+                into: Some(PathBuf::from("m")),
+                from: Some("http://x/".into()),
+            }))
+        );
+        assert_eq!(
+            parse_str(&["model", "pull", "sts"]),
+            Ok(Command::ModelPull(PullArgs {
+                service: "sts".into(),
+                into: None,
+                from: None,
+            }))
+        );
+        assert!(error(&["model", "pull"]).contains("needs a service name"));
+        assert!(error(&["model", "pull", "a", "b"]).contains("takes one service"));
+        assert!(error(&["model", "push"]).contains("unknown subcommand `model push`"));
+        assert!(error(&["model"]).contains("needs a subcommand"));
+        assert_eq!(
+            error(&["model", "pull", "a", "--from", "x", "--from", "y"]),
+            "`--from` given twice"
+        );
     }
 
     #[test]

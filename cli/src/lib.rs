@@ -1,6 +1,8 @@
 //! The library half of `opgen-cli`: turns generated tokens into the source
 //! text `opgen expand` prints, so that the CLI and the snapshot tests format
-//! code in exactly one way.
+//! code in exactly one way; compares two versions of a model ([`diff`]);
+//! fetches the newest model of a service ([`pull`]); runs endpoint tests
+//! ([`endpoints`]).
 //!
 //! ```
 //! let graph = opgen_model::ShapeGraph::bundled().unwrap();
@@ -21,7 +23,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod diff;
 pub mod endpoints;
+pub mod pull;
 
 use opgen_codegen::{CodegenError, Options};
 use opgen_model::{ShapeGraph, ShapeId};

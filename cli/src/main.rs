@@ -2,9 +2,12 @@
 //!
 //! `opgen expand [--model PATH] (OP… | --all)` prints the generated module,
 //! `opgen list [--model PATH]` the services and their operations,
-//! `opgen check-endpoints MODEL…` runs the models' endpoint tests. Exit codes:
-//! 0 on success, 1 when the model or the generator fails (or an endpoint
-//! test does), 2 on a usage error.
+//! `opgen check-endpoints MODEL…` runs the models' endpoint tests,
+//! `opgen diff OLD NEW [OP…]` compares two versions of a model and
+//! `opgen model pull SERVICE` fetches the newest one. Exit codes: 0 on
+//! success, 1 when the model or the generator fails (or an endpoint test
+//! does, or `diff` finds a breaking change), 2 on a usage error (and for
+//! `diff`, a model that cannot be read).
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -12,7 +15,7 @@
 
 mod args;
 
-use args::{Command, ExpandArgs, USAGE};
+use args::{Command, DiffArgs, ExpandArgs, PullArgs, USAGE};
 use opgen_model::{ShapeGraph, ShapeId, BUNDLED_MODEL_NAME};
 use std::io::{self, Write};
 use std::path::Path;
@@ -29,6 +32,14 @@ impl Failure {
     }
 }
 
+/// How a command ended, when it did not fail: `Breaking` is `diff`'s exit 1
+/// (everything printed, nothing went wrong), `Unusable` its exit 2.
+enum Outcome {
+    Done,
+    Breaking,
+    Unusable(String),
+}
+
 fn main() -> ExitCode {
     let command = match args::parse(std::env::args_os().skip(1)) {
         Ok(command) => command,
@@ -38,6 +49,16 @@ fn main() -> ExitCode {
         }
     };
     let result = match command {
+        Command::Diff(diff_args) => match diff(&diff_args) {
+            Ok(Outcome::Done) => Ok(()),
+            Ok(Outcome::Breaking) => return ExitCode::FAILURE,
+            Ok(Outcome::Unusable(message)) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+            Err(failure) => Err(failure),
+        },
+        Command::ModelPull(pull_args) => pull(&pull_args),
         Command::Help => write_stdout(USAGE.as_bytes()),
         Command::Version => {
             write_stdout(format!("opgen {}\n", env!("CARGO_PKG_VERSION")).as_bytes())
@@ -254,6 +275,82 @@ fn check_endpoints(models: &[std::path::PathBuf]) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// Compares two models; breaking changes make exit status 1, a model that
+/// cannot be read or an unknown operation 2.
+fn diff(args: &DiffArgs) -> Result<Outcome, Failure> {
+    let load = |path: &Path| ShapeGraph::load(path).map_err(|e| e.to_string());
+    let (old, new) = match (load(&args.old), load(&args.new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(e), _) | (_, Err(e)) => return Ok(Outcome::Unusable(e)),
+    };
+    let report = match opgen_cli::diff::diff(&old, &new, &args.operations) {
+        Ok(report) => report,
+        Err(e) => return Ok(Outcome::Unusable(e.to_string())),
+    };
+    write_stdout(report.to_string().as_bytes())?;
+    Ok(if report.is_breaking() {
+        Outcome::Breaking
+    } else {
+        Outcome::Done
+    })
+}
+
+/// Fetches the newest model of a service into the model directory and
+/// prints its diff against the file it replaced.
+fn pull(args: &PullArgs) -> Result<(), Failure> {
+    let source = opgen_cli::pull::Source::parse(
+        args.from
+            .as_deref()
+            .unwrap_or(opgen_cli::pull::DEFAULT_SOURCE),
+    );
+    let into = args.into.as_deref().unwrap_or(Path::new("model"));
+    eprintln!(
+        "fetching the newest model of {} from {source}…",
+        args.service
+    );
+    let started = Instant::now();
+    let fetched = opgen_cli::pull::fetch(&source, &args.service).map_err(Failure::one)?;
+    eprintln!(
+        "fetched {} ({} bytes, {} shapes) in {} ms",
+        fetched.file_name,
+        fetched.text.len(),
+        fetched.graph.shapes().count(),
+        started.elapsed().as_millis()
+    );
+    let installed =
+        opgen_cli::pull::install(into, &args.service, &fetched).map_err(Failure::one)?;
+    if installed.unchanged {
+        eprintln!("{} is up to date", installed.path.display());
+        return write_stdout(b"0 changes: 0 breaking, 0 compatible\n");
+    }
+    match &installed.replaced {
+        Some((old_path, Ok(old))) => {
+            eprintln!(
+                "wrote {} (replacing {}); changes:",
+                installed.path.display(),
+                old_path.display()
+            );
+            let report = opgen_cli::diff::diff(old, &fetched.graph, &[]).map_err(Failure::one)?;
+            write_stdout(report.to_string().as_bytes())
+        }
+        Some((old_path, Err(e))) => {
+            eprintln!(
+                "wrote {} (replacing {}, which was not a valid model, so there is no diff: {e})",
+                installed.path.display(),
+                old_path.display()
+            );
+            Ok(())
+        }
+        None => {
+            eprintln!(
+                "wrote {} (new; nothing to compare with)",
+                installed.path.display()
+            );
+            Ok(())
+        }
+    }
 }
 
 fn write_file(path: &Path, source: &str) -> Result<(), Failure> {
