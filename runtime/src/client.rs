@@ -782,6 +782,7 @@ mod tests {
                 .build(),
         );
         path_style.call::<PutS3Thing>("abc".into()).await.unwrap();
+        client.call::<PutThing>("abc".into()).await.unwrap();
         let requests = recorder.0.lock().unwrap();
         assert_eq!(
             requests[0].uri().to_string(),
@@ -791,7 +792,7 @@ mod tests {
             requests[1].uri().to_string(),
             "https://s3.example/bucket/things"
         );
-        for request in requests.iter() {
+        for request in &requests[..2] {
             // SHA-256 of "abc".
             assert_eq!(
                 request.headers()["x-amz-content-sha256"],
@@ -804,10 +805,7 @@ mod tests {
                 "{authorization}"
             );
         }
-        drop(requests);
         // Other services are signed without the header.
-        client.call::<PutThing>("abc".into()).await.unwrap();
-        let requests = recorder.0.lock().unwrap();
         assert!(!requests[2].headers().contains_key("x-amz-content-sha256"));
     }
 
