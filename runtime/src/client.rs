@@ -383,35 +383,9 @@ impl Client {
     ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
         add_headers(&mut request, endpoint, O::SERVICE, config, context).map_err(Error::Build)?;
-
-        let provider = config.credentials_provider.as_ref().ok_or_else(|| {
-            Error::Credentials(CredentialsError::new(
-                "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
-            ))
-        })?;
-        let credentials = provider
-            .provide_credentials()
-            .await
-            .map_err(Error::Credentials)?;
-        let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
-        let mut settings = SigningSettings::for_service(service);
-        if let Some(disable) = endpoint.disable_double_encoding() {
-            settings.double_uri_encode = !disable;
+        if !config.anonymous {
+            sign_attempt::<O>(config, &mut request, endpoint, context.region).await?;
         }
-        let params = SigningParams {
-            credentials: &credentials,
-            // The endpoint rules may name another scope (e.g. a global
-            // service signing for us-east-1).
-            region: endpoint.signing_region().unwrap_or(context.region),
-            service,
-            time: SystemTime::now(),
-            settings,
-        };
-        sigv4::sign_http_request(&mut request, &params).map_err(|e| {
-            Error::Build(BuildError::other(format!(
-                "failed to sign the request: {e}"
-            )))
-        })?;
 
         if O::STREAMING_RESPONSE {
             return self.try_streaming_attempt::<O>(request, validate).await;
@@ -471,6 +445,45 @@ impl Client {
         let read = read_body(response, self.inner.config.max_response_body);
         O::deserialize(with_timeout(read, limit, "attempt").await?)
     }
+}
+
+/// Loads the credentials and signs one attempt's request with SigV4.
+async fn sign_attempt<O: Operation>(
+    config: &Config,
+    request: &mut http::Request<Bytes>,
+    endpoint: &Endpoint,
+    region: &str,
+) -> Result<(), Error<O::Error>> {
+    let provider = config.credentials_provider.as_ref().ok_or_else(|| {
+            Error::Credentials(CredentialsError::new(
+                "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
+            ))
+        })?;
+    let credentials = provider
+        .provide_credentials()
+        .await
+        .map_err(Error::Credentials)?;
+    let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
+    let mut settings = SigningSettings::for_service(service);
+    if let Some(disable) = endpoint.disable_double_encoding() {
+        settings.double_uri_encode = !disable;
+    }
+    let params = SigningParams {
+        credentials: &credentials,
+        // The endpoint rules may name another scope (e.g. a global
+        // service signing for us-east-1).
+        region: endpoint.signing_region().unwrap_or(region),
+        service,
+        time: SystemTime::now(),
+        settings,
+    };
+    sigv4::sign_http_request(request, &params).map_err(|e| {
+        Error::Build(BuildError::other(format!(
+            "failed to sign the request: {e}"
+        )))
+    })?;
+
+    Ok(())
 }
 
 /// Reads the body of a response whose head has arrived. A success body is

@@ -33,6 +33,11 @@
 
 pub use opgen_macros::include_operation;
 
+// Generated code names this crate `::opgen`, also when the runtime expands
+// an operation of its own (the STS calls of the role credential providers).
+#[cfg(feature = "sts-credentials")]
+extern crate self as opgen;
+
 mod blob;
 mod byte_stream;
 pub mod checksum;
