@@ -269,19 +269,31 @@ mod tests {
         assert!(err.is_not_loaded(), "{err}");
     }
 
+    /// Without `sts-credentials`, role profiles are unsupported too.
     #[test]
-    fn role_and_sso_profiles_are_unsupported_errors() {
+    #[cfg(not(feature = "sts-credentials"))]
+    fn role_profiles_without_the_feature_are_unsupported_errors() {
         for (config, key) in [
             (
                 "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n",
                 "role_arn",
             ),
-            ("[profile p]\nsso_session = corp\n", "sso_session"),
-            ("[profile p]\nsso_start_url = https://x\n", "sso_start_url"),
             (
                 "[profile p]\nweb_identity_token_file = /t\n",
                 "web_identity_token_file",
             ),
+        ] {
+            let err = load(config, "", "p").unwrap_err();
+            assert!(err.to_string().contains(&format!("`{key}`")), "{err}");
+            assert!(err.to_string().contains("sts-credentials"), "{err}");
+        }
+    }
+
+    #[test]
+    fn sso_profiles_are_unsupported_errors() {
+        for (config, key) in [
+            ("[profile p]\nsso_session = corp\n", "sso_session"),
+            ("[profile p]\nsso_start_url = https://x\n", "sso_start_url"),
         ] {
             let err = load(config, "", "p").unwrap_err();
             assert!(!err.is_not_loaded());
