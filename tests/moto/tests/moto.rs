@@ -183,6 +183,14 @@ fn generated_aws_json_clients_against_moto() {
                 ),
             )
             .await;
+        scenarios
+            .run(
+                "role_credentials_from_a_profile_chain_and_a_web_identity_token",
+                scenarios::role_credentials_from_a_profile_chain_and_a_web_identity_token(
+                    client.clone(),
+                ),
+            )
+            .await;
         scenarios.finish();
     });
     drop(server);
@@ -966,6 +974,100 @@ mod scenarios {
             response.status,
             response.text()
         );
+        Ok(())
+    }
+
+    /// The role credential providers against moto's STS: a profile whose
+    /// `role_arn` is assumed with its `source_profile`'s keys, and
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (unsigned
+    /// `AssumeRoleWithWebIdentity`), each giving `ASIA…` credentials that
+    /// then sign a call seen as the assumed role.
+    pub async fn role_credentials_from_a_profile_chain_and_a_web_identity_token(
+        client: Client,
+    ) -> Result<(), String> {
+        use opgen::credentials::{ProfileCredentials, WebIdentityCredentials};
+        use opgen::profile::{Env, Fs};
+        use opgen::ProvideCredentials;
+        let files = |path: &'static str, text: &'static str| {
+            Fs::from_fn(move |p| {
+                if p == std::path::Path::new(path) {
+                    Ok(text.as_bytes().to_vec())
+                } else {
+                    Err(std::io::ErrorKind::NotFound.into())
+                }
+            })
+        };
+        let sts_config = client.config().clone();
+        let profile = ProfileCredentials::new()
+            .with_env(Env::from_pairs([
+                ("AWS_CONFIG_FILE", "/moto/config"),
+                ("AWS_SHARED_CREDENTIALS_FILE", "/moto/credentials"),
+                ("AWS_PROFILE", "deploy"),
+            ]))
+            .with_fs(files(
+                "/moto/config",
+                "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n\
+                 source_profile = base\nrole_session_name = opgen-profile\n\
+                 [profile base]\naws_access_key_id = AKIDMOTOBASE\naws_secret_access_key = base\n",
+            ))
+            .with_sts_config(sts_config.clone());
+        let web_identity = WebIdentityCredentials::new()
+            .with_env(Env::from_pairs([
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/moto/token"),
+                ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web"),
+                ("AWS_ROLE_SESSION_NAME", "opgen-web"),
+            ]))
+            .with_fs(files("/moto/token", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"))
+            .with_sts_config(sts_config);
+        let providers: [(&str, &str, opgen::SharedCredentialsProvider); 2] = [
+            (
+                "profile",
+                "/opgen-profile",
+                opgen::SharedCredentialsProvider::new(profile),
+            ),
+            (
+                "web identity",
+                "/opgen-web",
+                opgen::SharedCredentialsProvider::new(web_identity),
+            ),
+        ];
+        for (name, session, provider) in providers {
+            let credentials = provider
+                .provide_credentials()
+                .await
+                .map_err(|e| format!("{name}: {e}"))?;
+            check!(
+                credentials.access_key_id().starts_with("ASIA")
+                    && credentials.session_token().is_some_and(|t| !t.is_empty())
+                    && credentials.expiry().is_some_and(|t| t > SystemTime::now()),
+                "{name}: {credentials:?}"
+            );
+            check!(
+                !format!("{credentials:?}").contains(credentials.secret_access_key()),
+                "{name}: Debug shows the secret"
+            );
+            let assumed = Client::new(
+                client
+                    .config()
+                    .to_builder()
+                    .credentials_provider(credentials)
+                    .build(),
+            );
+            let identity = assumed
+                .send(built(
+                    "GetCallerIdentityRequest",
+                    sts::GetCallerIdentityRequest::builder().build(),
+                )?)
+                .await
+                .map_err(|e| format!("{name}: GetCallerIdentity: {}", why(&e)))?;
+            check!(
+                identity
+                    .arn()
+                    .is_some_and(|arn| arn.contains(":assumed-role/") && arn.ends_with(session)),
+                "{name}: GetCallerIdentity Arn {:?}",
+                identity.arn()
+            );
+        }
         Ok(())
     }
 
