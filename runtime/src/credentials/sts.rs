@@ -13,7 +13,9 @@ use crate::{Client, Config, SharedCredentialsProvider, SharedHttpClient};
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-#[allow(unreachable_pub, missing_docs, dead_code, clippy::all)]
+// The generated items are `pub` for users' modules; here they serve this
+// file only.
+#[allow(unreachable_pub)]
 mod generated {
     crate::include_operation!(
         "AssumeRole",
