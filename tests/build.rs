@@ -11,9 +11,15 @@ use std::path::Path;
 const SHARED_MODELS: &str = "../../shared/models/bedrock-agentcore";
 const VERSIONS: [&str; 3] = ["2025-07-16.json", "2025-10-13.json", "2026-06-22.json"];
 
-/// The models `tests/aws_json_wire.rs` expands, relative to this crate.
+/// The models `tests/aws_json_wire.rs` and the README's examples (S3 and STS
+/// presigning) expand, relative to this crate.
 const PROTOCOLS: &str = "../../shared/models/protocols";
-const PROTOCOL_MODELS: [&str; 2] = ["dynamodb-2012-08-10.json", "sqs-2012-11-05.json"];
+const PROTOCOL_MODELS: [&str; 4] = [
+    "dynamodb-2012-08-10.json",
+    "sqs-2012-11-05.json",
+    "s3-2006-03-01.json",
+    "sts-2011-06-15.json",
+];
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(opgen_shared)");

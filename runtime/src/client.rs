@@ -209,6 +209,45 @@ impl Client {
         call.await
     }
 
+    /// A presigned request for `input`: method, URL and headers that make
+    /// the call from any HTTP client, without credentials, until
+    /// `presigning`'s expiry. Loads the credentials (they are in the URL's
+    /// signature, and a session token in the URL itself), resolves the
+    /// endpoint as [`send`](Self::send) does; sends nothing. See
+    /// [`presign`](crate::presign()) for what changes from a call.
+    ///
+    /// ```no_run
+    /// # async fn run<I>(client: opgen::Client, input: I) -> Result<(), Box<dyn std::error::Error>>
+    /// # where I: opgen::OperationInput {
+    /// use std::time::Duration;
+    /// // `input`: e.g. an S3 `GetObjectRequest` (see the README).
+    /// let presigning = opgen::PresigningConfig::expires_in(Duration::from_secs(3600))?;
+    /// let request = client.presign(input, presigning).await?;
+    /// println!("{} {}", request.method(), request.uri());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn presign<I>(
+        &self,
+        input: I,
+        presigning: crate::PresigningConfig,
+    ) -> Result<crate::PresignedRequest, Error<<I::Operation as Operation>::Error>>
+    where
+        I: OperationInput,
+    {
+        let config = &self.inner.config;
+        let provider = config.credentials_provider.as_ref().ok_or_else(|| {
+            Error::Credentials(CredentialsError::new(
+                "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
+            ))
+        })?;
+        let credentials = provider
+            .provide_credentials()
+            .await
+            .map_err(Error::Credentials)?;
+        crate::presign::presign::<I::Operation>(&input, config, &credentials, &presigning)
+    }
+
     /// Fails when the call needs a Tokio runtime and there is none: the
     /// default HTTP client (reqwest), tokio's timer behind the timeouts and
     /// the default backoff sleep would otherwise panic ("no reactor
@@ -244,13 +283,7 @@ impl Client {
         invocation_id: &str,
     ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
-        // The region is also the signing scope, so it is required even with
-        // an endpoint override.
-        let region = config.region.as_deref().ok_or_else(|| {
-            Error::Endpoint(EndpointError::new(
-                "no region configured; set AWS_REGION or Config::builder().region(..)",
-            ))
-        })?;
+        let region = configured_region(config).map_err(Error::Endpoint)?;
         let endpoint = resolve_endpoint::<O>(config, region, input).map_err(Error::Endpoint)?;
         check_auth_schemes(&endpoint).map_err(Error::Endpoint)?;
         let mut request = O::serialize(input, &endpoint)?;
@@ -350,35 +383,9 @@ impl Client {
     ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
         add_headers(&mut request, endpoint, O::SERVICE, config, context).map_err(Error::Build)?;
-
-        let provider = config.credentials_provider.as_ref().ok_or_else(|| {
-            Error::Credentials(CredentialsError::new(
-                "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
-            ))
-        })?;
-        let credentials = provider
-            .provide_credentials()
-            .await
-            .map_err(Error::Credentials)?;
-        let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
-        let mut settings = SigningSettings::for_service(service);
-        if let Some(disable) = endpoint.disable_double_encoding() {
-            settings.double_uri_encode = !disable;
+        if !config.anonymous {
+            sign_attempt::<O>(config, &mut request, endpoint, context.region).await?;
         }
-        let params = SigningParams {
-            credentials: &credentials,
-            // The endpoint rules may name another scope (e.g. a global
-            // service signing for us-east-1).
-            region: endpoint.signing_region().unwrap_or(context.region),
-            service,
-            time: SystemTime::now(),
-            settings,
-        };
-        sigv4::sign_http_request(&mut request, &params).map_err(|e| {
-            Error::Build(BuildError::other(format!(
-                "failed to sign the request: {e}"
-            )))
-        })?;
 
         if O::STREAMING_RESPONSE {
             return self.try_streaming_attempt::<O>(request, validate).await;
@@ -438,6 +445,45 @@ impl Client {
         let read = read_body(response, self.inner.config.max_response_body);
         O::deserialize(with_timeout(read, limit, "attempt").await?)
     }
+}
+
+/// Loads the credentials and signs one attempt's request with SigV4.
+async fn sign_attempt<O: Operation>(
+    config: &Config,
+    request: &mut http::Request<Bytes>,
+    endpoint: &Endpoint,
+    region: &str,
+) -> Result<(), Error<O::Error>> {
+    let provider = config.credentials_provider.as_ref().ok_or_else(|| {
+            Error::Credentials(CredentialsError::new(
+                "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
+            ))
+        })?;
+    let credentials = provider
+        .provide_credentials()
+        .await
+        .map_err(Error::Credentials)?;
+    let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
+    let mut settings = SigningSettings::for_service(service);
+    if let Some(disable) = endpoint.disable_double_encoding() {
+        settings.double_uri_encode = !disable;
+    }
+    let params = SigningParams {
+        credentials: &credentials,
+        // The endpoint rules may name another scope (e.g. a global
+        // service signing for us-east-1).
+        region: endpoint.signing_region().unwrap_or(region),
+        service,
+        time: SystemTime::now(),
+        settings,
+    };
+    sigv4::sign_http_request(request, &params).map_err(|e| {
+        Error::Build(BuildError::other(format!(
+            "failed to sign the request: {e}"
+        )))
+    })?;
+
+    Ok(())
 }
 
 /// Reads the body of a response whose head has arrived. A success body is
@@ -552,11 +598,19 @@ fn default_http_client(_connect_timeout: Duration) -> SharedHttpClient {
     ))
 }
 
+/// The configured region. It is also the signing scope, so it is required
+/// even with an endpoint override.
+pub(crate) fn configured_region(config: &Config) -> Result<&str, EndpointError> {
+    config.region.as_deref().ok_or_else(|| {
+        EndpointError::new("no region configured; set AWS_REGION or Config::builder().region(..)")
+    })
+}
+
 /// The endpoint of a call to `O` with `input`: the service's endpoint rules
 /// evaluated with the region, the FIPS and dual-stack flags and the
 /// configured override (`SDK::Endpoint`), plus the operation's context
 /// parameters.
-fn resolve_endpoint<O: Operation>(
+pub(crate) fn resolve_endpoint<O: Operation>(
     config: &Config,
     region: &str,
     input: &O::Input,
@@ -602,7 +656,7 @@ fn resolve_endpoint<O: Operation>(
 /// Fails when the endpoint's `authSchemes` leave no way to sign that this
 /// client has: signing with SigV4 anyway would only earn a 403 from an
 /// endpoint that wants SigV4a. No `authSchemes` means SigV4.
-fn check_auth_schemes(endpoint: &Endpoint) -> Result<(), EndpointError> {
+pub(crate) fn check_auth_schemes(endpoint: &Endpoint) -> Result<(), EndpointError> {
     let offered = endpoint.auth_schemes();
     if offered.is_empty() || offered.iter().any(|scheme| scheme.name == "sigv4") {
         return Ok(());

@@ -57,6 +57,9 @@ pub struct Config {
     pub(crate) retry_config: RetryConfig,
     pub(crate) sleep: Option<SharedAsyncSleep>,
     pub(crate) max_response_body: usize,
+    /// Send requests unsigned: for the few calls that take no credentials
+    /// (STS `AssumeRoleWithWebIdentity`), made by opgen's own providers.
+    pub(crate) anonymous: bool,
 }
 
 impl Default for Config {
@@ -80,6 +83,7 @@ impl Default for Config {
             retry_config: RetryConfig::standard(),
             sleep: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            anonymous: false,
         }
     }
 }

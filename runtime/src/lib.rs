@@ -33,6 +33,11 @@
 
 pub use opgen_macros::include_operation;
 
+// Generated code names this crate `::opgen`, also when the runtime expands
+// an operation of its own (the STS calls of the role credential providers).
+#[cfg(feature = "sts-credentials")]
+extern crate self as opgen;
+
 mod blob;
 mod byte_stream;
 pub mod checksum;
@@ -47,6 +52,7 @@ mod headers;
 mod http_client;
 mod operation;
 mod paginator;
+mod presign;
 pub mod profile;
 mod random;
 pub mod region;
@@ -81,4 +87,5 @@ pub use http_client::ReqwestHttpClient;
 pub use http_client::{HttpClient, HttpClientFuture, HttpClientStreamingFuture, SharedHttpClient};
 pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};
 pub use paginator::{Items, Paginator};
+pub use presign::{presign, PresignedRequest, PresigningConfig, MAX_PRESIGNED_EXPIRY};
 pub use retry::{AsyncSleep, RetryConfig, SleepFuture};

@@ -443,6 +443,17 @@ pub fn sign_http_request(
     request: &mut http::Request<bytes::Bytes>,
     params: &SigningParams<'_>,
 ) -> Result<(), SigningError> {
+    sign_http_request_with(request, params, false)
+}
+
+/// [`sign_http_request`], signing `UNSIGNED-PAYLOAD` instead of the body's
+/// hash when `unsigned_payload` (what S3 expects of a presigned URL, whose
+/// body the signer does not know).
+pub(crate) fn sign_http_request_with(
+    request: &mut http::Request<bytes::Bytes>,
+    params: &SigningParams<'_>,
+    unsigned_payload: bool,
+) -> Result<(), SigningError> {
     if !request.headers().contains_key(http::header::HOST) {
         let host = request
             .uri()
@@ -472,7 +483,11 @@ pub fn sign_http_request(
             method: request.method().as_str(),
             uri,
             headers: &headers,
-            body: SignableBody::Bytes(request.body()),
+            body: if unsigned_payload {
+                SignableBody::UnsignedPayload
+            } else {
+                SignableBody::Bytes(request.body())
+            },
         };
         sign(&signable, params)?
     };

@@ -60,8 +60,10 @@ impl ProvideCredentials for CredentialsChain {
 }
 
 /// The standard chain of the AWS SDKs, cached: environment, profile files
-/// (static keys or `credential_process`), container endpoint, EC2 instance
-/// metadata. See [the module documentation](super) for the details and
+/// (static keys, `credential_process`, and with the `sts-credentials`
+/// feature roles assumed through STS), web identity token
+/// (`AWS_WEB_IDENTITY_TOKEN_FILE`, with `sts-credentials`), container
+/// endpoint, EC2 instance metadata. See [the module documentation](super) for the details and
 /// [`CachedCredentials`] for the caching.
 ///
 /// The chain's error, when no source has credentials, says what each
@@ -126,11 +128,23 @@ impl DefaultCredentialsChain {
         if let Some(timeout) = process_timeout {
             profile = profile.with_process_timeout(timeout);
         }
+        if let Some(client) = &http_client {
+            profile = profile.with_http_client(client.clone());
+        }
         let chain = CredentialsChain::new()
             .or_else("environment", EnvironmentCredentials::with_env(env.clone()))
-            .or_else("profile", profile)
-            .or_else("container", container)
-            .or_else("IMDS", imds);
+            .or_else("profile", profile);
+        #[cfg(feature = "sts-credentials")]
+        let chain = {
+            let mut web_identity = super::WebIdentityCredentials::new()
+                .with_env(env.clone())
+                .with_fs(fs.clone());
+            if let Some(client) = &http_client {
+                web_identity = web_identity.with_http_client(client.clone());
+            }
+            chain.or_else("web identity", web_identity)
+        };
+        let chain = chain.or_else("container", container).or_else("IMDS", imds);
         DefaultCredentialsChain {
             env,
             fs,

@@ -7,11 +7,23 @@
 //!    `AWS_SESSION_TOKEN` ([`EnvironmentCredentials`]);
 //! 2. the profile files: static keys or `credential_process` of the
 //!    profile `AWS_PROFILE` (else `default`) in `~/.aws/credentials` and
-//!    `~/.aws/config` ([`ProfileCredentials`]);
-//! 3. the container endpoint of ECS and EKS Pod Identity:
+//!    `~/.aws/config`, or, with the `sts-credentials` feature (on by
+//!    default), a role it assumes through STS: `role_arn` with
+//!    `source_profile` (chains of profiles) or `credential_source`
+//!    (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`), or with
+//!    `web_identity_token_file` ([`ProfileCredentials`]);
+//! 3. with `sts-credentials`, a web identity token:
+//!    `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (+
+//!    `AWS_ROLE_SESSION_NAME`) through STS `AssumeRoleWithWebIdentity`
+//!    (`WebIdentityCredentials`);
+//! 4. the container endpoint of ECS and EKS Pod Identity:
 //!    `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or
 //!    `AWS_CONTAINER_CREDENTIALS_FULL_URI` ([`ContainerCredentials`]);
-//! 4. the EC2 instance metadata service, IMDSv2 ([`ImdsCredentials`]).
+//! 5. the EC2 instance metadata service, IMDSv2 ([`ImdsCredentials`]).
+//!
+//! SSO profiles (`sso_session`, `sso_start_url`) are not supported: they are
+//! an error naming the key (plug in aws-config's provider through the
+//! `aws-config` feature).
 //!
 //! A source that finds nothing to use (its variables unset, no such
 //! profile) lets the chain go on to the next one; a source that is
@@ -52,6 +64,10 @@ mod imds;
 mod json;
 mod process;
 mod profile;
+#[cfg(feature = "sts-credentials")]
+mod profile_roles;
+#[cfg(feature = "sts-credentials")]
+mod sts;
 
 #[cfg(feature = "aws-config")]
 pub use aws_config::AwsSdkCredentials;
@@ -62,6 +78,8 @@ pub use environment::EnvironmentCredentials;
 pub use imds::ImdsCredentials;
 pub use process::DEFAULT_TIMEOUT as DEFAULT_CREDENTIAL_PROCESS_TIMEOUT;
 pub use profile::ProfileCredentials;
+#[cfg(feature = "sts-credentials")]
+pub use sts::{AssumeRoleCredentials, WebIdentityCredentials};
 
 /// An AWS access key, its secret and an optional session token.
 ///

@@ -4,10 +4,12 @@ use super::{process, Credentials, CredentialsError, ProvideCredentials, ProvideC
 use crate::profile::{Env, Fs, Profile, ProfileSet};
 use std::time::Duration;
 
-/// Keys of profile kinds opgen does not implement (assumed roles, web
-/// identity, SSO, console login), in the order the AWS SDKs check them
-/// before static keys and `credential_process`.
-const UNSUPPORTED_KEYS: [&str; 9] = [
+/// Keys of profile kinds opgen does not implement (SSO, console login),
+/// or does only with the `sts-credentials` feature (assumed roles, web
+/// identity), in the order the AWS SDKs check them before static keys and
+/// `credential_process`.
+#[cfg(not(feature = "sts-credentials"))]
+const UNSUPPORTED_KEYS: &[&str] = &[
     "role_arn",
     "source_profile",
     "credential_source",
@@ -18,6 +20,22 @@ const UNSUPPORTED_KEYS: [&str; 9] = [
     "sso_role_name",
     "login_session",
 ];
+#[cfg(feature = "sts-credentials")]
+const UNSUPPORTED_KEYS: &[&str] = &[
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+    "login_session",
+];
+
+/// What to do about a key of [`UNSUPPORTED_KEYS`].
+#[cfg(not(feature = "sts-credentials"))]
+const UNSUPPORTED_HINT: &str = "enable the `sts-credentials` feature of opgen for roles, \
+     use static keys or credential_process, or plug in an aws-config provider";
+#[cfg(feature = "sts-credentials")]
+const UNSUPPORTED_HINT: &str =
+    "use static keys, credential_process or a role, or plug in an aws-config provider";
 
 /// Credentials of a profile in `~/.aws/credentials` and `~/.aws/config`
 /// (see [`crate::profile`] for how the files are found): static keys
@@ -43,6 +61,11 @@ pub struct ProfileCredentials {
     profile_name: Option<String>,
     /// `None` for [`process::DEFAULT_TIMEOUT`].
     process_timeout: Option<Duration>,
+    /// How STS is called for profiles that assume roles.
+    #[cfg(feature = "sts-credentials")]
+    sts: super::sts::StsConfig,
+    /// For `credential_source = Ec2InstanceMetadata | EcsContainer`.
+    http_client: Option<crate::SharedHttpClient>,
 }
 
 impl ProfileCredentials {
@@ -86,6 +109,28 @@ impl ProfileCredentials {
         self
     }
 
+    /// Calls STS, for profiles that assume roles, with `config`'s region,
+    /// endpoint, HTTP client and timeouts; by default the region of the
+    /// environment or profile (else `us-east-1`) and
+    /// `AWS_ENDPOINT_URL_STS` or `AWS_ENDPOINT_URL`.
+    #[cfg(feature = "sts-credentials")]
+    pub fn with_sts_config(mut self, config: crate::Config) -> Self {
+        self.sts = self.sts.with_config(config);
+        self
+    }
+
+    /// Sends the requests of STS and of `credential_source =
+    /// Ec2InstanceMetadata | EcsContainer` with `client`.
+    pub fn with_http_client(mut self, client: impl crate::HttpClient + 'static) -> Self {
+        let client = crate::SharedHttpClient::new(client);
+        #[cfg(feature = "sts-credentials")]
+        {
+            self.sts = self.sts.with_http_client(client.clone());
+        }
+        self.http_client = Some(client);
+        self
+    }
+
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let set = ProfileSet::load(&self.env, &self.fs);
         let name = self
@@ -105,7 +150,31 @@ impl ProfileCredentials {
             }));
         };
         let timeout = self.process_timeout.unwrap_or(process::DEFAULT_TIMEOUT);
+        #[cfg(feature = "sts-credentials")]
+        if super::profile_roles::assumes_a_role(profile) {
+            let context = super::profile_roles::Context {
+                env: &self.env,
+                fs: &self.fs,
+                sts: &self.sts,
+                http_client: self.http_client.as_ref(),
+                process_timeout: timeout,
+            };
+            return super::profile_roles::load(&set, name, &context).await;
+        }
         from_profile(profile, timeout).await
+    }
+}
+
+pub(super) fn check_supported(profile: &Profile) -> Result<(), CredentialsError> {
+    match UNSUPPORTED_KEYS
+        .iter()
+        .find(|key| profile.get(key).is_some())
+    {
+        Some(key) => Err(CredentialsError::new(format!(
+            "profile `{}` uses `{key}`, which opgen does not support; {UNSUPPORTED_HINT}",
+            profile.name()
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -113,16 +182,16 @@ async fn from_profile(
     profile: &Profile,
     process_timeout: Duration,
 ) -> Result<Credentials, CredentialsError> {
+    check_supported(profile)?;
+    static_or_process(profile, process_timeout).await
+}
+
+/// The static keys or the `credential_process` of `profile`.
+pub(super) async fn static_or_process(
+    profile: &Profile,
+    process_timeout: Duration,
+) -> Result<Credentials, CredentialsError> {
     let name = profile.name();
-    if let Some(key) = UNSUPPORTED_KEYS
-        .iter()
-        .find(|key| profile.get(key).is_some())
-    {
-        return Err(CredentialsError::new(format!(
-            "profile `{name}` uses `{key}`, which opgen does not support; \
-             use static keys or credential_process, or plug in an aws-config provider"
-        )));
-    }
     if let Some(command) = profile.get("credential_process").filter(|c| !c.is_empty()) {
         return process::run(name, command, process_timeout).await;
     }
@@ -200,19 +269,31 @@ mod tests {
         assert!(err.is_not_loaded(), "{err}");
     }
 
+    /// Without `sts-credentials`, role profiles are unsupported too.
     #[test]
-    fn role_and_sso_profiles_are_unsupported_errors() {
+    #[cfg(not(feature = "sts-credentials"))]
+    fn role_profiles_without_the_feature_are_unsupported_errors() {
         for (config, key) in [
             (
                 "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n",
                 "role_arn",
             ),
-            ("[profile p]\nsso_session = corp\n", "sso_session"),
-            ("[profile p]\nsso_start_url = https://x\n", "sso_start_url"),
             (
                 "[profile p]\nweb_identity_token_file = /t\n",
                 "web_identity_token_file",
             ),
+        ] {
+            let err = load(config, "", "p").unwrap_err();
+            assert!(err.to_string().contains(&format!("`{key}`")), "{err}");
+            assert!(err.to_string().contains("sts-credentials"), "{err}");
+        }
+    }
+
+    #[test]
+    fn sso_profiles_are_unsupported_errors() {
+        for (config, key) in [
+            ("[profile p]\nsso_session = corp\n", "sso_session"),
+            ("[profile p]\nsso_start_url = https://x\n", "sso_start_url"),
         ] {
             let err = load(config, "", "p").unwrap_err();
             assert!(!err.is_not_loaded());

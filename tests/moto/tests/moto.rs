@@ -10,7 +10,10 @@
 //! Resource names are unique per scenario. Without `moto_server` the test
 //! prints `moto: skipped (…)` and passes; without the shared models
 //! (`../shared/models/protocols`), `build.rs` leaves the typed code out and the
-//! test says so.
+//! test says so. Presigned S3 URLs are sent by a plain HTTP client
+//! (`raw_request`); a presigned STS URL is not, since moto picks the
+//! service of a request by its `Authorization` header, which a presigned
+//! request has none of (the runtime tests pin its query instead).
 
 #[cfg(opgen_shared_models)]
 mod dynamodb {
@@ -139,6 +142,19 @@ fn generated_aws_json_clients_against_moto() {
         let s3_client =
             opgen::Client::new(client.config().to_builder().force_path_style(true).build());
         run!(s3_bucket_put_get_list_copy_delete, s3_client);
+        scenarios
+            .run(
+                "s3_presigned_put_and_get_work_from_a_plain_http_client",
+                scenarios::s3_presigned_put_and_get_work_from_a_plain_http_client(
+                    s3_client.clone(),
+                    server.port(),
+                ),
+            )
+            .await;
+        run!(
+            role_credentials_from_a_profile_chain_and_a_web_identity_token,
+            client
+        );
         scenarios.finish();
     });
     drop(server);
@@ -795,6 +811,227 @@ mod scenarios {
             "AssumedRoleUser Arn {:?}",
             user.arn()
         );
+        Ok(())
+    }
+
+    /// A presigned request sent by `raw_request` (no signing of its own):
+    /// its path and query, and the headers it must carry.
+    async fn send_presigned(
+        port: u16,
+        request: &opgen::PresignedRequest,
+        body: &[u8],
+    ) -> Result<opgen_moto_tests::RawResponse, String> {
+        let method = request.method().as_str().to_owned();
+        let target = request
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .ok_or("the presigned URL has no path")?;
+        let headers: Vec<(String, String)> = request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let body = body.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let headers: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            opgen_moto_tests::raw_request(port, &method, &target, &headers, &body)
+        })
+        .await
+        .map_err(|e| format!("the raw request did not finish: {e}"))?
+        .map_err(|e| format!("the raw request failed: {e}"))
+    }
+
+    /// An object put through a presigned PUT URL (with its signed content
+    /// type) is fetched back through a presigned GET URL, both sent by a
+    /// plain HTTP client without credentials.
+    pub async fn s3_presigned_put_and_get_work_from_a_plain_http_client(
+        client: Client,
+        port: u16,
+    ) -> Result<(), String> {
+        use s3::*;
+        let bucket = "opgen-moto-presigned";
+        client
+            .send(built(
+                "CreateBucketRequest",
+                CreateBucketRequest::builder().bucket(bucket).build(),
+            )?)
+            .await
+            .map_err(|e| format!("CreateBucket: {}", why(&e)))?;
+        let presigning = opgen::PresigningConfig::expires_in(Duration::from_secs(300))
+            .map_err(|e| e.to_string())?;
+        let put = client
+            .presign(
+                built(
+                    "PutObjectRequest",
+                    PutObjectRequest::builder()
+                        .bucket(bucket)
+                        .key("shared/report.txt")
+                        .content_type("text/plain")
+                        .build(),
+                )?,
+                presigning.clone(),
+            )
+            .await
+            .map_err(|e| format!("presign PutObject: {}", why(&e)))?;
+        check!(
+            put.method() == "PUT",
+            "presigned PutObject method {}",
+            put.method()
+        );
+        check!(
+            put.headers()
+                .get("content-type")
+                .is_some_and(|v| v == "text/plain"),
+            "presigned PutObject headers {:?}",
+            put.headers()
+        );
+        let body = b"presigned upload";
+        let response = send_presigned(port, &put, body).await?;
+        check!(
+            response.status == 200,
+            "presigned PUT answered {}: {}",
+            response.status,
+            response.text()
+        );
+
+        let get = client
+            .presign(
+                built(
+                    "GetObjectRequest",
+                    GetObjectRequest::builder()
+                        .bucket(bucket)
+                        .key("shared/report.txt")
+                        .build(),
+                )?,
+                presigning,
+            )
+            .await
+            .map_err(|e| format!("presign GetObject: {}", why(&e)))?;
+        check!(
+            get.method() == "GET",
+            "presigned GetObject method {}",
+            get.method()
+        );
+        check!(
+            get.headers().is_empty(),
+            "presigned GetObject headers {:?}",
+            get.headers()
+        );
+        let query = get.uri().query().unwrap_or_default();
+        check!(
+            query.contains("X-Amz-Expires=300") && query.contains("X-Amz-Signature="),
+            "presigned GetObject query {query}"
+        );
+        let response = send_presigned(port, &get, b"").await?;
+        check!(
+            response.status == 200 && response.body == body,
+            "presigned GET answered {}: {}",
+            response.status,
+            response.text()
+        );
+        Ok(())
+    }
+
+    /// The role credential providers against moto's STS: a profile whose
+    /// `role_arn` is assumed with its `source_profile`'s keys, and
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (unsigned
+    /// `AssumeRoleWithWebIdentity`), each giving `ASIA…` credentials that
+    /// then sign a call seen as the assumed role.
+    pub async fn role_credentials_from_a_profile_chain_and_a_web_identity_token(
+        client: Client,
+    ) -> Result<(), String> {
+        use opgen::credentials::{ProfileCredentials, WebIdentityCredentials};
+        use opgen::profile::{Env, Fs};
+        use opgen::ProvideCredentials;
+        let files = |path: &'static str, text: &'static str| {
+            Fs::from_fn(move |p| {
+                if p == std::path::Path::new(path) {
+                    Ok(text.as_bytes().to_vec())
+                } else {
+                    Err(std::io::ErrorKind::NotFound.into())
+                }
+            })
+        };
+        let sts_config = client.config().clone();
+        let profile = ProfileCredentials::new()
+            .with_env(Env::from_pairs([
+                ("AWS_CONFIG_FILE", "/moto/config"),
+                ("AWS_SHARED_CREDENTIALS_FILE", "/moto/credentials"),
+                ("AWS_PROFILE", "deploy"),
+            ]))
+            .with_fs(files(
+                "/moto/config",
+                "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n\
+                 source_profile = base\nrole_session_name = opgen-profile\n\
+                 [profile base]\naws_access_key_id = AKIDMOTOBASE\naws_secret_access_key = base\n",
+            ))
+            .with_sts_config(sts_config.clone());
+        let web_identity = WebIdentityCredentials::new()
+            .with_env(Env::from_pairs([
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/moto/token"),
+                ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web"),
+                ("AWS_ROLE_SESSION_NAME", "opgen-web"),
+            ]))
+            .with_fs(files("/moto/token", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"))
+            .with_sts_config(sts_config);
+        let providers: [(&str, &str, opgen::SharedCredentialsProvider); 2] = [
+            (
+                "profile",
+                "/opgen-profile",
+                opgen::SharedCredentialsProvider::new(profile),
+            ),
+            (
+                "web identity",
+                "/opgen-web",
+                opgen::SharedCredentialsProvider::new(web_identity),
+            ),
+        ];
+        for (name, session, provider) in providers {
+            let credentials = provider
+                .provide_credentials()
+                .await
+                .map_err(|e| format!("{name}: {e}"))?;
+            check!(
+                credentials.access_key_id().starts_with("ASIA")
+                    && credentials.session_token().is_some_and(|t| !t.is_empty())
+                    && credentials.expiry().is_some_and(|t| t > SystemTime::now()),
+                "{name}: {credentials:?}"
+            );
+            check!(
+                !format!("{credentials:?}").contains(credentials.secret_access_key()),
+                "{name}: Debug shows the secret"
+            );
+            let assumed = Client::new(
+                client
+                    .config()
+                    .to_builder()
+                    .credentials_provider(credentials)
+                    .build(),
+            );
+            let identity = assumed
+                .send(built(
+                    "GetCallerIdentityRequest",
+                    sts::GetCallerIdentityRequest::builder().build(),
+                )?)
+                .await
+                .map_err(|e| format!("{name}: GetCallerIdentity: {}", why(&e)))?;
+            check!(
+                identity
+                    .arn()
+                    .is_some_and(|arn| arn.contains(":assumed-role/") && arn.ends_with(session)),
+                "{name}: GetCallerIdentity Arn {:?}",
+                identity.arn()
+            );
+        }
         Ok(())
     }
 
