@@ -43,6 +43,7 @@ pub mod credentials;
 mod encoding;
 pub mod endpoint;
 mod error;
+pub mod event_stream;
 mod headers;
 mod http_client;
 mod operation;
