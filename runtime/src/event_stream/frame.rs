@@ -274,6 +274,11 @@ impl MessageDecoder {
         }
     }
 
+    /// The bytes buffered and not yet part of a returned message.
+    pub(crate) fn into_buffered(self) -> Bytes {
+        self.buffer.freeze()
+    }
+
     fn try_next(&mut self) -> Result<Option<Message>, FrameError> {
         let total = match self.frame_len {
             Some(total) => total,
