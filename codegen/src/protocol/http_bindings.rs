@@ -55,7 +55,7 @@ pub(crate) trait BodyCodec {
 /// `__from_http`, reading a streaming payload without buffering it.
 pub(crate) fn deserialize(ir: &Ir, op: &OperationIr) -> TokenStream {
     match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
-        Some(shape) if shape.has_byte_stream() => {
+        Some(shape) if shape.has_stream() => {
             let ident = &shape.ident;
             quote! {
                 let raw = ::core::clone::Clone::clone(response.body());
@@ -94,13 +94,19 @@ pub(crate) fn streaming(ir: &Ir, op: &OperationIr) -> TokenStream {
         .output
         .as_ref()
         .and_then(|o| ir.structure(&o.id))
-        .filter(|s| s.has_byte_stream())
+        .filter(|s| s.has_stream())
     else {
         return TokenStream::new();
     };
     let ident = &shape.ident;
+    let events = shape.event_stream().map(|_| {
+        quote!(
+            const EVENT_STREAM_RESPONSE: bool = true;
+        )
+    });
     quote! {
         const STREAMING_RESPONSE: bool = true;
+        #events
 
         fn deserialize_streaming(
             response: ::opgen::__private::http::Response<::opgen::ByteStream>,
@@ -429,6 +435,16 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
                 }
             }
         };
+        if field.ty.is_event_stream() {
+            let receiver = super::event_stream::receiver(ir, field);
+            let value = if field.optional {
+                quote!(::core::option::Option::Some(#receiver))
+            } else {
+                receiver
+            };
+            inits.push(quote!(#ident: #value,));
+            continue;
+        }
         match &field.binding {
             Binding::Header(header) => {
                 let parse = parse_header(field);
@@ -479,7 +495,7 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
     };
     let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
     let ignore_response = (inits.is_empty() && !needs_body).then(|| quote!(let _ = response;));
-    if shape.has_byte_stream() {
+    if shape.has_stream() {
         // The body is the payload stream; everything else is in the head.
         return quote! {
             impl #name {

@@ -99,7 +99,10 @@ impl Protocol for RestJson1 {
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        let codec = emit_codec(JSON, ty);
+        let codec = match ty {
+            TypeIr::Union(u) if u.event_stream => super::event_stream::emit_from_event(JSON, ir, u),
+            _ => emit_codec(JSON, ty),
+        };
         let from_http = match ty {
             TypeIr::Structure(s) if s.roles.output || s.roles.error => {
                 emit_from_http(&JsonBody, ir, s)

@@ -95,3 +95,16 @@ from_header! {
     crate::Blob => |v| match v { HeaderValue::Bytes(b) => Some(crate::Blob::new(b.to_vec())), _ => None };
     crate::DateTime => |v| match v { HeaderValue::Timestamp(t) => Some(*t), _ => None };
 }
+
+/// The payload of `message` as a CBOR map; an empty payload is an empty
+/// map.
+pub fn cbor_object(payload: &[u8]) -> Result<super::cbor::Map, String> {
+    if payload.is_empty() {
+        return Ok(super::cbor::Map::new());
+    }
+    match super::cbor::decode(payload) {
+        Ok(super::cbor::Value::Map(map)) => Ok(map),
+        Ok(_) => Err("expected a CBOR map event payload".into()),
+        Err(e) => Err(format!("invalid CBOR event payload: {e}")),
+    }
+}

@@ -199,3 +199,22 @@ impl<T, E> fmt::Debug for EventReceiver<T, E> {
             .finish_non_exhaustive()
     }
 }
+
+impl<T, E> Default for EventReceiver<T, E> {
+    /// A stream that has ended: what taking the stream out of an output
+    /// leaves behind.
+    fn default() -> Self {
+        EventReceiver {
+            body: ByteStream::default(),
+            decoder: MessageDecoder::new(),
+            decoders: EventDecoders {
+                event: |_| Err("the stream was taken".into()),
+                exception: |response| {
+                    Error::Response(ResponseError::new("the stream was taken", &response))
+                },
+                exceptions: &[],
+            },
+            done: true,
+        }
+    }
+}
