@@ -3,7 +3,8 @@
 //! sizes, a modeled exception event ends the stream with the operation's
 //! error, and a truncated frame, a bad CRC, an `error` frame and a stall
 //! each end it with a typed error and never a partial event; Kinesis
-//! `SubscribeToShard` (awsJson1_1) skips its `initial-response`.
+//! `SubscribeToShard` (awsJson1_1) skips its `initial-response`; S3
+//! `SelectObjectContent` (restXml) reads `@eventPayload` blobs and XML.
 //!
 //! The models are `../shared/models` beside the workspace; without them
 //! this file says its tests are skipped.
@@ -31,8 +32,16 @@ mod kinesis {
 }
 
 #[cfg(all(opgen_shared, opgen_shared_protocols))]
+mod s3 {
+    opgen::include_operation!(
+        "SelectObjectContent",
+        model = "../../shared/models/protocols/s3-2006-03-01.json"
+    );
+}
+
+#[cfg(all(opgen_shared, opgen_shared_protocols))]
 mod loopback {
-    use super::{agentcore, kinesis};
+    use super::{agentcore, kinesis, s3};
     use opgen::event_stream::{HeaderValue, Message};
     use opgen::{Client, Config, Credentials, Error};
     use std::future::Future;
@@ -401,6 +410,72 @@ mod loopback {
             let error = stream.recv().await.unwrap_err();
             let service = error.as_service_error().expect("a service error");
             assert!(service.is_resource_not_found_exception(), "{service:?}");
+        })
+        .await;
+    }
+
+    fn s3_event(kind: &str, payload: &[u8]) -> Vec<u8> {
+        Message::new(payload.to_vec())
+            .with_header(":message-type", HeaderValue::String("event".into()))
+            .with_header(":event-type", HeaderValue::String(kind.into()))
+            .encode()
+            .unwrap()
+            .to_vec()
+    }
+
+    #[tokio::test]
+    async fn s3_select_streams_records_stats_and_end() {
+        bounded(async {
+            let stats = b"<Stats><BytesScanned>100</BytesScanned><BytesProcessed>90</BytesProcessed><BytesReturned>12</BytesReturned></Stats>";
+            let body = [
+                s3_event("Records", b"a,1\n"),
+                s3_event("Cont", b""),
+                s3_event("Records", b"b,2\n"),
+                s3_event("Stats", stats),
+                s3_event("End", b""),
+            ]
+            .concat();
+            let url = serve("", body, End::Close).await;
+            let client = client(&url, Duration::from_secs(10));
+            let input = s3::SelectObjectContentInput::builder()
+                .bucket("bucket")
+                .key("data.csv")
+                .expression("SELECT * FROM S3Object")
+                .expression_type(s3::ExpressionType::Sql)
+                .input_serialization(
+                    s3::InputSerialization::builder()
+                        .csv(s3::CSVInput::builder().build().unwrap())
+                        .build()
+                        .unwrap(),
+                )
+                .output_serialization(
+                    s3::OutputSerialization::builder()
+                        .csv(s3::CSVOutput::builder().build().unwrap())
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap();
+            let mut output = client.send(input).await.unwrap();
+            let mut stream = output.take_payload().expect("a stream");
+            let mut records = Vec::new();
+            let mut scanned = None;
+            let mut ended = false;
+            while let Some(event) = stream.recv().await.unwrap() {
+                match event {
+                    s3::SelectObjectContentEventStream::Records(r) => {
+                        records.extend_from_slice(r.payload().unwrap().as_bytes())
+                    }
+                    s3::SelectObjectContentEventStream::Stats(s) => {
+                        scanned = s.details().and_then(|d| d.bytes_scanned())
+                    }
+                    s3::SelectObjectContentEventStream::End(_) => ended = true,
+                    _ => {}
+                }
+            }
+            assert_eq!(records, b"a,1\nb,2\n");
+            assert_eq!(scanned, Some(100));
+            assert!(ended);
         })
         .await;
     }

@@ -3,6 +3,7 @@
 //! binding traits are ignored, and errors name their shape in `__type`.
 
 use super::document_body::{emit_codec, read_error, read_output, Format};
+use super::event_stream::EventFormat;
 use super::{check_host_prefix, rpc_serialize, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
@@ -49,7 +50,7 @@ impl Protocol for AwsJson {
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
         match ty {
             TypeIr::Union(u) if u.event_stream => {
-                super::event_stream::emit_from_event(FORMAT, ir, u)
+                super::event_stream::emit_from_event(EventFormat::Document(FORMAT), ir, u)
             }
             _ => emit_codec(FORMAT, ty),
         }

@@ -1,18 +1,28 @@
-//! Output event streams in the document formats (JSON): how an event
-//! message becomes a variant of the generated union, and the receiver a
+//! Output event streams: how an event message becomes a variant of the
+//! generated union (in the protocol's body format), and the receiver a
 //! generated output holds.
 
 use super::document_body::{reads, Format};
+use super::xml_body::read_members;
 use crate::ir::{EventBinding, FieldIr, Ir, NamedKind, OperationIr, TypeIr, TypeRef, UnionIr};
 use crate::lower::Diagnostics;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The body format of event payloads.
+#[derive(Clone, Copy)]
+pub(crate) enum EventFormat {
+    /// JSON or CBOR.
+    Document(Format),
+    /// XML (restXml).
+    Xml,
+}
+
 /// `__from_event` of an event union: `:event-type` names the member; an
 /// event structure's `@eventHeader` members come from the headers, its
 /// `@eventPayload` member from the whole payload, the others from the
 /// payload read as a document of `format`.
-pub(crate) fn emit_from_event(format: Format, ir: &Ir, union: &UnionIr) -> TokenStream {
+pub(crate) fn emit_from_event(format: EventFormat, ir: &Ir, union: &UnionIr) -> TokenStream {
     let name = &union.ident;
     let arms = union.variants.iter().map(|v| {
         let ident = &v.ident;
@@ -56,23 +66,20 @@ pub(crate) fn emit_from_event(format: Format, ir: &Ir, union: &UnionIr) -> Token
 }
 
 /// An expression of the event structure `target` read from `message`.
-fn event_structure(format: Format, ir: &Ir, target: &proc_macro2::Ident) -> TokenStream {
+fn event_structure(format: EventFormat, ir: &Ir, target: &proc_macro2::Ident) -> TokenStream {
     let Some(shape) = ir.types.iter().find_map(|t| match t {
         TypeIr::Structure(s) if &s.ident == target => Some(s),
         _ => None,
     }) else {
-        return quote!(
-            return ::core::result::Result::Err(::std::string::String::from(
-                "unknown event structure"
-            ))
-        );
+        return quote!(return ::core::result::Result::Err(::std::string::String::from("unknown event structure")));
     };
+    if shape.fields.is_empty() {
+        // Nothing to read: the payload is empty or ignorable.
+        return quote!(#target {});
+    }
     let bound = shape.fields.iter().any(|f| f.event.is_some());
-    let object = payload_object(format);
     if !bound {
-        let (read_trait, read_fn) = (format.read_trait(), format.read_fn());
-        let value = format.map_value(quote!(#object?));
-        return quote!(<#target as #read_trait>::#read_fn(&#value)?);
+        return read_document(format, &quote!(#target));
     }
     let shape_name = shape.name();
     let mut inits = Vec::new();
@@ -97,20 +104,58 @@ fn event_structure(format: Format, ir: &Ir, target: &proc_macro2::Ident) -> Toke
         };
         inits.push(quote!(#ident: #value,));
     }
-    let reads = reads(format, shape, body.iter().copied());
-    let object = (!body.is_empty()).then(|| quote!(let object = &#object?;));
-    quote! {{
-        #object
-        #target {
-            #(#inits)*
-            #reads
+    if body.is_empty() {
+        return quote!(#target { #(#inits)* });
+    }
+    match format {
+        EventFormat::Document(format) => {
+            let object = payload_object(format);
+            let reads = reads(format, shape, body.iter().copied());
+            quote! {{
+                let object = &#object?;
+                #target {
+                    #(#inits)*
+                    #reads
+                }
+            }}
         }
-    }}
+        EventFormat::Xml => {
+            let members = read_members(shape, body.iter().copied());
+            let (locals, reads, xml_inits) = (members.locals, members.reads, members.inits);
+            quote! {{
+                let document = ::opgen::__private::xml::XmlDocument::parse(message.payload())?;
+                let node = document.root();
+                #locals
+                #reads
+                #target {
+                    #(#inits)*
+                    #xml_inits
+                }
+            }}
+        }
+    }
+}
+
+/// The whole payload read as a document of the type `rust`.
+fn read_document(format: EventFormat, rust: &TokenStream) -> TokenStream {
+    match format {
+        EventFormat::Document(format) => {
+            let object = payload_object(format);
+            let (read_trait, read_fn) = (format.read_trait(), format.read_fn());
+            let value = format.map_value(quote!(#object?));
+            quote!(<#rust as #read_trait>::#read_fn(&#value)?)
+        }
+        EventFormat::Xml => quote! {
+            <#rust as ::opgen::__private::xml::FromXml>::from_xml(
+                ::opgen::__private::xml::XmlDocument::parse(message.payload())?.root(),
+            )?
+        },
+    }
 }
 
 /// The `@eventPayload` member, an `Option`: a blob or string is the raw
 /// payload, a structure the payload as a document.
-fn payload_member(format: Format, field: &FieldIr) -> TokenStream {
+fn payload_member(format: EventFormat, field: &FieldIr) -> TokenStream {
     let payload = quote!(message.payload());
     match &field.ty {
         TypeRef::Blob { .. } => {
@@ -120,11 +165,10 @@ fn payload_member(format: Format, field: &FieldIr) -> TokenStream {
             ::core::option::Option::Some(::std::string::String::from_utf8(#payload.to_vec())
                 .map_err(|_| ::std::string::String::from("the event payload is not UTF-8"))?)
         },
-        _ => {
-            let object = payload_object(format);
-            let (read_trait, read_fn) = (format.read_trait(), format.read_fn());
-            let value = format.map_value(quote!(#object?));
-            quote!(::core::option::Option::Some(#read_trait::#read_fn(&#value)?))
+        ty => {
+            let rust = crate::emit::types::rust_type(ty);
+            let value = read_document(format, &rust);
+            quote!(::core::option::Option::Some(#value))
         }
     }
 }
@@ -133,13 +177,9 @@ fn payload_member(format: Format, field: &FieldIr) -> TokenStream {
 fn payload_object(format: Format) -> TokenStream {
     match format {
         Format::Json { .. } => {
-            quote!(::opgen::__private::event_stream::json_object(
-                message.payload()
-            ))
+            quote!(::opgen::__private::event_stream::json_object(message.payload()))
         }
-        Format::Cbor => quote!(::opgen::__private::event_stream::cbor_object(
-            message.payload()
-        )),
+        Format::Cbor => quote!(::opgen::__private::event_stream::cbor_object(message.payload())),
     }
 }
 

@@ -148,11 +148,15 @@ impl Protocol for RestXml {
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_http(ir, op, "restXml", diagnostics);
         super::check_no_documents(ir, op, "restXml", diagnostics);
-        super::event_stream::check_unsupported(ir, op, "restXml", diagnostics);
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        let codec = emit_codec(ty);
+        let codec = match ty {
+            TypeIr::Union(u) if u.event_stream => {
+                super::event_stream::emit_from_event(super::event_stream::EventFormat::Xml, ir, u)
+            }
+            _ => emit_codec(ty),
+        };
         let from_http = match ty {
             TypeIr::Structure(s) if s.roles.output || s.roles.error => {
                 emit_from_http(&XmlBody, ir, s)
@@ -175,7 +179,7 @@ impl Protocol for RestXml {
         // `<Error>` document when a long copy or upload completion fails
         // after the status went out. A streamed output is never read here.
         let output = op.output.as_ref().and_then(|o| ir.structure(&o.id));
-        let buffered = output.is_none_or(|s| !s.has_byte_stream() && s.xml_name != "Error");
+        let buffered = output.is_none_or(|s| !s.has_stream() && s.xml_name != "Error");
         if op.service.no_error_wrapping && buffered {
             quote! {
                 !response.status().is_success()
