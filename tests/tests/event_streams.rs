@@ -479,4 +479,36 @@ mod loopback {
         })
         .await;
     }
+
+    #[tokio::test]
+    async fn dropping_the_receiver_closes_the_connection() {
+        bounded(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let server = tokio::spawn(async move {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let mut buf = vec![0u8; 65536];
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0);
+                let frame = result("one");
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.amazon.eventstream\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n",
+                    frame.len()
+                );
+                socket.write_all(head.as_bytes()).await.unwrap();
+                socket.write_all(&frame).await.unwrap();
+                socket.write_all(b"\r\n").await.unwrap();
+                // The stream stays open: only the client can end it now.
+                // (The request is small: one read took it whole.)
+                socket.read(&mut buf).await.unwrap()
+            });
+            let client = client(&url, Duration::from_secs(10));
+            let mut stream = client.send(interpreter_input()).await.unwrap().take_stream();
+            assert_eq!(text_of(&stream.recv().await.unwrap().unwrap()), "one");
+            drop(stream);
+            // The server's read returns 0: end of file, the client closed.
+            assert_eq!(server.await.unwrap(), 0);
+        })
+        .await;
+    }
 }
