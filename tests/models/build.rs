@@ -97,9 +97,11 @@ fn split(path: &Path) -> (Vec<String>, Vec<(String, String)>) {
         // Output streams are generated; an input stream (one way or
         // bidirectional) is not yet.
         let input = graph.shape(&op).and_then(|o| o.input.as_ref());
-        let input_stream = input
-            .and_then(|i| graph.shape(i))
-            .and_then(|i| i.members.iter().find(|m| is_event_stream(&graph, &m.target)));
+        let input_stream = input.and_then(|i| graph.shape(i)).and_then(|i| {
+            i.members
+                .iter()
+                .find(|m| is_event_stream(&graph, &m.target))
+        });
         match input_stream {
             Some(member) => unsupported.push((
                 op.name().to_string(),

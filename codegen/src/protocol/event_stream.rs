@@ -71,7 +71,11 @@ fn event_structure(format: EventFormat, ir: &Ir, target: &proc_macro2::Ident) ->
         TypeIr::Structure(s) if &s.ident == target => Some(s),
         _ => None,
     }) else {
-        return quote!(return ::core::result::Result::Err(::std::string::String::from("unknown event structure")));
+        return quote!(
+            return ::core::result::Result::Err(::std::string::String::from(
+                "unknown event structure"
+            ))
+        );
     };
     if shape.fields.is_empty() {
         // Nothing to read: the payload is empty or ignorable.
@@ -177,9 +181,13 @@ fn payload_member(format: EventFormat, field: &FieldIr) -> TokenStream {
 fn payload_object(format: Format) -> TokenStream {
     match format {
         Format::Json { .. } => {
-            quote!(::opgen::__private::event_stream::json_object(message.payload()))
+            quote!(::opgen::__private::event_stream::json_object(
+                message.payload()
+            ))
         }
-        Format::Cbor => quote!(::opgen::__private::event_stream::cbor_object(message.payload())),
+        Format::Cbor => quote!(::opgen::__private::event_stream::cbor_object(
+            message.payload()
+        )),
     }
 }
 

@@ -1,8 +1,8 @@
 //! `aws.protocols#restJson1`: the HTTP bindings with JSON bodies.
 
 use super::document_body::{emit_codec, inserts, reads, Format};
-use super::http_bindings::{self, check_http, emit_from_http, emit_serialize, BodyCodec};
 use super::event_stream::EventFormat;
+use super::http_bindings::{self, check_http, emit_from_http, emit_serialize, BodyCodec};
 use super::Protocol;
 use crate::ir::{ErrorRef, FieldIr, Ir, NamedKind, OperationIr, StructureIr, TypeIr, TypeRef};
 use crate::lower::Diagnostics;
@@ -101,7 +101,9 @@ impl Protocol for RestJson1 {
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
         let codec = match ty {
-            TypeIr::Union(u) if u.event_stream => super::event_stream::emit_from_event(EventFormat::Document(JSON), ir, u),
+            TypeIr::Union(u) if u.event_stream => {
+                super::event_stream::emit_from_event(EventFormat::Document(JSON), ir, u)
+            }
             _ => emit_codec(JSON, ty),
         };
         let from_http = match ty {
