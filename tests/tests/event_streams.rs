@@ -40,8 +40,13 @@ mod s3 {
 }
 
 #[cfg(all(opgen_shared, opgen_shared_protocols))]
+mod watch {
+    opgen::include_operation!("Watch", model = "ui/models/event-stream-cbor.json");
+}
+
+#[cfg(all(opgen_shared, opgen_shared_protocols))]
 mod loopback {
-    use super::{agentcore, kinesis, s3};
+    use super::{agentcore, kinesis, s3, watch};
     use opgen::event_stream::{HeaderValue, Message};
     use opgen::{Client, Config, Credentials, Error};
     use std::future::Future;
@@ -508,6 +513,69 @@ mod loopback {
             drop(stream);
             // The server's read returns 0: end of file, the client closed.
             assert_eq!(server.await.unwrap(), 0);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn rpcv2_cbor_reads_the_initial_response_headers_and_cbor_events() {
+        use opgen::__private::cbor::{encode, Map, Value};
+        bounded(async {
+            let cbor = |pairs: &[(&str, Value)]| {
+                let map: Map = pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                    .collect();
+                encode(&Value::Map(map))
+            };
+            let frame = |headers: &[(&str, &str)], payload: Vec<u8>| {
+                let mut message = Message::new(payload);
+                for (name, value) in headers {
+                    message = message.with_header(*name, HeaderValue::String((*value).into()));
+                }
+                message.encode().unwrap().to_vec()
+            };
+            let body = [
+                frame(
+                    &[
+                        (":message-type", "event"),
+                        (":event-type", "initial-response"),
+                    ],
+                    cbor(&[("sessionId", Value::Text("s-9".into()))]),
+                ),
+                frame(
+                    &[
+                        (":message-type", "event"),
+                        (":event-type", "changed"),
+                        ("source", "sensor"),
+                    ],
+                    cbor(&[
+                        ("name", Value::Text("door".into())),
+                        ("count", Value::Integer(3)),
+                    ]),
+                ),
+                frame(
+                    &[(":message-type", "exception"), (":exception-type", "gone")],
+                    cbor(&[("message", Value::Text("bye".into()))]),
+                ),
+            ]
+            .concat();
+            let url = serve("", body, End::Close).await;
+            let client = client(&url, Duration::from_secs(10));
+            let input = watch::WatchInput::builder().topic("doors").build().unwrap();
+            let mut output = client.send(input).await.unwrap();
+            // Before the first event: the initial response's members.
+            assert_eq!(output.session_id(), Some("s-9"));
+            let mut events = output.take_events();
+            let event = events.recv().await.unwrap().unwrap();
+            let changed = event.as_changed().expect("a changed event");
+            assert_eq!(changed.name(), Some("door"));
+            assert_eq!(changed.count(), Some(3));
+            assert_eq!(changed.source(), Some("sensor"));
+            let error = events.recv().await.unwrap_err();
+            let service = error.as_service_error().expect("a service error");
+            assert!(service.is_gone(), "{service:?}");
+            assert_eq!(service.message(), Some("bye"));
         })
         .await;
     }
