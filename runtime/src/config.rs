@@ -531,6 +531,10 @@ pub(crate) mod tests {
         assert_eq!(config.endpoint_url(), None);
         assert!(!config.use_fips() && !config.use_dual_stack());
         assert_eq!(config.operation_timeout(), Some(DEFAULT_OPERATION_TIMEOUT));
+        assert_eq!(
+            config.event_stream_idle_timeout(),
+            Some(DEFAULT_EVENT_STREAM_IDLE_TIMEOUT)
+        );
     }
 
     #[test]

@@ -579,4 +579,21 @@ mod loopback {
         })
         .await;
     }
+
+    #[tokio::test]
+    async fn sans_io_deserialize_reads_events_from_a_whole_body() {
+        use opgen::Operation;
+        let body = [result("recorded"), result("traffic")].concat();
+        let response = http::Response::builder()
+            .status(200)
+            .header("x-amzn-code-interpreter-session-id", "s-1")
+            .body(bytes::Bytes::from(body))
+            .unwrap();
+        let mut output = agentcore::InvokeCodeInterpreter::deserialize(response).unwrap();
+        assert_eq!(output.session_id(), Some("s-1"));
+        let mut stream = output.take_stream();
+        assert_eq!(text_of(&stream.recv().await.unwrap().unwrap()), "recorded");
+        assert_eq!(text_of(&stream.recv().await.unwrap().unwrap()), "traffic");
+        assert!(stream.recv().await.unwrap().is_none());
+    }
 }
