@@ -494,7 +494,11 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
         (TokenStream::new(), TokenStream::new())
     };
     let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
-    let ignore_response = (inits.is_empty() && !needs_body).then(|| quote!(let _ = response;));
+    // Streams are read from the body alone, never from the head.
+    let reads_head = shape.fields.iter().any(|f| {
+        !f.ty.is_event_stream() && !(f.ty.is_byte_stream() && f.binding == Binding::Payload)
+    });
+    let ignore_response = (!reads_head).then(|| quote!(let _ = response;));
     if shape.has_stream() {
         // The body is the payload stream; everything else is in the head.
         return quote! {
