@@ -496,7 +496,9 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
     let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
     // Streams are read from the body alone, never from the head.
     let reads_head = shape.fields.iter().any(|f| {
-        !f.ty.is_event_stream() && !(f.ty.is_byte_stream() && f.binding == Binding::Payload)
+        let stream =
+            f.ty.is_event_stream() || (f.ty.is_byte_stream() && f.binding == Binding::Payload);
+        !stream
     });
     let ignore_response = (!reads_head).then(|| quote!(let _ = response;));
     if shape.has_stream() {
