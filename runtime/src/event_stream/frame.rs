@@ -288,8 +288,8 @@ impl MessageDecoder {
                 };
                 let total = check_prelude(prelude)?;
                 self.frame_len = Some(total);
-                // Reserve once the lengths are known to be in bounds.
-                self.buffer.reserve(total.saturating_sub(self.buffer.len()));
+                // No reservation for the declared length: 12 bytes must
+                // not cost 16 MiB; the buffer grows with what arrives.
                 total
             }
         };
