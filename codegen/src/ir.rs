@@ -236,6 +236,19 @@ impl StructureIr {
     pub(crate) fn has_byte_stream(&self) -> bool {
         self.fields.iter().any(|f| f.ty.is_byte_stream())
     }
+
+    /// The member that is an event stream, if any: the structure is then
+    /// an output read once, never a body value.
+    pub(crate) fn event_stream(&self) -> Option<&FieldIr> {
+        self.fields.iter().find(|f| f.ty.is_event_stream())
+    }
+
+    /// Whether a member is read as a stream (bytes or events).
+    pub(crate) fn has_stream(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.ty.is_byte_stream() || f.ty.is_event_stream())
+    }
 }
 
 /// `@error` and `@retryable` of an error structure.
@@ -270,6 +283,17 @@ pub(crate) struct FieldIr {
     pub(crate) context_param: Option<String>,
     /// XML and query naming.
     pub(crate) xml: XmlIr,
+    /// `@eventHeader` / `@eventPayload`, in event structures.
+    pub(crate) event: Option<EventBinding>,
+}
+
+/// Where a member of an event goes in its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventBinding {
+    /// `@eventHeader`: the header of the member's name.
+    Header,
+    /// `@eventPayload`: the whole payload.
+    Payload,
 }
 
 /// How a member, list member or map key or value is named in an XML
@@ -327,6 +351,13 @@ pub(crate) enum TypeRef {
     ByteStream {
         media_type: Option<String>,
     },
+    /// A `@streaming` union in an operation's output: the events of
+    /// `union`, errors of the operation `op` (`error`).
+    EventStream {
+        union: Ident,
+        op: Ident,
+        error: Ident,
+    },
     Document,
     BigNumber,
     Unit,
@@ -364,6 +395,10 @@ impl TypeRef {
     pub(crate) fn is_byte_stream(&self) -> bool {
         matches!(self, TypeRef::ByteStream { .. })
     }
+
+    pub(crate) fn is_event_stream(&self) -> bool {
+        matches!(self, TypeRef::EventStream { .. })
+    }
 }
 
 /// A string enum or intEnum.
@@ -393,6 +428,12 @@ pub(crate) struct UnionIr {
     /// `@xmlNamespace` of the union.
     pub(crate) xml_namespace: Option<XmlNamespace>,
     pub(crate) variants: Vec<VariantIr>,
+    /// `@streaming`: the events of an output stream. Its `@error`
+    /// members are not variants but `exceptions`.
+    pub(crate) event_stream: bool,
+    /// The `@error` members of an event stream: member name and the
+    /// error's shape name.
+    pub(crate) exceptions: Vec<(String, String)>,
 }
 
 pub(crate) struct VariantIr {

@@ -234,7 +234,10 @@ impl<'g> Lowerer<'g> {
                     .error(&at, "the member name `__meta` is reserved by opgen");
             }
             let idempotency_token = member.traits.idempotency_token();
-            let ty = self.type_ref(&member.target, Some(&shape.id));
+            let mut ty = self.type_ref(&member.target, Some(&shape.id));
+            if let Some(stream) = self.event_stream_ref(shape, &roles, member) {
+                ty = stream;
+            }
             let context_param = member
                 .traits
                 .get("smithy.rules#contextParam")
@@ -278,6 +281,13 @@ impl<'g> Lowerer<'g> {
                 idempotency_token,
                 context_param,
                 xml: xml_ir(member),
+                event: if member.traits.has("smithy.api#eventHeader") {
+                    Some(EventBinding::Header)
+                } else if member.traits.has("smithy.api#eventPayload") {
+                    Some(EventBinding::Payload)
+                } else {
+                    None
+                },
             });
         }
         let name = shape.id.name();
@@ -348,17 +358,55 @@ impl<'g> Lowerer<'g> {
         }
     }
 
-    fn lower_union(&mut self, shape: &'g Shape) -> Option<UnionIr> {
-        if shape.traits.streaming() {
-            self.diagnostics.error(
-                &shape.id,
-                "event streams (@streaming unions) are not supported yet; leave out the operations that use them",
-            );
+    /// The type of `member` of `shape` when it targets a `@streaming`
+    /// union, which only an operation's output may have; `None` for other
+    /// members.
+    fn event_stream_ref(
+        &mut self,
+        shape: &Shape,
+        roles: &Roles,
+        member: &Member,
+    ) -> Option<TypeRef> {
+        let target = self.graph.shape(&member.target)?;
+        if target.kind != ShapeKind::Union || !target.traits.streaming() {
             return None;
         }
+        let at = format!("{}${}", shape.id, member.name);
+        if roles.input {
+            self.diagnostics.error(
+                at,
+                "event stream inputs are not supported yet; leave out the operations that send them",
+            );
+            return Some(TypeRef::Unit);
+        }
+        let Some(op) = self.outputs.get(&shape.id) else {
+            self.diagnostics.error(
+                at,
+                "an event stream must be a member of an operation's output",
+            );
+            return Some(TypeRef::Unit);
+        };
+        Some(TypeRef::EventStream {
+            union: naming::type_ident(target.id.name()),
+            op: naming::type_ident(op),
+            error: naming::op_error_ident(op, &self.taken),
+        })
+    }
+
+    fn lower_union(&mut self, shape: &'g Shape) -> Option<UnionIr> {
+        let event_stream = shape.traits.streaming();
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         let mut variants = Vec::new();
+        let mut exceptions = Vec::new();
         for member in &shape.members {
+            let is_error = self
+                .graph
+                .shape(&member.target)
+                .is_some_and(|t| t.traits.error().is_some());
+            if event_stream && is_error {
+                exceptions.push((member.name.clone(), member.target.name().to_string()));
+                continue;
+            }
             let Some(ident) = self.variant(&mut seen, shape, member) else {
                 continue;
             };
@@ -385,6 +433,8 @@ impl<'g> Lowerer<'g> {
                 .to_string(),
             xml_namespace: shape.traits.xml_namespace(),
             variants,
+            event_stream,
+            exceptions,
         })
     }
 

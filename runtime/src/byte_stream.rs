@@ -2,11 +2,13 @@
 
 use crate::checksum::{self, ChecksumAlgorithm, ChecksumHasher, ChecksumMismatch};
 use crate::error::BoxError;
+use crate::retry::{SharedAsyncSleep, SleepFuture};
 use crate::{Blob, TransportError};
 use bytes::{Bytes, BytesMut};
 use std::fmt;
 use std::pin::Pin;
 use std::task::Poll;
+use std::time::Duration;
 
 /// The body type a [`ByteStream`] can wrap: any [`http_body::Body`] of
 /// [`Bytes`] that may be sent between threads.
@@ -77,41 +79,90 @@ impl ByteStream {
     /// (the connection dropped, a timeout of the HTTP stack) is a
     /// [`TransportError`]; the stream ends after it.
     pub async fn next(&mut self) -> Option<Result<Bytes, TransportError>> {
+        std::future::poll_fn(|cx| self.poll_next(cx)).await
+    }
+
+    /// [`ByteStream::next`] as a poll, for the event-stream receiver.
+    pub(crate) fn poll_next(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<Bytes, TransportError>>> {
         let body = match &mut self.inner {
-            Inner::Memory(bytes) => return bytes.take().filter(|b| !b.is_empty()).map(Ok),
+            Inner::Memory(bytes) => {
+                return Poll::Ready(bytes.take().filter(|b| !b.is_empty()).map(Ok))
+            }
             Inner::Body(body) => body,
         };
-        let next = std::future::poll_fn(|cx| loop {
-            return match body.as_mut().poll_frame(cx) {
-                Poll::Pending => Poll::Pending,
-                Poll::Ready(None) => Poll::Ready(None),
-                Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+        let next = loop {
+            match body.as_mut().poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => break error,
                 Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
                     Ok(data) if data.is_empty() => continue,
-                    Ok(data) => Poll::Ready(Some(Ok(data))),
+                    Ok(data) => return Poll::Ready(Some(Ok(data))),
                     // Trailers carry no payload bytes.
                     Err(_trailers) => continue,
                 },
-            };
-        })
-        .await;
-        match next? {
-            Ok(chunk) => Some(Ok(chunk)),
-            Err(error) => {
-                // A body that failed once must not be polled again.
-                self.inner = Inner::Memory(None);
-                if error.is::<ChecksumMismatch>() {
-                    return Some(Err(TransportError::new(
-                        "the body does not match its checksum",
-                        Some(error),
-                    )
-                    .with_transient(false)));
-                }
-                Some(Err(TransportError::new(
-                    "failed to read the body stream",
-                    Some(error),
-                )))
             }
+        };
+        // A body that failed once must not be polled again.
+        self.inner = Inner::Memory(None);
+        if next.is::<ChecksumMismatch>() {
+            return Poll::Ready(Some(Err(TransportError::new(
+                "the body does not match its checksum",
+                Some(next),
+            )
+            .with_transient(false))));
+        }
+        if next.is::<IdleTimeout>() {
+            return Poll::Ready(Some(Err(TransportError::new(
+                "the body stream stalled",
+                Some(next),
+            ))));
+        }
+        Poll::Ready(Some(Err(TransportError::new(
+            "failed to read the body stream",
+            Some(next),
+        ))))
+    }
+
+    /// This stream after `bytes`.
+    pub(crate) fn prepend(self, bytes: Bytes) -> ByteStream {
+        if bytes.is_empty() {
+            return self;
+        }
+        let inner = match self.inner {
+            Inner::Memory(None) => return ByteStream::new(bytes),
+            Inner::Memory(Some(rest)) => Box::pin(Once(Some(rest))) as DynBody,
+            Inner::Body(body) => body,
+        };
+        ByteStream {
+            inner: Inner::Body(Box::pin(Prepended {
+                first: Some(bytes),
+                inner,
+            })),
+        }
+    }
+
+    /// This stream, failing with an [`IdleTimeout`] when no bytes arrive
+    /// for `limit`.
+    pub(crate) fn with_idle_timeout(self, limit: Duration, sleep: SharedAsyncSleep) -> ByteStream {
+        let inner = match self.inner {
+            Inner::Memory(bytes) => {
+                return ByteStream {
+                    inner: Inner::Memory(bytes),
+                }
+            }
+            Inner::Body(body) => body,
+        };
+        ByteStream {
+            inner: Inner::Body(Box::pin(Idle {
+                inner,
+                limit,
+                timer: std::sync::Mutex::new(sleep.sleep(limit)),
+                sleep,
+            })),
         }
     }
 
@@ -145,6 +196,79 @@ impl ByteStream {
                 hasher: Some(algorithm.hasher()),
                 expected,
             })),
+        }
+    }
+}
+
+/// No bytes arrived on a stream for its idle limit.
+#[derive(Debug)]
+pub(crate) struct IdleTimeout(pub(crate) Duration);
+
+impl fmt::Display for IdleTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no data for {:?}", self.0)
+    }
+}
+
+impl std::error::Error for IdleTimeout {}
+
+/// A body whose every frame must come within `limit` of the previous one.
+struct Idle {
+    inner: DynBody,
+    limit: Duration,
+    /// In a mutex only to be `Sync` as bodies must be: it is reached
+    /// through `&mut` (`get_mut`), never locked.
+    timer: std::sync::Mutex<SleepFuture>,
+    sleep: SharedAsyncSleep,
+}
+
+impl http_body::Body for Idle {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        match this.inner.as_mut().poll_frame(cx) {
+            Poll::Pending => match timer(&mut this.timer).as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(IdleTimeout(this.limit))))),
+                Poll::Pending => Poll::Pending,
+            },
+            ready => {
+                *timer(&mut this.timer) = this.sleep.sleep(this.limit);
+                ready
+            }
+        }
+    }
+}
+
+fn timer(timer: &mut std::sync::Mutex<SleepFuture>) -> &mut SleepFuture {
+    match timer.get_mut() {
+        Ok(timer) => timer,
+        // Never locked, so never poisoned; the future is intact anyway.
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// A body with bytes put before it.
+struct Prepended {
+    first: Option<Bytes>,
+    inner: DynBody,
+}
+
+impl http_body::Body for Prepended {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        match self.first.take() {
+            Some(bytes) => Poll::Ready(Some(Ok(http_body::Frame::data(bytes)))),
+            None => self.inner.as_mut().poll_frame(cx),
         }
     }
 }

@@ -440,10 +440,62 @@ impl Client {
                 }
                 None => response,
             };
+            if O::EVENT_STREAM_RESPONSE {
+                let response = self.open_event_stream::<O>(response).await?;
+                return O::deserialize_streaming(response);
+            }
             return O::deserialize_streaming(response);
         }
         let read = read_body(response, self.inner.config.max_response_body);
         O::deserialize(with_timeout(read, limit, "attempt").await?)
+    }
+
+    /// Prepares an event-stream response: its body under the idle
+    /// timeout, and, for RPC protocols, the `initial-response` event read
+    /// (in the extensions) before the output is made.
+    async fn open_event_stream<O: Operation>(
+        &self,
+        response: http::Response<ByteStream>,
+    ) -> Result<http::Response<ByteStream>, Error<O::Error>> {
+        let (mut head, mut body) = response.into_parts();
+        let idle = self.inner.config.event_stream_idle_timeout;
+        if let (Some(limit), Some(sleep)) = (
+            idle.filter(|limit| *limit != Duration::MAX),
+            &self.inner.sleep,
+        ) {
+            body = body.with_idle_timeout(limit, sleep.clone());
+        }
+        if O::INITIAL_RESPONSE {
+            let mut decoder = crate::event_stream::MessageDecoder::new();
+            let mut read = bytes::BytesMut::new();
+            let first = loop {
+                match decoder.next_message() {
+                    Ok(Some(message)) => break Some(message),
+                    // The receiver reports a bad first frame in order.
+                    Err(_) => break None,
+                    Ok(None) => {}
+                }
+                match body.next().await {
+                    Some(Ok(chunk)) => {
+                        read.extend_from_slice(&chunk);
+                        decoder.push(&chunk);
+                    }
+                    // Likewise a read error: the receiver meets it again
+                    // on the empty rest.
+                    Some(Err(_)) | None => break None,
+                }
+            };
+            match first {
+                Some(message) if message.header_str(":event-type") == Some("initial-response") => {
+                    body = body.prepend(decoder.into_buffered());
+                    head.extensions
+                        .insert(crate::event_stream::InitialResponse(message));
+                }
+                // Not an initial response: the receiver reads it.
+                _ => body = body.prepend(read.freeze()),
+            }
+        }
+        Ok(http::Response::from_parts(head, body))
     }
 }
 

@@ -23,6 +23,9 @@ const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 /// with [`ConfigBuilder::max_response_body`].
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
+/// The default [`ConfigBuilder::event_stream_idle_timeout`]: 60 s.
+pub const DEFAULT_EVENT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How much of an error response body (any status but 2xx) is read
 /// (1 MiB): AWS error bodies are a few hundred bytes. Past it the rest is
 /// dropped unread and the error is parsed from what was read; the error
@@ -51,6 +54,7 @@ pub struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) event_stream_idle_timeout: Option<Duration>,
     pub(crate) request_compression: RequestCompression,
     pub(crate) request_checksum_calculation: RequestChecksumCalculation,
     pub(crate) response_checksum_validation: ResponseChecksumValidation,
@@ -77,6 +81,7 @@ impl Default for Config {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: None,
             operation_timeout: Some(DEFAULT_OPERATION_TIMEOUT),
+            event_stream_idle_timeout: Some(DEFAULT_EVENT_STREAM_IDLE_TIMEOUT),
             request_compression: RequestCompression::default(),
             request_checksum_calculation: RequestChecksumCalculation::default(),
             response_checksum_validation: ResponseChecksumValidation::default(),
@@ -216,6 +221,11 @@ impl Config {
         self.operation_timeout
     }
 
+    /// The longest wait for the next bytes of an output event stream.
+    pub fn event_stream_idle_timeout(&self) -> Option<Duration> {
+        self.event_stream_idle_timeout
+    }
+
     /// When request bodies are compressed.
     pub fn request_compression(&self) -> RequestCompression {
         self.request_compression
@@ -267,6 +277,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
+            .field("event_stream_idle_timeout", &self.event_stream_idle_timeout)
             .field("request_compression", &self.request_compression)
             .field(
                 "request_checksum_calculation",
@@ -396,6 +407,19 @@ impl ConfigBuilder {
         self
     }
 
+    /// The longest an output event stream may stay silent (default 60 s):
+    /// the stream then ends with a [`TimeoutError`](crate::TimeoutError)
+    /// (`which() == "event stream idle"`). The operation and attempt
+    /// timeouts end when the stream's response head arrives; this one
+    /// guards each wait for more bytes after it, so that a connection that
+    /// died without closing does not stall the reader forever. Raise it for
+    /// streams that may legitimately pause longer; `Duration::MAX` turns
+    /// it off.
+    pub fn event_stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.config.event_stream_idle_timeout = Some(timeout);
+        self
+    }
+
     /// How failed attempts are retried (default
     /// [`RetryConfig::standard`]: 3 attempts); [`RetryConfig::disabled`]
     /// for one attempt per call.
@@ -511,6 +535,10 @@ pub(crate) mod tests {
         assert_eq!(config.endpoint_url(), None);
         assert!(!config.use_fips() && !config.use_dual_stack());
         assert_eq!(config.operation_timeout(), Some(DEFAULT_OPERATION_TIMEOUT));
+        assert_eq!(
+            config.event_stream_idle_timeout(),
+            Some(DEFAULT_EVENT_STREAM_IDLE_TIMEOUT)
+        );
     }
 
     #[test]

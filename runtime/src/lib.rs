@@ -48,6 +48,7 @@ pub mod credentials;
 mod encoding;
 pub mod endpoint;
 mod error;
+pub mod event_stream;
 mod headers;
 mod http_client;
 mod operation;
@@ -72,7 +73,10 @@ pub use checksum::{
 };
 pub use client::Client;
 pub use compression::{compress_request, RequestCompression, DEFAULT_MIN_COMPRESSION_SIZE};
-pub use config::{Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_BODY, MAX_ERROR_RESPONSE_BODY};
+pub use config::{
+    Config, ConfigBuilder, DEFAULT_EVENT_STREAM_IDLE_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY,
+    MAX_ERROR_RESPONSE_BODY,
+};
 pub use credentials::{
     Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
     ProvideCredentialsFuture, SharedCredentialsProvider,

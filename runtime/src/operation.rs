@@ -133,6 +133,18 @@ pub trait Operation: Send + Sync + 'static {
     /// to [`Operation::deserialize`].
     const STREAMING_RESPONSE: bool = false;
 
+    /// Whether the output is an event stream
+    /// (`application/vnd.amazon.eventstream`): the client then applies
+    /// its [`event_stream_idle_timeout`](crate::ConfigBuilder::event_stream_idle_timeout)
+    /// to the body. Implies [`Operation::STREAMING_RESPONSE`].
+    const EVENT_STREAM_RESPONSE: bool = false;
+
+    /// Whether the event stream opens with an `initial-response` event
+    /// carrying the output's other members (RPC protocols): the client
+    /// reads it before [`Operation::deserialize_streaming`], which finds it
+    /// in the response's extensions.
+    const INITIAL_RESPONSE: bool = false;
+
     /// Parses a successful (2xx) response whose body is still arriving: the
     /// output, with the body as its [`ByteStream`](crate::ByteStream)
     /// payload. Only operations with [`Operation::STREAMING_RESPONSE`]

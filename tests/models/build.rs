@@ -1,6 +1,6 @@
 //! Writes, for each model of `../shared/models`, one `include_operation!`
 //! naming every operation the generator supports, and the list of those it
-//! does not (event streams), with the reason.
+//! does not (event stream inputs), with the reason.
 
 use opgen_model::{ShapeGraph, ShapeId, ShapeKind};
 use std::fmt::Write;
@@ -94,13 +94,20 @@ fn split(path: &Path) -> (Vec<String>, Vec<(String, String)>) {
     let mut supported = Vec::new();
     let mut unsupported = Vec::new();
     for op in graph.operations() {
-        let closure = graph.closure(std::slice::from_ref(&op)).unwrap_or_default();
-        match closure.iter().find(|id| is_event_stream(&graph, id)) {
-            Some(stream) => unsupported.push((
+        // Output streams are generated; an input stream (one way or
+        // bidirectional) is not yet.
+        let input = graph.shape(&op).and_then(|o| o.input.as_ref());
+        let input_stream = input.and_then(|i| graph.shape(i)).and_then(|i| {
+            i.members
+                .iter()
+                .find(|m| is_event_stream(&graph, &m.target))
+        });
+        match input_stream {
+            Some(member) => unsupported.push((
                 op.name().to_string(),
                 format!(
-                    "event stream {} (@streaming union) is not supported yet",
-                    stream.name()
+                    "event stream input {} (@streaming union) is not supported yet",
+                    member.target.name()
                 ),
             )),
             None => supported.push(op.name().to_string()),

@@ -42,6 +42,17 @@ pub mod ec2 {
     );
 }
 
+/// Output event streams: restJson1 (events bound from the payload) and
+/// rpcv2Cbor (initial response, `@eventHeader`).
+pub mod streams {
+    opgen::include_operation!("WatchThings", model = "ui/models/event-stream.json");
+}
+
+/// rpcv2Cbor output event stream.
+pub mod watch {
+    opgen::include_operation!("Watch", model = "ui/models/event-stream-cbor.json");
+}
+
 #[test]
 fn strict_lints_accept_generated_code() {
     // Compiling this file is the test; also touch the public surface.

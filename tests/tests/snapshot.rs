@@ -19,6 +19,14 @@ mod snapshot {
     include!("../snapshots/get_resource_oauth2_token.rs");
 }
 
+/// The code of an operation with an output event stream, pinned and
+/// compiled the same way (`tests/snapshots/watch_things.rs`).
+#[deny(warnings)]
+#[allow(dead_code)]
+mod event_stream_snapshot {
+    include!("../snapshots/watch_things.rs");
+}
+
 const OPERATION: &str = "GetResourceOauth2Token";
 
 /// What `opgen expand GetResourceOauth2Token` prints for `graph`.
@@ -32,6 +40,17 @@ fn expand(graph: &ShapeGraph) -> String {
 fn bundled_operation_matches_snapshot() {
     let source = expand(&ShapeGraph::bundled().unwrap());
     expectorate::assert_contents("snapshots/get_resource_oauth2_token.rs", &source);
+}
+
+#[test]
+fn event_stream_operation_matches_snapshot() {
+    let name = "ui/models/event-stream.json";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/models/event-stream.json");
+    let graph = ShapeGraph::load(std::path::Path::new(path)).unwrap();
+    let op = graph.find_operation("WatchThings").unwrap();
+    let source = opgen_cli::expand_to_string(&graph, &[op], &Options::default(), name)
+        .unwrap_or_else(|e| panic!("{e}"));
+    expectorate::assert_contents("snapshots/watch_things.rs", &source);
 }
 
 #[test]

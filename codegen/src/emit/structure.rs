@@ -22,7 +22,7 @@ pub(crate) fn emit_structure(ir: &Ir, shape: &StructureIr) -> TokenStream {
         let attrs = match (serde, f.optional) {
             (false, _) => quote!(),
             // A stream can be read only once, so it has no serde form.
-            (true, _) if f.ty.is_byte_stream() => quote!(#[serde(skip)]),
+            (true, _) if f.ty.is_byte_stream() || f.ty.is_event_stream() => quote!(#[serde(skip)]),
             (true, true) => quote! {
                 #[serde(rename = #name, default, skip_serializing_if = "::core::option::Option::is_none")]
             },
@@ -73,7 +73,7 @@ pub(crate) fn emit_structure(ir: &Ir, shape: &StructureIr) -> TokenStream {
 /// `Clone` and `PartialEq`, which a structure holding a stream cannot have:
 /// a stream is read once and compared never.
 pub(crate) fn value_derives(shape: &StructureIr) -> TokenStream {
-    if shape.has_byte_stream() {
+    if shape.has_stream() {
         TokenStream::new()
     } else {
         quote!(#[derive(::core::clone::Clone, ::core::cmp::PartialEq)])
@@ -117,7 +117,7 @@ fn emit_getter(f: &FieldIr) -> TokenStream {
         (Access::Ref, true) => quote!(-> ::core::option::Option<&#ty> { self.#ident.as_ref() }),
         (Access::Ref, false) => quote!(-> &#ty { &self.#ident }),
     };
-    let take = f.ty.is_byte_stream().then(|| {
+    let take = (f.ty.is_byte_stream() || f.ty.is_event_stream()).then(|| {
         let take = prefixed_ident("take", &f.name);
         let doc = format!(
             " Takes the `{}` stream out to read it, leaving an empty one.",

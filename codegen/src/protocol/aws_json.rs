@@ -3,6 +3,7 @@
 //! binding traits are ignored, and errors name their shape in `__type`.
 
 use super::document_body::{emit_codec, read_error, read_output, Format};
+use super::event_stream::EventFormat;
 use super::{check_host_prefix, rpc_serialize, Protocol};
 use crate::ir::{ErrorRef, Ir, OperationIr, TypeIr};
 use crate::lower::Diagnostics;
@@ -46,8 +47,13 @@ impl Protocol for AwsJson {
         super::check_no_byte_stream(ir, op, "awsJson", diagnostics);
     }
 
-    fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
-        emit_codec(FORMAT, ty)
+    fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
+        match ty {
+            TypeIr::Union(u) if u.event_stream => {
+                super::event_stream::emit_from_event(EventFormat::Document(FORMAT), ir, u)
+            }
+            _ => emit_codec(FORMAT, ty),
+        }
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
@@ -67,6 +73,10 @@ impl Protocol for AwsJson {
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
         match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
+            // Read as it would arrive, without an initial response.
+            Some(shape) if shape.event_stream().is_some() => quote! {
+                <Self as ::opgen::Operation>::deserialize_streaming(response.map(::opgen::ByteStream::new))
+            },
             Some(shape) => read_output(
                 FORMAT,
                 &shape.ident,
@@ -86,5 +96,9 @@ impl Protocol for AwsJson {
 
     fn decode_error(&self, _ir: &Ir, error: &ErrorRef) -> TokenStream {
         read_error(FORMAT, &error.ident)
+    }
+
+    fn streaming(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        super::event_stream::rpc_streaming(FORMAT, ir, op)
     }
 }

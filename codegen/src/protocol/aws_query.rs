@@ -45,6 +45,7 @@ impl Protocol for AwsQuery {
         check_host_prefix(ir, op, diagnostics);
         super::check_no_byte_stream(ir, op, self.name(), diagnostics);
         super::check_no_documents(ir, op, self.name(), diagnostics);
+        super::event_stream::check_unsupported(ir, op, self.name(), diagnostics);
     }
 
     fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {

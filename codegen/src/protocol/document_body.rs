@@ -217,7 +217,7 @@ pub(crate) fn read_error(format: Format, error: &Ident) -> TokenStream {
 /// only ever a whole HTTP message, never a document value.
 pub(crate) fn emit_codec(format: Format, ty: &TypeIr) -> TokenStream {
     match ty {
-        TypeIr::Structure(s) if s.has_byte_stream() => TokenStream::new(),
+        TypeIr::Structure(s) if s.has_stream() => TokenStream::new(),
         TypeIr::Structure(s) => emit_structure(format, s),
         TypeIr::Union(u) => emit_union(format, u),
         TypeIr::Enum(e) => emit_enum(format, e),

@@ -73,7 +73,7 @@ pub(crate) fn type_items(
 /// `__from_http`, reading a streaming payload without buffering it.
 pub(crate) fn deserialize(ir: &Ir, op: &OperationIr) -> TokenStream {
     match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
-        Some(shape) if shape.has_byte_stream() => {
+        Some(shape) if shape.has_stream() => {
             let ident = &shape.ident;
             quote! {
                 let raw = ::core::clone::Clone::clone(response.body());
@@ -112,13 +112,19 @@ pub(crate) fn streaming(ir: &Ir, op: &OperationIr) -> TokenStream {
         .output
         .as_ref()
         .and_then(|o| ir.structure(&o.id))
-        .filter(|s| s.has_byte_stream())
+        .filter(|s| s.has_stream())
     else {
         return TokenStream::new();
     };
     let ident = &shape.ident;
+    let events = shape.event_stream().map(|_| {
+        quote!(
+            const EVENT_STREAM_RESPONSE: bool = true;
+        )
+    });
     quote! {
         const STREAMING_RESPONSE: bool = true;
+        #events
 
         fn deserialize_streaming(
             response: ::opgen::__private::http::Response<::opgen::ByteStream>,
@@ -436,6 +442,16 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
                 }
             }
         };
+        if field.ty.is_event_stream() {
+            let receiver = super::event_stream::receiver(ir, field);
+            let value = if field.optional {
+                quote!(::core::option::Option::Some(#receiver))
+            } else {
+                receiver
+            };
+            inits.push(quote!(#ident: #value,));
+            continue;
+        }
         match &field.binding {
             Binding::Header(header) => {
                 let parse = parse_header(field);
@@ -485,8 +501,14 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
         (TokenStream::new(), TokenStream::new())
     };
     let meta = is_error.then(|| quote!(__meta: ::core::default::Default::default(),));
-    let ignore_response = (inits.is_empty() && !needs_body).then(|| quote!(let _ = response;));
-    if shape.has_byte_stream() {
+    // Streams are read from the body alone, never from the head.
+    let reads_head = shape.fields.iter().any(|f| {
+        let stream =
+            f.ty.is_event_stream() || (f.ty.is_byte_stream() && f.binding == Binding::Payload);
+        !stream
+    });
+    let ignore_response = (!reads_head).then(|| quote!(let _ = response;));
+    if shape.has_stream() {
         // The body is the payload stream; everything else is in the head.
         return quote! {
             impl #name {

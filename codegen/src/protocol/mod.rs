@@ -5,6 +5,7 @@
 mod aws_json;
 mod aws_query;
 mod document_body;
+mod event_stream;
 mod http_bindings;
 mod query_body;
 mod rest_json1;

@@ -36,7 +36,7 @@ impl Flavor {
 /// message, never part of a query body.
 pub(crate) fn emit_codec(flavor: Flavor, ty: &TypeIr) -> TokenStream {
     match ty {
-        TypeIr::Structure(s) if s.has_byte_stream() => TokenStream::new(),
+        TypeIr::Structure(s) if s.has_stream() => TokenStream::new(),
         TypeIr::Structure(s) => emit_structure(flavor, s),
         TypeIr::Union(u) => emit_union(flavor, u),
         TypeIr::Enum(_) => TokenStream::new(),
@@ -268,6 +268,8 @@ fn write_value(
             }
         }
         // Refused by `check_no_documents` and `check_no_byte_stream`.
-        TypeRef::Document | TypeRef::ByteStream { .. } => TokenStream::new(),
+        TypeRef::Document | TypeRef::ByteStream { .. } | TypeRef::EventStream { .. } => {
+            TokenStream::new()
+        }
     }
 }

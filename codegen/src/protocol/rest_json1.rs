@@ -1,6 +1,7 @@
 //! `aws.protocols#restJson1`: the HTTP bindings with JSON bodies.
 
 use super::document_body::{emit_codec, inserts, reads, Format};
+use super::event_stream::EventFormat;
 use super::http_bindings::{self, check_http, emit_serialize, BodyCodec};
 use super::Protocol;
 use crate::ir::{ErrorRef, FieldIr, Ir, NamedKind, OperationIr, StructureIr, TypeIr, TypeRef};
@@ -99,7 +100,13 @@ impl Protocol for RestJson1 {
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        http_bindings::type_items(&JsonBody, emit_codec(JSON, ty), ir, ty)
+        let codec = match ty {
+            TypeIr::Union(u) if u.event_stream => {
+                super::event_stream::emit_from_event(EventFormat::Document(JSON), ir, u)
+            }
+            _ => emit_codec(JSON, ty),
+        };
+        http_bindings::type_items(&JsonBody, codec, ir, ty)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {

@@ -151,7 +151,13 @@ impl Protocol for RestXml {
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
-        http_bindings::type_items(&XmlBody, emit_codec(ty), ir, ty)
+        let codec = match ty {
+            TypeIr::Union(u) if u.event_stream => {
+                super::event_stream::emit_from_event(super::event_stream::EventFormat::Xml, ir, u)
+            }
+            _ => emit_codec(ty),
+        };
+        http_bindings::type_items(&XmlBody, codec, ir, ty)
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
@@ -167,7 +173,7 @@ impl Protocol for RestXml {
         // `<Error>` document when a long copy or upload completion fails
         // after the status went out. A streamed output is never read here.
         let output = op.output.as_ref().and_then(|o| ir.structure(&o.id));
-        let buffered = output.is_none_or(|s| !s.has_byte_stream() && s.xml_name != "Error");
+        let buffered = output.is_none_or(|s| !s.has_stream() && s.xml_name != "Error");
         if op.service.no_error_wrapping && buffered {
             quote! {
                 !response.status().is_success()

@@ -24,8 +24,15 @@ impl Protocol for RpcV2Cbor {
         super::check_no_byte_stream(ir, op, "rpcv2Cbor", diagnostics);
     }
 
-    fn type_items(&self, _ir: &Ir, ty: &TypeIr) -> TokenStream {
-        emit_codec(FORMAT, ty)
+    fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
+        match ty {
+            TypeIr::Union(u) if u.event_stream => super::event_stream::emit_from_event(
+                super::event_stream::EventFormat::Document(FORMAT),
+                ir,
+                u,
+            ),
+            _ => emit_codec(FORMAT, ty),
+        }
     }
 
     fn serialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
@@ -45,6 +52,10 @@ impl Protocol for RpcV2Cbor {
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
         match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
+            // Read as it would arrive, without an initial response.
+            Some(shape) if shape.event_stream().is_some() => quote! {
+                <Self as ::opgen::Operation>::deserialize_streaming(response.map(::opgen::ByteStream::new))
+            },
             Some(shape) => read_output(
                 FORMAT,
                 &shape.ident,
@@ -64,5 +75,9 @@ impl Protocol for RpcV2Cbor {
 
     fn decode_error(&self, _ir: &Ir, error: &ErrorRef) -> TokenStream {
         read_error(FORMAT, &error.ident)
+    }
+
+    fn streaming(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
+        super::event_stream::rpc_streaming(FORMAT, ir, op)
     }
 }

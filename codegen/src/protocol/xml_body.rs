@@ -52,7 +52,7 @@ fn timestamp_format(member: Option<TimestampFormat>, ty: &TypeRef) -> TimestampF
 /// only ever a whole HTTP message, never a document value.
 pub(crate) fn emit_codec(ty: &TypeIr) -> TokenStream {
     match ty {
-        TypeIr::Structure(s) if s.has_byte_stream() => TokenStream::new(),
+        TypeIr::Structure(s) if s.has_stream() => TokenStream::new(),
         TypeIr::Structure(s) => emit_structure(s),
         TypeIr::Union(u) => emit_union(u),
         TypeIr::Enum(e) => emit_enum(e),

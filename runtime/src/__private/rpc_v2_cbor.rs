@@ -65,7 +65,9 @@ pub fn body(response: &http::Response<Bytes>) -> Result<Map, ResponseError> {
 /// The code is the `__type` of the body, a shape id whose namespace is
 /// dropped. A service marked `@awsQueryCompatible` (`query_compatible`) may
 /// also send `x-amzn-query-error: Code;Fault`, the code its awsQuery
-/// clients knew, which then wins.
+/// clients knew, which then wins. Without `__type`, the code is the
+/// `x-amzn-errortype` header: an event stream's `exception` message names
+/// its error in a header (`:exception-type`), which the receiver passes so.
 pub fn error_metadata(
     response: &http::Response<Bytes>,
     body: &Map,
@@ -86,6 +88,7 @@ pub fn error_metadata(
             Some(Value::Text(code)) => Some(rest::sanitize_error_code(code).to_string()),
             _ => None,
         })
+        .or_else(|| rest::header(response, "x-amzn-errortype"))
         .filter(|code| !code.is_empty());
     let message = ["message", "Message"]
         .iter()

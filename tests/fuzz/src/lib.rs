@@ -12,6 +12,7 @@
 
 mod cbor;
 mod endpoint;
+mod event_stream;
 mod input;
 mod model;
 mod response;
@@ -20,6 +21,7 @@ mod xml;
 
 pub use cbor::cbor_decode;
 pub use endpoint::endpoint_rules;
+pub use event_stream::eventstream_decode;
 pub use model::model_loader;
 pub use response::response_parsing;
 pub use sigv4::sigv4_canonical;
@@ -36,4 +38,5 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("endpoint_rules", endpoint_rules),
     ("cbor_decode", cbor_decode),
     ("xml_decode", xml_decode),
+    ("eventstream_decode", eventstream_decode),
 ];
