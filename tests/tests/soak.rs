@@ -48,6 +48,9 @@ struct StubStats {
     /// calls a fault hit and a retry rescued.
     rescued: AtomicU64,
     connections: AtomicU64,
+    /// Connections the stub holds open now: each is two descriptors of this
+    /// process while the client pools its end.
+    live: AtomicU64,
 }
 
 enum Fault {
@@ -89,7 +92,12 @@ async fn start_stub(stats: Arc<StubStats>) -> String {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             stats.connections.fetch_add(1, Ordering::Relaxed);
-            tokio::spawn(serve(stream, stats.clone()));
+            stats.live.fetch_add(1, Ordering::SeqCst);
+            let stats = stats.clone();
+            tokio::spawn(async move {
+                serve(stream, &stats).await;
+                stats.live.fetch_sub(1, Ordering::SeqCst);
+            });
         }
     });
     url
@@ -97,7 +105,7 @@ async fn start_stub(stats: Arc<StubStats>) -> String {
 
 /// Answers requests on one keep-alive connection until the client closes
 /// it or a reset is injected.
-async fn serve(mut stream: TcpStream, stats: Arc<StubStats>) {
+async fn serve(mut stream: TcpStream, stats: &StubStats) {
     let ok = response(
         200,
         "x-amzn-requestid: req-ok\r\n",
@@ -276,7 +284,6 @@ async fn soak() {
     // Generous for a debug build on 2 busy cores: about 1 ms per call
     // serialised, ten times over, never under a minute.
     let bound = Duration::from_secs(60 + calls / 100);
-    let warm_up = (calls / 10).max(1000);
 
     let stats = Arc::new(StubStats::default());
     let url = start_stub(stats.clone()).await;
@@ -301,19 +308,29 @@ async fn soak() {
         latency_us: (0..calls).map(|_| AtomicU32::new(0)).collect(),
     });
 
+    // Ten equal rounds; the first is the warm-up. Samples are taken
+    // between rounds, when no call is in flight.
     let started = Instant::now();
-    drive(&client, &tally, 0, warm_up, bound).await;
-    let (fds_warm, rss_warm) = (open_fds(), resident_bytes());
-    drive(
-        &client,
-        &tally,
-        warm_up,
-        calls,
-        bound.saturating_sub(started.elapsed()),
-    )
-    .await;
-    let (fds_end, rss_end) = (open_fds(), resident_bytes());
+    let mut samples = Vec::new();
+    for round in 0..10 {
+        let (from, to) = (calls * round / 10, calls * (round + 1) / 10);
+        drive(
+            &client,
+            &tally,
+            from,
+            to,
+            bound.saturating_sub(started.elapsed()),
+        )
+        .await;
+        samples.push((
+            open_fds(),
+            resident_bytes(),
+            stats.live.load(Ordering::SeqCst),
+        ));
+    }
     let elapsed = started.elapsed();
+    let (fds_warm, rss_warm, live_warm) = samples.first().copied().unwrap_or_default();
+    let (fds_end, rss_end, live_end) = samples.last().copied().unwrap_or_default();
 
     let ok = tally.ok.load(Ordering::SeqCst);
     let errors = tally.errors.load(Ordering::SeqCst);
@@ -345,6 +362,20 @@ async fn soak() {
         stats.connections.load(Ordering::SeqCst),
         elapsed.as_secs_f64(),
     );
+    let series: Vec<String> = samples
+        .iter()
+        .map(|(fds, rss, live)| {
+            format!(
+                "{}/{live}/{}",
+                show(*fds),
+                show_mb(*rss)
+            )
+        })
+        .collect();
+    println!(
+        "soak samples (fds/open connections/rss MB after each tenth): {}",
+        series.join(" ")
+    );
 
     assert_eq!(lost, 0, "calls neither succeeded nor failed within {bound:?}");
     assert_eq!(ok + errors, calls, "a call was counted twice");
@@ -370,9 +401,25 @@ async fn soak() {
     );
     assert!(ok * 1000 >= calls * 999, "{errors} of {calls} calls failed");
 
-    // Flat after warm-up: the pooled connections are reused, those reset
-    // are replaced, nothing accumulates.
+    // Flat after warm-up. Each open connection is two descriptors of this
+    // process (the client's pooled end and the stub's); the pool may hold a
+    // few more connections than calls in flight (a call that found none
+    // idle opens one, and keeps it when another came back first), so the
+    // descriptors that must not grow are those not held by an open
+    // connection, and the pool itself must stay bounded.
     if let (Some(a), Some(b), Some(ra), Some(rb)) = (fds_warm, fds_end, rss_warm, rss_end) {
+        let unpaired = |fds: usize, live: u64| {
+            fds.saturating_sub(usize::try_from(live * 2).unwrap_or(usize::MAX))
+        };
+        let (ua, ub) = (unpaired(a, live_warm), unpaired(b, live_end));
+        assert!(
+            ub <= ua + 4,
+            "descriptors not held by a connection grew: {ua}→{ub} ({a}→{b} in all)"
+        );
+        assert!(
+            live_end <= 2 * CONCURRENCY as u64,
+            "{live_end} connections open for {CONCURRENCY} calls at a time"
+        );
         assert!(b <= a + a / 10 + 8, "file descriptors grew: {a}→{b}");
         assert!(
             rb <= ra + ra / 10 + 4 * 1024 * 1024,
