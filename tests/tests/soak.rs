@@ -3,9 +3,9 @@
 //! attempts, answers 503 to 1 % and resets the connection on 0.5 %.
 //!
 //! Every call must end in success or a typed error (none lost, none hung),
-//! the retries must stay within the attempt budget, and open file
-//! descriptors and resident memory must stay flat after warm-up. The test
-//! prints one line:
+//! the retries must stay within the attempt budget, and the descriptors not
+//! held by a connection and resident memory must stay flat after warm-up.
+//! The test prints one line:
 //!
 //! `soak: N calls, N ok, N typed errors, 0 lost, fds A→B, rss A→B MB, p50/p99 X/Y ms`
 //!
