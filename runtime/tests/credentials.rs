@@ -345,7 +345,32 @@ fn missing_profile_or_files_are_not_loaded() {
 }
 
 #[test]
-fn assume_role_profile_is_an_error_naming_profile_and_key() {
+fn sso_profile_is_an_error_naming_profile_and_key() {
+    run(async {
+        let home = TempDir::new("sso");
+        home.write(
+            ".aws/config",
+            "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n",
+        );
+        let err = ProfileCredentials::new()
+            .with_env(env_at_home(home.path(), &[("AWS_PROFILE", "dev")]))
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert!(!err.is_not_loaded());
+        let text = err.to_string();
+        assert!(
+            text.contains("profile `dev`") && text.contains("`sso_session`"),
+            "{text}"
+        );
+    });
+}
+
+/// A role profile whose `source_profile` is missing fails naming both,
+/// rather than calling STS with no credentials.
+#[test]
+#[cfg(feature = "sts-credentials")]
+fn role_profile_with_a_missing_source_profile_names_it() {
     run(async {
         let home = TempDir::new("role");
         home.write(
@@ -360,7 +385,7 @@ fn assume_role_profile_is_an_error_naming_profile_and_key() {
         assert!(!err.is_not_loaded());
         let text = err.to_string();
         assert!(
-            text.contains("profile `admin`") && text.contains("`role_arn`"),
+            text.contains("profile `admin`") && text.contains("source_profile `default`"),
             "{text}"
         );
     });
