@@ -236,15 +236,7 @@ impl Client {
         I: OperationInput,
     {
         let config = &self.inner.config;
-        let provider = config.credentials_provider.as_ref().ok_or_else(|| {
-            Error::Credentials(CredentialsError::new(
-                "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
-            ))
-        })?;
-        let credentials = provider
-            .provide_credentials()
-            .await
-            .map_err(Error::Credentials)?;
+        let credentials = load_credentials(config).await.map_err(Error::Credentials)?;
         crate::presign::presign::<I::Operation>(&input, config, &credentials, &presigning)
     }
 
@@ -499,6 +491,17 @@ impl Client {
     }
 }
 
+/// The credentials of the configured provider, for a call or a presigned
+/// request.
+async fn load_credentials(config: &Config) -> Result<crate::Credentials, CredentialsError> {
+    let provider = config.credentials_provider.as_ref().ok_or_else(|| {
+        CredentialsError::new(
+            "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
+        )
+    })?;
+    provider.provide_credentials().await
+}
+
 /// Loads the credentials and signs one attempt's request with SigV4.
 async fn sign_attempt<O: Operation>(
     config: &Config,
@@ -506,15 +509,7 @@ async fn sign_attempt<O: Operation>(
     endpoint: &Endpoint,
     region: &str,
 ) -> Result<(), Error<O::Error>> {
-    let provider = config.credentials_provider.as_ref().ok_or_else(|| {
-            Error::Credentials(CredentialsError::new(
-                "no credentials provider configured; set one with Config::builder().credentials_provider(..)",
-            ))
-        })?;
-    let credentials = provider
-        .provide_credentials()
-        .await
-        .map_err(Error::Credentials)?;
+    let credentials = load_credentials(config).await.map_err(Error::Credentials)?;
     let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
     let mut settings = SigningSettings::for_service(service);
     if let Some(disable) = endpoint.disable_double_encoding() {
