@@ -11,10 +11,14 @@ use opgen::{
     OperationInput, Protocol, ProvideErrorMetadata, ServiceError, ServiceMetadata,
 };
 use std::fmt;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
+
+#[path = "support/sdk_signer.rs"]
+mod sdk_signer;
+use sdk_signer::parse_amz_date;
 
 /// No test waits longer than this for the peer.
 const BOUND: Duration = Duration::from_secs(10);
@@ -118,6 +122,21 @@ struct Received {
 }
 
 impl Received {
+    /// The request as an `http::Request` with an absolute URI.
+    fn to_http(&self) -> http::Request<&[u8]> {
+        let mut request = http::Request::builder()
+            .method(self.method.as_str())
+            .uri(format!(
+                "http://{}{}",
+                self.header("host").expect("host"),
+                self.target
+            ));
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        request.body(self.body.as_slice()).expect("a valid request")
+    }
+
     fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -225,21 +244,6 @@ fn client(url: &str) -> Config {
         .build()
 }
 
-/// `20150830T123600Z` as a `SystemTime`.
-fn parse_amz_date(text: &str) -> SystemTime {
-    let number = |range: std::ops::Range<usize>| -> u64 { text[range].parse().expect("digits") };
-    let (year, month, day) = (number(0..4), number(4..6), number(6..8));
-    let (hour, minute, second) = (number(9..11), number(11..13), number(13..15));
-    // Howard Hinnant's days_from_civil, for dates after 1970.
-    let year = if month <= 2 { year - 1 } else { year };
-    let (era, year_of_era) = (year / 400, year % 400);
-    let shifted_month = if month > 2 { month - 3 } else { month + 9 };
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    UNIX_EPOCH + Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
 /// Signs the received request again from its signed headers and returns
 /// the `Authorization` value the server should have received.
 fn expected_authorization(received: &Received) -> String {
@@ -331,6 +335,16 @@ async fn signed_call_reaches_the_server_and_its_response_is_parsed() {
         );
     }
     assert_eq!(authorization, expected_authorization(&received));
+    sdk_signer::assert_sdk_agrees(
+        &received.to_http(),
+        &sdk_signer::Scope {
+            access_key: "AKIDLOOPBACK",
+            secret_key: SECRET,
+            session_token: Some(TOKEN),
+            region: "us-east-1",
+            service: "things",
+        },
+    );
     // The official SDK signs exactly these for such a call: the per-attempt
     // `amz-sdk-*` headers stay unsigned, as in its requests.
     let signed = authorization
