@@ -16,6 +16,7 @@ mod event_stream;
 mod input;
 mod model;
 mod response;
+mod shapes;
 mod sigv4;
 mod xml;
 
@@ -24,6 +25,7 @@ pub use endpoint::endpoint_rules;
 pub use event_stream::eventstream_decode;
 pub use model::model_loader;
 pub use response::response_parsing;
+pub use shapes::response_shapes;
 pub use sigv4::sigv4_canonical;
 pub use xml::xml_decode;
 
@@ -39,4 +41,5 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("cbor_decode", cbor_decode),
     ("xml_decode", xml_decode),
     ("eventstream_decode", eventstream_decode),
+    ("response_shapes", response_shapes),
 ];

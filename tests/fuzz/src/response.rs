@@ -71,14 +71,14 @@ pub fn response_parsing(data: &[u8]) {
 }
 
 /// Planted in response bodies; no error may show it.
-const MARKER: &str = "SECRET-MARKER-";
+pub(crate) const MARKER: &str = "SECRET-MARKER-";
 
 /// `body` with [`MARKER`] planted where no model shape reads it, so that
 /// the parse keeps its meaning: as a member of a JSON object, an item of an
 /// array, in a string, else after the body (still no JSON object). `None` when
 /// the body already holds the marker (the input may put it in a `message`,
 /// which errors show) or is blank (an empty output).
-fn plant_marker(body: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn plant_marker(body: &[u8]) -> Option<Vec<u8>> {
     let holds_marker = body
         .windows(MARKER.len())
         .any(|window| window == MARKER.as_bytes());
@@ -117,21 +117,7 @@ fn check_deserialize(
 ) {
     let result = GetResourceOauth2Token::deserialize(response);
     if let Err(e) = &result {
-        // Display and the source chain must not panic either.
-        let mut text = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(cause) = source {
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        assert!(!text.is_empty());
-        if planted {
-            let debug = format!("{e:?}");
-            assert!(
-                !text.contains(MARKER) && !debug.contains(MARKER),
-                "an error shows the body: {text} {debug}"
-            );
-        }
+        check_error_text(e, planted);
     }
     if status.is_success() {
         let expected = expected_output(body);
@@ -185,6 +171,25 @@ fn check_deserialize(
             assert_eq!(code, Some(variant), "variant {variant} for code {code:?}");
         }
         Err(e) => panic!("a {status} response gave a non-service error: {e:?}"),
+    }
+}
+
+/// `e` displays (with its source chain) without panicking, and when a
+/// marker was planted in the body, neither its text nor its `Debug` shows it.
+pub(crate) fn check_error_text(e: &(dyn std::error::Error + 'static), planted: bool) {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    assert!(!text.is_empty());
+    if planted {
+        let debug = format!("{e:?}");
+        assert!(
+            !text.contains(MARKER) && !debug.contains(MARKER),
+            "an error shows the body: {text} {debug}"
+        );
     }
 }
 
