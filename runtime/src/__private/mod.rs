@@ -49,3 +49,19 @@ impl NonExhaustive {
         match self.0 {}
     }
 }
+
+/// The parser of the credential documents (`credential_process` output when
+/// `credential_process`, else a container or IMDS response), for the fuzz
+/// harnesses. The error never quotes a value of the document.
+pub fn parse_credentials_json(
+    body: &[u8],
+    credential_process: bool,
+) -> Result<crate::Credentials, String> {
+    use crate::credentials::json::{parse_credentials, Format};
+    let format = if credential_process {
+        Format::Process
+    } else {
+        Format::Endpoint
+    };
+    parse_credentials(body, format)
+}

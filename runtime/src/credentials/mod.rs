@@ -61,7 +61,7 @@ mod container;
 mod environment;
 mod http;
 mod imds;
-mod json;
+pub(crate) mod json;
 mod process;
 mod profile;
 #[cfg(feature = "sts-credentials")]

@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod cbor;
+mod credentials;
 mod endpoint;
 mod event_stream;
 mod input;
@@ -21,6 +22,7 @@ mod sigv4;
 mod xml;
 
 pub use cbor::cbor_decode;
+pub use credentials::{credentials_json, profile_files};
 pub use endpoint::endpoint_rules;
 pub use event_stream::eventstream_decode;
 pub use model::model_loader;
@@ -42,4 +44,6 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("xml_decode", xml_decode),
     ("eventstream_decode", eventstream_decode),
     ("response_shapes", response_shapes),
+    ("profile_files", profile_files),
+    ("credentials_json", credentials_json),
 ];

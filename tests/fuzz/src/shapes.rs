@@ -13,13 +13,25 @@ use opgen::{Error, Operation};
 use serde_json::Value;
 
 mod rest_json {
-    opgen::include_operation!("GetShapes", model = "models/shapes.json", protocol = "restJson1");
+    opgen::include_operation!(
+        "GetShapes",
+        model = "models/shapes.json",
+        protocol = "restJson1"
+    );
 }
 mod aws_json {
-    opgen::include_operation!("GetShapes", model = "models/shapes.json", protocol = "awsJson1_1");
+    opgen::include_operation!(
+        "GetShapes",
+        model = "models/shapes.json",
+        protocol = "awsJson1_1"
+    );
 }
 mod cbor {
-    opgen::include_operation!("GetShapes", model = "models/shapes.json", protocol = "rpcv2Cbor");
+    opgen::include_operation!(
+        "GetShapes",
+        model = "models/shapes.json",
+        protocol = "rpcv2Cbor"
+    );
 }
 
 /// The input is a protocol byte (`0` restJson1, `1` awsJson1_1, else
@@ -55,7 +67,11 @@ pub fn response_shapes(data: &[u8]) {
     }
     let given = input.rest();
     // The marker goes into JSON bodies only: CBOR's text is not JSON.
-    let planted = if protocol == 2 { None } else { plant_marker(given) };
+    let planted = if protocol == 2 {
+        None
+    } else {
+        plant_marker(given)
+    };
     let body = Bytes::copy_from_slice(planted.as_deref().unwrap_or(given));
     let response = match builder.body(body.clone()) {
         Ok(response) => response,
@@ -86,7 +102,10 @@ pub fn response_shapes(data: &[u8]) {
     }
 }
 
-fn check_outcome<O: std::fmt::Debug, E: opgen::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+fn check_outcome<
+    O: std::fmt::Debug,
+    E: opgen::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+>(
     result: &Result<O, Error<E>>,
     status: http::StatusCode,
     planted: bool,
