@@ -7,7 +7,7 @@
 //! awsJson1_1 and rpcv2Cbor from `models/shapes.json`.
 
 use crate::input::Input;
-use crate::response::{check_error_text, plant_marker};
+use crate::response::{check_error_text, holds_marker, plant_marker};
 use bytes::Bytes;
 use opgen::{Error, Operation};
 use serde_json::Value;
