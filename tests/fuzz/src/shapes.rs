@@ -161,7 +161,7 @@ fn check_rest_output(
         None => assert_eq!(output.flag(), None),
     }
     if let Some(text) = header(headers, "x-level") {
-        assert_eq!(output.level().map(|l| l.as_str()), Some(text.trim()));
+        assert_eq!(output.level().map(|l| l.as_str()), Some(text.as_str()));
     }
     for name in headers.keys() {
         let Some(suffix) = name.as_str().strip_prefix("x-meta-") else {
