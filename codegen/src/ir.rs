@@ -133,7 +133,6 @@ pub(crate) enum MatcherIr {
     /// `output` or `inputOutput`: the translated path and its comparison.
     Path {
         path: crate::jmespath::Typed,
-        ty: crate::jmespath::Ty,
         comparator: Comparator,
         expected: String,
         /// `inputOutput`: the path also reads the input.

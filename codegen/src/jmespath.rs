@@ -357,7 +357,7 @@ pub(crate) enum Typed {
     Str(String),
     Bool(bool),
     Num(f64),
-    Compare(CompareOp, Box<Typed>, Box<Typed>, Ty),
+    Compare(CompareOp, Box<Typed>, Box<Typed>),
     And(Box<Typed>, Ty, Box<Typed>, Ty),
     Or(Box<Typed>, Ty, Box<Typed>, Ty),
     Not(Box<Typed>, Ty),
@@ -498,7 +498,7 @@ impl Checker<'_> {
                     ));
                 }
                 (
-                    Typed::Compare(*op, Box::new(left), Box::new(right), left_ty),
+                    Typed::Compare(*op, Box::new(left), Box::new(right)),
                     Ty::Bool,
                 )
             }
@@ -608,7 +608,7 @@ pub(crate) fn to_tokens(typed: &Typed) -> TokenStream {
             let n = Literal::f64_suffixed(*n);
             quote!(::core::option::Option::Some(#n))
         }
-        Typed::Compare(op, left, right, _) => {
+        Typed::Compare(op, left, right) => {
             let (left, right) = (to_tokens(left), to_tokens(right));
             match op {
                 CompareOp::Eq => quote!(::core::option::Option::Some(#left == #right)),
@@ -621,10 +621,12 @@ pub(crate) fn to_tokens(typed: &Typed) -> TokenStream {
                         _ => quote!(>=),
                     };
                     // JMESPath orders numbers only; anything else is null.
-                    quote!(match (#left, #right) {
+                    // Parenthesized: a `match` opening a statement would
+                    // end there.
+                    quote!((match (#left, #right) {
                         (::core::option::Option::Some(a), ::core::option::Option::Some(b)) => ::core::option::Option::Some(a #op b),
                         _ => ::core::option::Option::None,
-                    })
+                    }))
                 }
             }
         }

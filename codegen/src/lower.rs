@@ -1458,7 +1458,6 @@ fn lower_acceptor(op: &OperationIr, types: &[TypeIr], acceptor: &Value) -> Resul
             (
                 MatcherIr::Path {
                     path: typed,
-                    ty,
                     comparator,
                     expected: expected.to_string(),
                     input,
