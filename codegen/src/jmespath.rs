@@ -844,6 +844,27 @@ mod tests {
     }
 
     #[test]
+    fn input_output_paths_start_at_input_or_output() {
+        let types = fixture();
+        let root = Ty::InputOutput {
+            input: ident("Item"),
+            output: ident("Output"),
+        };
+        let check = |src: &str| {
+            check(&parse(src).unwrap(), &root, &types)
+                .map(|(t, ty)| (to_tokens(&t).to_string().replace(' ', ""), ty))
+        };
+        let (code, ty) = check("output.Count == length(input.State)").unwrap();
+        assert_eq!(ty, Ty::Bool);
+        assert!(code.contains("::core::option::Option::Some(output).map(|v|&v.count)"), "{code}");
+        assert!(code.contains("::core::option::Option::Some(input).and_then(|v|v.state.as_ref())"), "{code}");
+        assert_eq!(
+            check("result.Count").unwrap_err(),
+            "`result` is neither `input` nor `output`"
+        );
+    }
+
+    #[test]
     fn untypable_expressions_say_why() {
         assert_eq!(typed("Nope").unwrap_err(), "`Output` has no member `Nope`");
         assert!(typed("Status.Deeper").unwrap_err().contains("read from a string"));

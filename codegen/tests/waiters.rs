@@ -29,7 +29,19 @@ fn each_waiter_is_a_wait_until_function_with_its_acceptors() {
     );
     // An absolute shape id in errorType is matched by the shape name.
     assert!(code.contains("is_some_and (| code | code == \"FleetNotFound\")"), "{code}");
-    assert!(code.contains("- failure on errorType `FleetNotFound`") || code.contains("- retry on errorType `FleetNotFound`"), "{code}");
+    // The rustdoc lists the acceptors with their states, in order.
+    let ready_doc = [
+        "\" - success on output `fleet.nodes[].state` allStringEquals `running`\"",
+        "\" - failure on output `fleet.nodes[].state` anyStringEquals `failed`\"",
+        "\" - failure on output `fleet.status` stringEquals `DELETED`\"",
+        "\" - retry on errorType `FleetNotFound`\"",
+    ];
+    let at: Vec<usize> = ready_doc
+        .iter()
+        .map(|line| code.find(line).unwrap_or_else(|| panic!("{line}: {code}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    assert!(code.contains("\" Waits until every node of the fleet is running.\""), "{code}");
 }
 
 #[test]

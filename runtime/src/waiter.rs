@@ -229,8 +229,10 @@ impl Backoff {
             min.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
                 .min(max)
         };
-        let jittered =
-            min.saturating_add(ceiling.saturating_sub(min).mul_f64(fraction.clamp(0.0, 1.0)));
+        // `try_from`: `mul_f64` would panic on a span too large for a
+        // `Duration`, which a model's `maxDelay` could make.
+        let span = ceiling.saturating_sub(min).as_secs_f64() * fraction.clamp(0.0, 1.0);
+        let jittered = min.saturating_add(Duration::try_from_secs_f64(span).unwrap_or(ceiling));
         // Leave minDelay for the last call rather than sleep past the end.
         Some(if remaining.saturating_sub(jittered) <= min {
             remaining.saturating_sub(min)
@@ -432,6 +434,15 @@ mod tests {
                 assert!(d >= Duration::from_secs(5) && d <= Duration::from_secs(60), "{d:?}");
             }
         }
+    }
+
+    #[test]
+    fn huge_delays_from_a_model_do_not_overflow() {
+        let w = waiter(u64::MAX, u64::MAX);
+        assert!(w.delay(1, Duration::MAX, 0.999).is_some());
+        let w = waiter(1, u64::MAX);
+        let d = w.delay(200, Duration::MAX, 0.999).unwrap();
+        assert!(d >= Duration::from_secs(1));
     }
 
     #[test]
