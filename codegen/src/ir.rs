@@ -141,6 +141,8 @@ pub(crate) enum MatcherIr {
 }
 
 /// How a path's value is compared with `expected`.
+// The variants are the specification's comparator names.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Comparator {
     StringEquals,
@@ -505,10 +507,14 @@ pub(crate) struct VariantIr {
     pub(crate) xml: XmlIr,
 }
 
-/// Structures of the given names and members (name, type, optional), for
-/// tests of what reads the IR.
+/// A member of a test structure: name, type, optional.
 #[cfg(test)]
-pub(crate) fn test_structures(shapes: &[(&str, &[(&str, TypeRef, bool)])]) -> Vec<TypeIr> {
+pub(crate) type TestMember<'a> = (&'a str, TypeRef, bool);
+
+/// Structures of the given names and members, for tests of what reads the
+/// IR.
+#[cfg(test)]
+pub(crate) fn test_structures(shapes: &[(&str, &[TestMember])]) -> Vec<TypeIr> {
     let xml = |name: &str| XmlIr {
         name: name.to_string(),
         attribute: false,

@@ -318,7 +318,10 @@ pub(crate) enum Ty {
     List(Box<Ty>),
     /// The `{input, output}` object of an `inputOutput` matcher, of these
     /// structures.
-    InputOutput { input: Ident, output: Ident },
+    InputOutput {
+        input: Ident,
+        output: Ident,
+    },
 }
 
 impl Ty {
@@ -445,7 +448,10 @@ impl Checker<'_> {
                 match ty {
                     Ty::List(item) => match *item {
                         Ty::List(inner) => (Typed::Flatten(Box::new(list), true), Ty::List(inner)),
-                        item => (Typed::Flatten(Box::new(list), false), Ty::List(Box::new(item))),
+                        item => (
+                            Typed::Flatten(Box::new(list), false),
+                            Ty::List(Box::new(item)),
+                        ),
                     },
                     other => return Err(format!("`[]` is applied to {}", other.describe())),
                 }
@@ -777,7 +783,10 @@ mod tests {
             Ast::And(
                 Box::new(Ast::Compare(
                     CompareOp::Gt,
-                    Box::new(Ast::Function("length".into(), vec![field(Ast::Current, "a")])),
+                    Box::new(Ast::Function(
+                        "length".into(),
+                        vec![field(Ast::Current, "a")]
+                    )),
                     Box::new(Ast::Literal(serde_json::json!(0)))
                 )),
                 Box::new(Ast::Not(Box::new(field(Ast::Current, "b"))))
@@ -793,10 +802,7 @@ mod tests {
                 ]
             )
         );
-        assert_eq!(
-            parse("`true`").unwrap(),
-            Ast::Literal(Value::Bool(true))
-        );
+        assert_eq!(parse("`true`").unwrap(), Ast::Literal(Value::Bool(true)));
     }
 
     #[test]
@@ -813,8 +819,18 @@ mod tests {
 
     fn fixture() -> Vec<TypeIr> {
         crate::ir::test_structures(&[
-            ("Output", &[("Status", string(), true), ("Items", list_of("Item"), true), ("Count", TypeRef::Integer, false)]),
-            ("Item", &[("State", string(), true), ("Ok", TypeRef::Boolean, true)]),
+            (
+                "Output",
+                &[
+                    ("Status", string(), true),
+                    ("Items", list_of("Item"), true),
+                    ("Count", TypeRef::Integer, false),
+                ],
+            ),
+            (
+                "Item",
+                &[("State", string(), true), ("Ok", TypeRef::Boolean, true)],
+            ),
         ])
     }
 
@@ -837,8 +853,14 @@ mod tests {
         let (code, ty) = typed("Status").unwrap();
         assert_eq!(ty, Ty::Str);
         assert_eq!(code, "cur.and_then(|v|v.status.as_ref()).and_then(|x|::core::option::Option::Some(x.as_str()))");
-        assert_eq!(typed("Items[].State").unwrap().1, Ty::List(Box::new(Ty::Str)));
-        assert_eq!(typed("Items[?Ok].State").unwrap().1, Ty::List(Box::new(Ty::Str)));
+        assert_eq!(
+            typed("Items[].State").unwrap().1,
+            Ty::List(Box::new(Ty::Str))
+        );
+        assert_eq!(
+            typed("Items[?Ok].State").unwrap().1,
+            Ty::List(Box::new(Ty::Str))
+        );
         assert_eq!(typed("length(Items) > Count").unwrap().1, Ty::Bool);
         assert_eq!(typed("contains(Items[].State, 'x')").unwrap().1, Ty::Bool);
     }
@@ -856,8 +878,14 @@ mod tests {
         };
         let (code, ty) = check("output.Count == length(input.State)").unwrap();
         assert_eq!(ty, Ty::Bool);
-        assert!(code.contains("::core::option::Option::Some(output).map(|v|&v.count)"), "{code}");
-        assert!(code.contains("::core::option::Option::Some(input).and_then(|v|v.state.as_ref())"), "{code}");
+        assert!(
+            code.contains("::core::option::Option::Some(output).map(|v|&v.count)"),
+            "{code}"
+        );
+        assert!(
+            code.contains("::core::option::Option::Some(input).and_then(|v|v.state.as_ref())"),
+            "{code}"
+        );
         assert_eq!(
             check("result.Count").unwrap_err(),
             "`result` is neither `input` nor `output`"
@@ -867,11 +895,21 @@ mod tests {
     #[test]
     fn untypable_expressions_say_why() {
         assert_eq!(typed("Nope").unwrap_err(), "`Output` has no member `Nope`");
-        assert!(typed("Status.Deeper").unwrap_err().contains("read from a string"));
-        assert!(typed("Status > `1`").unwrap_err().contains("cannot be compared"));
-        assert!(typed("Status == `1`").unwrap_err().contains("cannot be compared"));
-        assert!(typed("Count[]").unwrap_err().contains("`[]` is applied to a number"));
+        assert!(typed("Status.Deeper")
+            .unwrap_err()
+            .contains("read from a string"));
+        assert!(typed("Status > `1`")
+            .unwrap_err()
+            .contains("cannot be compared"));
+        assert!(typed("Status == `1`")
+            .unwrap_err()
+            .contains("cannot be compared"));
+        assert!(typed("Count[]")
+            .unwrap_err()
+            .contains("`[]` is applied to a number"));
         assert!(typed("sort(Items)").unwrap_err().contains("`sort`"));
-        assert!(typed("contains(Items, 'x')").unwrap_err().contains("`contains`"));
+        assert!(typed("contains(Items, 'x')")
+            .unwrap_err()
+            .contains("`contains`"));
     }
 }

@@ -1386,7 +1386,11 @@ fn lower_waiter(
     })
 }
 
-fn lower_acceptor(op: &OperationIr, types: &[TypeIr], acceptor: &Value) -> Result<AcceptorIr, String> {
+fn lower_acceptor(
+    op: &OperationIr,
+    types: &[TypeIr],
+    acceptor: &Value,
+) -> Result<AcceptorIr, String> {
     let state = match acceptor.get("state").and_then(Value::as_str) {
         Some("success") => AcceptorState::Success,
         Some("failure") => AcceptorState::Failure,
@@ -1422,7 +1426,8 @@ fn lower_acceptor(op: &OperationIr, types: &[TypeIr], acceptor: &Value) -> Resul
                     .and_then(Value::as_str)
                     .ok_or_else(|| format!("a `{kind}` matcher has no `{key}`"))
             };
-            let (path, expected, comparator) = (field("path")?, field("expected")?, field("comparator")?);
+            let (path, expected, comparator) =
+                (field("path")?, field("expected")?, field("comparator")?);
             let input = kind == "inputOutput";
             let root = match (&op.input, &op.output, input) {
                 (_, Some(output), false) => crate::jmespath::Ty::Struct(output.ident.clone()),
@@ -1430,7 +1435,11 @@ fn lower_acceptor(op: &OperationIr, types: &[TypeIr], acceptor: &Value) -> Resul
                     input: input.ident.clone(),
                     output: output.ident.clone(),
                 },
-                _ => return Err(format!("a `{kind}` matcher needs the operation's input and output")),
+                _ => {
+                    return Err(format!(
+                        "a `{kind}` matcher needs the operation's input and output"
+                    ))
+                }
             };
             let (typed, ty) = crate::jmespath::parse(path)
                 .and_then(|ast| crate::jmespath::check(&ast, &root, types))
@@ -1445,9 +1454,7 @@ fn lower_acceptor(op: &OperationIr, types: &[TypeIr], acceptor: &Value) -> Resul
             };
             let fits = match comparator {
                 Comparator::StringEquals => ty == Ty::Str,
-                Comparator::BooleanEquals => {
-                    ty == Ty::Bool && matches!(expected, "true" | "false")
-                }
+                Comparator::BooleanEquals => ty == Ty::Bool && matches!(expected, "true" | "false"),
                 _ => ty == Ty::List(Box::new(Ty::Str)),
             };
             if !fits {
@@ -1462,7 +1469,10 @@ fn lower_acceptor(op: &OperationIr, types: &[TypeIr], acceptor: &Value) -> Resul
                     expected: expected.to_string(),
                     input,
                 },
-                format!("{kind} `{path}` {} `{expected}`", lower_first(&format!("{comparator:?}"))),
+                format!(
+                    "{kind} `{path}` {} `{expected}`",
+                    lower_first(&format!("{comparator:?}"))
+                ),
             )
         }
         (other, _) => return Err(format!("unsupported matcher `{other}`")),

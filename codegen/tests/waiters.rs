@@ -17,18 +17,34 @@ fn generated(operation: &str) -> Result<String, Vec<opgen_codegen::CodegenError>
 #[test]
 fn each_waiter_is_a_wait_until_function_with_its_acceptors() {
     let code = generated("GetFleet").unwrap();
-    for waiter in ["wait_until_fleet_ready", "wait_until_fleet_gone", "wait_until_fleet_scaled"] {
-        assert!(code.contains(&format!("pub async fn {waiter} (")), "{waiter}: {code}");
+    for waiter in [
+        "wait_until_fleet_ready",
+        "wait_until_fleet_gone",
+        "wait_until_fleet_scaled",
+    ] {
+        assert!(
+            code.contains(&format!("pub async fn {waiter} (")),
+            "{waiter}: {code}"
+        );
     }
     // The model's delays, and the acceptors as the model writes them.
-    assert!(code.contains("Self :: __wait_until_fleet_ready_acceptor , 1u64 , 8u64"), "{code}");
-    assert!(code.contains("Self :: __wait_until_fleet_gone_acceptor , 2u64 , 120u64"), "{code}");
+    assert!(
+        code.contains("Self :: __wait_until_fleet_ready_acceptor , 1u64 , 8u64"),
+        "{code}"
+    );
+    assert!(
+        code.contains("Self :: __wait_until_fleet_gone_acceptor , 2u64 , 120u64"),
+        "{code}"
+    );
     assert!(
         code.contains("\"output `fleet.nodes[].state` allStringEquals `running`\""),
         "{code}"
     );
     // An absolute shape id in errorType is matched by the shape name.
-    assert!(code.contains("is_some_and (| code | code == \"FleetNotFound\")"), "{code}");
+    assert!(
+        code.contains("is_some_and (| code | code == \"FleetNotFound\")"),
+        "{code}"
+    );
     // The rustdoc lists the acceptors with their states, in order.
     let ready_doc = [
         "\" - success on output `fleet.nodes[].state` allStringEquals `running`\"",
@@ -41,7 +57,10 @@ fn each_waiter_is_a_wait_until_function_with_its_acceptors() {
         .map(|line| code.find(line).unwrap_or_else(|| panic!("{line}: {code}")))
         .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
-    assert!(code.contains("\" Waits until every node of the fleet is running.\""), "{code}");
+    assert!(
+        code.contains("\" Waits until every node of the fleet is running.\""),
+        "{code}"
+    );
 }
 
 #[test]

@@ -58,10 +58,10 @@ pub mod profile;
 mod random;
 pub mod region;
 mod retry;
-mod waiter;
 pub mod sigv4;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod waiter;
 
 #[doc(hidden)]
 pub mod __private;

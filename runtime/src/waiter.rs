@@ -173,7 +173,9 @@ impl<O: Operation> Waiter<O> {
             }
             let elapsed = now().saturating_duration_since(start);
             let remaining = max_wait.saturating_sub(elapsed);
-            let Some(delay) = self.backoff.delay(attempts, remaining, crate::random::random_fraction())
+            let Some(delay) =
+                self.backoff
+                    .delay(attempts, remaining, crate::random::random_fraction())
             else {
                 return Err(WaiterError::MaxWaitExceeded { elapsed, attempts });
             };
@@ -431,7 +433,10 @@ mod tests {
         for fraction in [0.0, 0.25, 0.999] {
             for attempt in 1..20 {
                 let d = w.delay(attempt, HOUR, fraction).unwrap();
-                assert!(d >= Duration::from_secs(5) && d <= Duration::from_secs(60), "{d:?}");
+                assert!(
+                    d >= Duration::from_secs(5) && d <= Duration::from_secs(60),
+                    "{d:?}"
+                );
             }
         }
     }

@@ -10,7 +10,9 @@
 //! `cfg(opgen_shared_protocols)` only when it is there.
 
 use bytes::Bytes;
-use opgen::{AcceptorState, Client, Config, Credentials, HttpClient, HttpClientFuture, WaiterError};
+use opgen::{
+    AcceptorState, Client, Config, Credentials, HttpClient, HttpClientFuture, WaiterError,
+};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -72,12 +74,7 @@ fn scripted(responses: &[(u16, &str)]) -> (Client, Requests) {
             .endpoint_url("https://waits.invalid")
             .retry_config(opgen::RetryConfig::disabled())
             .http_client(Scripted {
-                responses: Arc::new(
-                    responses
-                        .iter()
-                        .map(|(s, b)| (*s, b.to_string()))
-                        .collect(),
-                ),
+                responses: Arc::new(responses.iter().map(|(s, b)| (*s, b.to_string())).collect()),
                 requests: Arc::clone(&requests),
             })
             .build(),
@@ -99,7 +96,10 @@ fn fleet_input(expected: i32) -> waits::GetFleetInput {
         .unwrap()
 }
 
-const NOT_FOUND: (u16, &str) = (400, r#"{"__type":"example.waits#FleetNotFound","message":"no fleet"}"#);
+const NOT_FOUND: (u16, &str) = (
+    400,
+    r#"{"__type":"example.waits#FleetNotFound","message":"no fleet"}"#,
+);
 const PENDING: (u16, &str) = (
     200,
     r#"{"fleet":{"status":"ACTIVE","nodes":[{"state":"running"},{"state":"pending"}]}}"#,
@@ -113,9 +113,10 @@ const RUNNING: (u16, &str) = (
 async fn success_after_retries_with_delays_within_min_and_max() {
     // Not found, then some nodes pending, then all running.
     let (client, requests) = scripted(&[NOT_FOUND, NOT_FOUND, PENDING, PENDING, PENDING, RUNNING]);
-    let done = waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(600))
-        .await
-        .unwrap();
+    let done =
+        waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(600))
+            .await
+            .unwrap();
     assert_eq!(done.attempts(), 6);
     assert_eq!(done.acceptor().index(), 0);
     assert_eq!(done.acceptor().waiter(), "FleetReady");
@@ -142,11 +143,13 @@ async fn success_after_retries_with_delays_within_min_and_max() {
 
 #[tokio::test(start_paused = true)]
 async fn any_string_equals_over_a_projection_fails_the_wait() {
-    let failed = r#"{"fleet":{"status":"ACTIVE","nodes":[{"state":"running"},{"state":"failed"}]}}"#;
+    let failed =
+        r#"{"fleet":{"status":"ACTIVE","nodes":[{"state":"running"},{"state":"failed"}]}}"#;
     let (client, requests) = scripted(&[PENDING, (200, failed)]);
-    let error = waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(600))
-        .await
-        .unwrap_err();
+    let error =
+        waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(600))
+            .await
+            .unwrap_err();
     let WaiterError::Failure {
         acceptor,
         result,
@@ -171,9 +174,10 @@ async fn all_string_equals_needs_a_non_empty_list_and_enums_compare_by_wire_stri
     // status `DELETED` matches the failure acceptor by its wire string.
     let deleted = r#"{"fleet":{"status":"DELETED","nodes":[]}}"#;
     let (client, _) = scripted(&[(200, deleted)]);
-    let error = waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(60))
-        .await
-        .unwrap_err();
+    let error =
+        waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(60))
+            .await
+            .unwrap_err();
     assert!(
         matches!(&error, WaiterError::Failure { acceptor, .. } if acceptor.index() == 2),
         "{error:?}"
@@ -183,22 +187,30 @@ async fn all_string_equals_needs_a_non_empty_list_and_enums_compare_by_wire_stri
 #[tokio::test(start_paused = true)]
 async fn error_type_acceptor_succeeds_on_the_error() {
     let (client, _) = scripted(&[RUNNING, RUNNING, NOT_FOUND]);
-    let done = waits::GetFleet::wait_until_fleet_gone(&client, fleet_input(0), Duration::from_secs(600))
-        .await
-        .unwrap();
+    let done =
+        waits::GetFleet::wait_until_fleet_gone(&client, fleet_input(0), Duration::from_secs(600))
+            .await
+            .unwrap();
     assert_eq!(done.attempts(), 3);
-    assert_eq!(done.acceptor().matcher(), "errorType `example.waits#FleetNotFound`");
+    assert_eq!(
+        done.acceptor().matcher(),
+        "errorType `example.waits#FleetNotFound`"
+    );
     let error = done.error().unwrap().as_service_error().unwrap();
-    assert!(matches!(error, waits::GetFleetError::FleetNotFound(_)), "{error:?}");
+    assert!(
+        matches!(error, waits::GetFleetError::FleetNotFound(_)),
+        "{error:?}"
+    );
     assert!(done.output().is_none());
 }
 
 #[tokio::test(start_paused = true)]
 async fn boolean_equals_reads_a_boolean_member() {
     let (client, _) = scripted(&[(200, r#"{"fleet":{"ready":false}}"#)]);
-    let error = waits::GetFleet::wait_until_fleet_gone(&client, fleet_input(0), Duration::from_secs(600))
-        .await
-        .unwrap_err();
+    let error =
+        waits::GetFleet::wait_until_fleet_gone(&client, fleet_input(0), Duration::from_secs(600))
+            .await
+            .unwrap_err();
     assert!(
         matches!(&error, WaiterError::Failure { acceptor, .. } if acceptor.index() == 1),
         "{error:?}"
@@ -208,10 +220,15 @@ async fn boolean_equals_reads_a_boolean_member() {
 #[tokio::test(start_paused = true)]
 async fn an_error_no_acceptor_matches_ends_the_wait() {
     let (client, requests) = scripted(&[PENDING, (500, r#"{"__type":"InternalFailure"}"#)]);
-    let error = waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(600))
-        .await
-        .unwrap_err();
-    let WaiterError::Operation { error: cause, attempts } = &error else {
+    let error =
+        waits::GetFleet::wait_until_fleet_ready(&client, fleet_input(2), Duration::from_secs(600))
+            .await
+            .unwrap_err();
+    let WaiterError::Operation {
+        error: cause,
+        attempts,
+    } = &error
+    else {
         panic!("{error:?}")
     };
     assert_eq!(*attempts, 2);
@@ -233,18 +250,22 @@ async fn input_output_paths_and_filters_read_both() {
             r#"{"fleet":{"ready":true,"nodes":[{"state":"running"},{"state":"running"}]}}"#,
         ),
     ]);
-    let done = waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(2), Duration::from_secs(600))
-        .await
-        .unwrap();
+    let done =
+        waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(2), Duration::from_secs(600))
+            .await
+            .unwrap();
     assert_eq!((done.attempts(), done.acceptor().index()), (2, 0));
-    assert!(requests.lock().unwrap()[0].1.contains(r#""expectedCount":2"#));
+    assert!(requests.lock().unwrap()[0]
+        .1
+        .contains(r#""expectedCount":2"#));
 
     // `contains` over a flattened projection: a broken tag fails it.
     let broken = r#"{"fleet":{"ready":true,"nodes":[{"state":"running","tags":["a","broken"]}]}}"#;
     let (client, _) = scripted(&[(200, broken)]);
-    let error = waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(3), Duration::from_secs(600))
-        .await
-        .unwrap_err();
+    let error =
+        waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(3), Duration::from_secs(600))
+            .await
+            .unwrap_err();
     assert!(
         matches!(&error, WaiterError::Failure { acceptor, .. } if acceptor.index() == 1),
         "{error:?}"
@@ -253,11 +274,15 @@ async fn input_output_paths_and_filters_read_both() {
     // `!ready && length(nodes) > 0` fails it too; an empty fleet does not.
     let (client, _) = scripted(&[
         (200, r#"{"fleet":{"ready":false,"nodes":[]}}"#),
-        (200, r#"{"fleet":{"ready":false,"nodes":[{"state":"pending"}]}}"#),
+        (
+            200,
+            r#"{"fleet":{"ready":false,"nodes":[{"state":"pending"}]}}"#,
+        ),
     ]);
-    let error = waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(3), Duration::from_secs(600))
-        .await
-        .unwrap_err();
+    let error =
+        waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(3), Duration::from_secs(600))
+            .await
+            .unwrap_err();
     assert!(
         matches!(&error, WaiterError::Failure { acceptor, attempts: 2, .. } if acceptor.index() == 1),
         "{error:?}"
@@ -265,9 +290,10 @@ async fn input_output_paths_and_filters_read_both() {
 
     // `success: false`: any error succeeds this waiter.
     let (client, _) = scripted(&[NOT_FOUND]);
-    let done = waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(3), Duration::from_secs(600))
-        .await
-        .unwrap();
+    let done =
+        waits::GetFleet::wait_until_fleet_scaled(&client, fleet_input(3), Duration::from_secs(600))
+            .await
+            .unwrap();
     assert_eq!(done.acceptor().index(), 3);
 }
 
@@ -301,7 +327,10 @@ async fn dynamodb_table_exists_and_table_not_exists() {
         400,
         r#"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"no table"}"#,
     );
-    let creating = (200, r#"{"Table":{"TableName":"t","TableStatus":"CREATING"}}"#);
+    let creating = (
+        200,
+        r#"{"Table":{"TableName":"t","TableStatus":"CREATING"}}"#,
+    );
     let active = (200, r#"{"Table":{"TableName":"t","TableStatus":"ACTIVE"}}"#);
     let input = || {
         dynamodb::DescribeTableInput::builder()
@@ -311,9 +340,13 @@ async fn dynamodb_table_exists_and_table_not_exists() {
     };
 
     let (client, requests) = scripted(&[missing, creating, active]);
-    let done = dynamodb::DescribeTable::wait_until_table_exists(&client, input(), Duration::from_secs(3600))
-        .await
-        .unwrap();
+    let done = dynamodb::DescribeTable::wait_until_table_exists(
+        &client,
+        input(),
+        Duration::from_secs(3600),
+    )
+    .await
+    .unwrap();
     assert_eq!(done.attempts(), 3);
     assert_eq!(
         done.into_output().unwrap().table().unwrap().table_status(),
@@ -321,16 +354,26 @@ async fn dynamodb_table_exists_and_table_not_exists() {
     );
     // minDelay 20 s for TableExists.
     for gap in gaps(&requests) {
-        assert!(gap >= Duration::from_secs(20) && gap <= Duration::from_secs(120), "{gap:?}");
+        assert!(
+            gap >= Duration::from_secs(20) && gap <= Duration::from_secs(120),
+            "{gap:?}"
+        );
     }
 
     // TableNotExists: the table is there (no acceptor: retry), then gone.
     let (client, _) = scripted(&[active, active, missing]);
-    let done = dynamodb::DescribeTable::wait_until_table_not_exists(&client, input(), Duration::from_secs(3600))
-        .await
-        .unwrap();
+    let done = dynamodb::DescribeTable::wait_until_table_not_exists(
+        &client,
+        input(),
+        Duration::from_secs(3600),
+    )
+    .await
+    .unwrap();
     assert_eq!(done.attempts(), 3);
-    assert_eq!(done.acceptor().matcher(), "errorType `ResourceNotFoundException`");
+    assert_eq!(
+        done.acceptor().matcher(),
+        "errorType `ResourceNotFoundException`"
+    );
     assert!(matches!(
         done.error().and_then(|e| e.as_service_error()),
         Some(dynamodb::DescribeTableError::ResourceNotFoundException(_))
@@ -392,9 +435,13 @@ async fn s3_object_not_exists_on_a_404_head() {
         .key("k")
         .build()
         .unwrap();
-    let done = s3::HeadObject::wait_until_object_not_exists(&client, input.clone(), Duration::from_secs(600))
-        .await
-        .unwrap();
+    let done = s3::HeadObject::wait_until_object_not_exists(
+        &client,
+        input.clone(),
+        Duration::from_secs(600),
+    )
+    .await
+    .unwrap();
     assert_eq!(done.attempts(), 2);
     assert_eq!(done.acceptor().matcher(), "errorType `NotFound`");
     assert_eq!(requests.lock().unwrap().len(), 2);

@@ -23,7 +23,10 @@ pub(crate) fn emit_waiters(op: &OperationIr) -> TokenStream {
 
 fn emit_waiter(op: &OperationIr, waiter: &WaiterIr) -> TokenStream {
     let fn_ident = &waiter.fn_ident;
-    let matcher_ident = format_ident!("__{}_acceptor", fn_ident.to_string().trim_start_matches("r#"));
+    let matcher_ident = format_ident!(
+        "__{}_acceptor",
+        fn_ident.to_string().trim_start_matches("r#")
+    );
     let waiter_name = &waiter.name;
     let (min, max) = (waiter.min_delay, waiter.max_delay);
     let acceptors = waiter.acceptors.iter().enumerate().map(|(i, a)| {
