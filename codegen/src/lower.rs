@@ -1470,8 +1470,10 @@ fn lower_acceptor(
                     input,
                 },
                 format!(
-                    "{kind} `{path}` {} `{expected}`",
-                    lower_first(&format!("{comparator:?}"))
+                    "{kind} {} {} {}",
+                    code_span(path),
+                    lower_first(&format!("{comparator:?}")),
+                    code_span(expected)
                 ),
             )
         }
@@ -1482,6 +1484,16 @@ fn lower_acceptor(
         matcher,
         description,
     })
+}
+
+/// `text` as Markdown code: in double backticks when it holds one, as
+/// JMESPath literals (`` `0` ``) do.
+fn code_span(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }
 
 /// `StringEquals` → `stringEquals`, as the model spells comparators.

@@ -40,6 +40,11 @@ fn each_waiter_is_a_wait_until_function_with_its_acceptors() {
         code.contains("\"output `fleet.nodes[].state` allStringEquals `running`\""),
         "{code}"
     );
+    // A path holding backticks is a double-backtick code span.
+    assert!(
+        code.contains("\" - failure on output `` contains(fleet.nodes[].tags[], 'broken') || !fleet.ready && length(fleet.nodes) > `0` `` booleanEquals `true`\""),
+        "{code}"
+    );
     // An absolute shape id in errorType is matched by the shape name.
     assert!(
         code.contains("is_some_and (| code | code == \"FleetNotFound\")"),
