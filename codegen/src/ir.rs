@@ -91,6 +91,64 @@ pub(crate) struct OperationIr {
     pub(crate) static_context_params: Vec<(String, StaticParam)>,
     /// `@paginated`, completed by the service's, when the operation has it.
     pub(crate) pagination: Option<PaginationIr>,
+    /// `smithy.waiters#waitable`, by waiter name.
+    pub(crate) waiters: Vec<WaiterIr>,
+}
+
+/// One waiter of `smithy.waiters#waitable`.
+pub(crate) struct WaiterIr {
+    /// The waiter's name in the model (`TableExists`).
+    pub(crate) name: String,
+    /// `wait_until_table_exists`.
+    pub(crate) fn_ident: Ident,
+    pub(crate) docs: Option<String>,
+    /// `minDelay` and `maxDelay`, in seconds.
+    pub(crate) min_delay: u64,
+    pub(crate) max_delay: u64,
+    pub(crate) acceptors: Vec<AcceptorIr>,
+}
+
+/// An acceptor: the state it moves the waiter to when its matcher matches.
+pub(crate) struct AcceptorIr {
+    pub(crate) state: AcceptorState,
+    pub(crate) matcher: MatcherIr,
+    /// The matcher as the model writes it, for docs and the outcome.
+    pub(crate) description: String,
+}
+
+/// `success`, `failure` or `retry`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+/// What an acceptor matches.
+pub(crate) enum MatcherIr {
+    /// `success: true` matches any output, `false` any error.
+    Success(bool),
+    /// The service error whose code is one of these.
+    ErrorType(Vec<String>),
+    /// `output` or `inputOutput`: the translated path and its comparison.
+    Path {
+        path: crate::jmespath::Typed,
+        comparator: Comparator,
+        expected: String,
+        /// `inputOutput`: the path also reads the input.
+        input: bool,
+    },
+}
+
+/// How a path's value is compared with `expected`.
+// The variants are the specification's comparator names.
+#[allow(clippy::enum_variant_names)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Comparator {
+    StringEquals,
+    BooleanEquals,
+    AllStringEquals,
+    AnyStringEquals,
 }
 
 /// `aws.protocols#httpChecksum` of an operation.
@@ -447,4 +505,74 @@ pub(crate) struct VariantIr {
     pub(crate) sensitive: bool,
     /// XML and query naming.
     pub(crate) xml: XmlIr,
+}
+
+/// A member of a test structure: name, type, optional.
+#[cfg(test)]
+pub(crate) type TestMember<'a> = (&'a str, TypeRef, bool);
+
+/// Structures of the given names and members, for tests of what reads the
+/// IR.
+#[cfg(test)]
+pub(crate) fn test_structures(shapes: &[(&str, &[TestMember])]) -> Vec<TypeIr> {
+    let xml = |name: &str| XmlIr {
+        name: name.to_string(),
+        attribute: false,
+        flattened: false,
+        namespace: None,
+        ec2_query_name: name.to_string(),
+    };
+    shapes
+        .iter()
+        .map(|(name, members)| {
+            TypeIr::Structure(StructureIr {
+                id: ShapeId::parse(&format!("test#{name}")).unwrap(),
+                ident: crate::naming::type_ident(name),
+                builder_ident: crate::naming::type_ident(&format!("{name}Builder")),
+                docs: None,
+                default_doc: String::new(),
+                fields: members
+                    .iter()
+                    .map(|(member, ty, optional)| FieldIr {
+                        name: member.to_string(),
+                        ident: crate::naming::field_ident(member),
+                        docs: None,
+                        ty: ty.clone(),
+                        optional: *optional,
+                        required: !optional,
+                        binding: Binding::Body,
+                        json_name: member.to_string(),
+                        timestamp_format: None,
+                        sensitive: false,
+                        default: None,
+                        idempotency_token: false,
+                        context_param: None,
+                        xml: xml(member),
+                        event: None,
+                    })
+                    .collect(),
+                sensitive: false,
+                roles: Roles::default(),
+                error: None,
+                xml_name: name.to_string(),
+                xml_namespace: None,
+            })
+        })
+        .collect()
+}
+
+/// A list of `item`, for tests.
+#[cfg(test)]
+pub(crate) fn test_list(item: TypeRef) -> TypeRef {
+    TypeRef::List {
+        item: Box::new(item),
+        sparse: false,
+        item_xml: Box::new(XmlIr {
+            name: "member".into(),
+            attribute: false,
+            flattened: false,
+            namespace: None,
+            ec2_query_name: "Member".into(),
+        }),
+    }
 }

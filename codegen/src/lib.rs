@@ -21,6 +21,7 @@
 mod docs;
 mod emit;
 mod ir;
+mod jmespath;
 mod lower;
 mod naming;
 mod protocol;

@@ -84,6 +84,7 @@ pub(crate) fn lower(graph: &ShapeGraph, operations: &[ShapeId], options: &Option
         .collect();
     for op in &mut operations {
         op.pagination = lowerer.lower_pagination(op, &types);
+        op.waiters = lowerer.lower_waiters(op, &types);
         op.http_checksum = lowerer.lower_http_checksum(op, &types);
         // The flexible checksum, always sent when required, satisfies the
         // service's demand for an integrity check in place of Content-MD5.
@@ -767,6 +768,7 @@ impl<'g> Lowerer<'g> {
             http_checksum: None,
             static_context_params,
             pagination: None,
+            waiters: Vec::new(),
             name,
         })
     }
@@ -870,6 +872,29 @@ impl<'g> Lowerer<'g> {
             items,
             page_size,
         })
+    }
+
+    /// The operation's `smithy.waiters#waitable`, each acceptor's path
+    /// translated against the lowered input and output; a waiter that
+    /// cannot be translated is reported and left out.
+    fn lower_waiters(&mut self, op: &OperationIr, types: &[TypeIr]) -> Vec<WaiterIr> {
+        let Some(Value::Object(waiters)) = self
+            .graph
+            .shape(&op.id)
+            .and_then(|s| s.traits.get("smithy.waiters#waitable"))
+        else {
+            return Vec::new();
+        };
+        let mut lowered = Vec::new();
+        for (name, waiter) in waiters {
+            match lower_waiter(op, types, name, waiter) {
+                Ok(w) => lowered.push(w),
+                Err(why) => self
+                    .diagnostics
+                    .error(&op.id, format!("waiter `{name}` of `{}`: {why}", op.name)),
+            }
+        }
+        lowered
     }
 
     /// The operation's `aws.protocols#httpChecksum`, its members resolved
@@ -1316,4 +1341,166 @@ fn parse_uri(uri: &str) -> (Vec<UriPiece>, Vec<(String, Option<String>)>) {
         })
         .collect();
     (pieces, literal_query)
+}
+
+/// One waiter of `op`, or why it cannot be generated.
+fn lower_waiter(
+    op: &OperationIr,
+    types: &[TypeIr],
+    name: &str,
+    waiter: &Value,
+) -> Result<WaiterIr, String> {
+    let delay = |key: &str, default: u64| match waiter.get(key) {
+        None => Ok(default),
+        Some(v) => v
+            .as_u64()
+            .filter(|d| *d >= 1)
+            .ok_or_else(|| format!("`{key}` must be a whole number of seconds, at least 1")),
+    };
+    let min_delay = delay("minDelay", 2)?;
+    let max_delay = delay("maxDelay", 120)?;
+    if max_delay < min_delay {
+        return Err(format!(
+            "`maxDelay` ({max_delay}) is less than `minDelay` ({min_delay})"
+        ));
+    }
+    let acceptors = waiter
+        .get("acceptors")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+        .ok_or("it has no `acceptors`")?;
+    let acceptors = acceptors
+        .iter()
+        .map(|a| lower_acceptor(op, types, a))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(WaiterIr {
+        name: name.to_string(),
+        fn_ident: naming::field_ident(&format!("WaitUntil{name}")),
+        docs: waiter
+            .get("documentation")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        min_delay,
+        max_delay,
+        acceptors,
+    })
+}
+
+fn lower_acceptor(
+    op: &OperationIr,
+    types: &[TypeIr],
+    acceptor: &Value,
+) -> Result<AcceptorIr, String> {
+    let state = match acceptor.get("state").and_then(Value::as_str) {
+        Some("success") => AcceptorState::Success,
+        Some("failure") => AcceptorState::Failure,
+        Some("retry") => AcceptorState::Retry,
+        other => return Err(format!("unknown acceptor state {other:?}")),
+    };
+    let Some(Value::Object(matcher)) = acceptor.get("matcher") else {
+        return Err("an acceptor has no `matcher`".into());
+    };
+    let (kind, value) = match matcher.iter().next() {
+        Some(entry) if matcher.len() == 1 => entry,
+        _ => return Err("an acceptor's `matcher` must have exactly one member".into()),
+    };
+    let (matcher, description) = match (kind.as_str(), value) {
+        ("success", Value::Bool(b)) => (MatcherIr::Success(*b), format!("success `{b}`")),
+        ("errorType", Value::String(error)) => {
+            // An absolute shape id names the shape; the service sends its
+            // name, or its `@awsQueryError` code.
+            let shape_name = error.rsplit('#').next().unwrap_or(error);
+            let mut codes = vec![shape_name.to_string()];
+            codes.extend(
+                op.errors
+                    .iter()
+                    .filter(|e| e.code == shape_name)
+                    .filter_map(|e| e.query_code.clone()),
+            );
+            (MatcherIr::ErrorType(codes), format!("errorType `{error}`"))
+        }
+        ("output" | "inputOutput", Value::Object(path_matcher)) => {
+            let field = |key: &str| {
+                path_matcher
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| format!("a `{kind}` matcher has no `{key}`"))
+            };
+            let (path, expected, comparator) =
+                (field("path")?, field("expected")?, field("comparator")?);
+            let input = kind == "inputOutput";
+            let root = match (&op.input, &op.output, input) {
+                (_, Some(output), false) => crate::jmespath::Ty::Struct(output.ident.clone()),
+                (Some(input), Some(output), true) => crate::jmespath::Ty::InputOutput {
+                    input: input.ident.clone(),
+                    output: output.ident.clone(),
+                },
+                _ => {
+                    return Err(format!(
+                        "a `{kind}` matcher needs the operation's input and output"
+                    ))
+                }
+            };
+            let (typed, ty) = crate::jmespath::parse(path)
+                .and_then(|ast| crate::jmespath::check(&ast, &root, types))
+                .map_err(|why| format!("cannot translate the JMESPath `{path}`: {why}"))?;
+            use crate::jmespath::Ty;
+            let comparator = match comparator {
+                "stringEquals" => Comparator::StringEquals,
+                "booleanEquals" => Comparator::BooleanEquals,
+                "allStringEquals" => Comparator::AllStringEquals,
+                "anyStringEquals" => Comparator::AnyStringEquals,
+                other => return Err(format!("unknown comparator `{other}`")),
+            };
+            let fits = match comparator {
+                Comparator::StringEquals => ty == Ty::Str,
+                Comparator::BooleanEquals => ty == Ty::Bool && matches!(expected, "true" | "false"),
+                _ => ty == Ty::List(Box::new(Ty::Str)),
+            };
+            if !fits {
+                return Err(format!(
+                    "the JMESPath `{path}` gives a value that `{comparator:?}` cannot compare with `{expected}`"
+                ));
+            }
+            (
+                MatcherIr::Path {
+                    path: typed,
+                    comparator,
+                    expected: expected.to_string(),
+                    input,
+                },
+                format!(
+                    "{kind} {} {} {}",
+                    code_span(path),
+                    lower_first(&format!("{comparator:?}")),
+                    code_span(expected)
+                ),
+            )
+        }
+        (other, _) => return Err(format!("unsupported matcher `{other}`")),
+    };
+    Ok(AcceptorIr {
+        state,
+        matcher,
+        description,
+    })
+}
+
+/// `text` as Markdown code: in double backticks when it holds one, as
+/// JMESPath literals (`` `0` ``) do.
+fn code_span(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// `StringEquals` → `stringEquals`, as the model spells comparators.
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

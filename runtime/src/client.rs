@@ -240,6 +240,13 @@ impl Client {
         crate::presign::presign::<I::Operation>(&input, config, &credentials, &presigning)
     }
 
+    /// A sleep of `duration` on the client's sleep (tokio's unless
+    /// configured), or `None` when it has none; for waiters, which sleep
+    /// between calls.
+    pub(crate) fn sleep(&self, duration: Duration) -> Option<crate::SleepFuture> {
+        self.inner.sleep.as_ref().map(|s| s.sleep(duration))
+    }
+
     /// Fails when the call needs a Tokio runtime and there is none: the
     /// default HTTP client (reqwest), tokio's timer behind the timeouts and
     /// the default backoff sleep would otherwise panic ("no reactor

@@ -61,6 +61,7 @@ mod retry;
 pub mod sigv4;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod waiter;
 
 #[doc(hidden)]
 pub mod __private;
@@ -93,3 +94,4 @@ pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};
 pub use paginator::{Items, Paginator};
 pub use presign::{presign, PresignedRequest, PresigningConfig, MAX_PRESIGNED_EXPIRY};
 pub use retry::{AsyncSleep, RetryConfig, SleepFuture};
+pub use waiter::{Acceptor, AcceptorState, MatchAcceptor, Waiter, WaiterError, WaiterSuccess};

@@ -66,6 +66,9 @@ fn main() {
                 names.join(", ")
             );
         }
+        if !supported.is_empty() {
+            code.push_str(&helpers(&path, &supported));
+        }
         let _ = std::fs::write(out.join(format!("{module}.rs")), code);
         let _ = writeln!(
             summary,
@@ -84,6 +87,66 @@ fn main() {
     }
     summary.push_str("];\n");
     let _ = std::fs::write(out.join("summary.rs"), summary);
+}
+
+/// `HELPERS`: the number of paginators and waiters of the `supported`
+/// operations, in a const that names each (`ListTables::paginate`,
+/// `DescribeTable::wait_until_table_exists`), so that one the macro did
+/// not generate fails the build instead of being counted.
+fn helpers(path: &Path, supported: &[String]) -> String {
+    let Ok(graph) = ShapeGraph::load(path) else {
+        return String::new();
+    };
+    let mut names = String::new();
+    let (mut paginators, mut waiters) = (0, 0);
+    for op in graph.operations() {
+        let name = op.name();
+        let Some(shape) = graph.shape(&op) else {
+            continue;
+        };
+        if !supported.iter().any(|s| s == name) {
+            continue;
+        }
+        if shape.traits.has("smithy.api#paginated") {
+            paginators += 1;
+            let _ = writeln!(names, "    let _ = {name}::paginate;");
+        }
+        if let Some(w) = shape
+            .traits
+            .get("smithy.waiters#waitable")
+            .and_then(|w| w.as_object())
+        {
+            for waiter in w.keys() {
+                waiters += 1;
+                let _ = writeln!(names, "    let _ = {name}::wait_until_{};", snake(waiter));
+            }
+        }
+    }
+    format!(
+        "\n/// Paginators and waiters generated here.\npub const HELPERS: (usize, usize) = {{\n{names}    ({paginators}, {waiters})\n}};\n"
+    )
+}
+
+/// `FunctionActiveV2` → `function_active_v2`, as the generator names
+/// waiter functions.
+fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+        let next = chars.get(i + 1);
+        if c.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            })
+        {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Operations the generator supports, and the others with the reason.

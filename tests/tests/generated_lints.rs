@@ -16,6 +16,11 @@ pub mod pages {
     );
 }
 
+/// Waiters: `wait_until_*` and their acceptor functions.
+pub mod waits {
+    opgen::include_operation!("GetFleet", model = "ui/models/waiters.json");
+}
+
 /// `@httpChecksum` operations: `HTTP_CHECKSUM` and `checksum_members`.
 pub mod files {
     opgen::include_operation!(

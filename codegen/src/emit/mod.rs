@@ -10,6 +10,7 @@ mod paginator;
 pub(crate) mod structure;
 pub(crate) mod types;
 mod union;
+mod waiter;
 
 use crate::ir::{Ir, TypeIr};
 use crate::protocol::protocol;
@@ -56,6 +57,7 @@ pub(crate) fn emit_all(ir: &Ir) -> TokenStream {
         });
         out.extend(operation::emit_operation(ir, op, owner, shares_input));
         out.extend(paginator::emit_paginator(op));
+        out.extend(waiter::emit_waiters(op));
         out.extend(error::emit_op_error(op));
     }
     out

@@ -77,3 +77,25 @@ pub mod cloudwatch_query {
 pub mod s3 {
     include!(concat!(env!("OUT_DIR"), "/s3.rs"));
 }
+
+/// Per module: the paginators and waiters generated (each named in the
+/// module's `HELPERS`, so every one counted was generated).
+#[cfg(opgen_shared_models)]
+pub static HELPERS: &[(&str, (usize, usize))] = &[
+    ("agentcore_2025_07_16", agentcore_2025_07_16::HELPERS),
+    ("agentcore_2025_10_13", agentcore_2025_10_13::HELPERS),
+    ("agentcore_2026_06_22", agentcore_2026_06_22::HELPERS),
+    ("agentcore_control", agentcore_control::HELPERS),
+    ("lambda", lambda::HELPERS),
+    ("dataexchange", dataexchange::HELPERS),
+    ("mediatailor", mediatailor::HELPERS),
+    ("dynamodb", dynamodb::HELPERS),
+    ("sqs", sqs::HELPERS),
+    ("kinesis", kinesis::HELPERS),
+    ("secrets_manager", secrets_manager::HELPERS),
+    ("cloudwatch", cloudwatch::HELPERS),
+    ("sts", sts::HELPERS),
+    ("sns", sns::HELPERS),
+    ("cloudwatch_query", cloudwatch_query::HELPERS),
+    ("s3", s3::HELPERS),
+];

@@ -33,6 +33,7 @@ fn every_supported_operation_of_the_shared_models_compiles() {
     for line in &unsupported {
         println!("  unsupported {line}");
     }
+    print_helpers();
     // Nothing is silently dropped: every operation the services bind is
     // either compiled or listed (counts of the published models).
     let expected = [
@@ -60,6 +61,22 @@ fn every_supported_operation_of_the_shared_models_compiles() {
     // Only event streams are allowed to be left out.
     assert!(unsupported.iter().all(|u| u.contains("event stream")));
 }
+
+/// `paginators: N generated` and `waiters: N generated`, summed over the
+/// modules (CloudWatch is generated twice, once per protocol).
+#[cfg(opgen_shared_models)]
+fn print_helpers() {
+    let (paginators, waiters) = opgen_models_check::HELPERS
+        .iter()
+        .fold((0, 0), |(p, w), (_, (mp, mw))| (p + mp, w + mw));
+    println!("paginators: {paginators} generated");
+    println!("waiters: {waiters} generated");
+    // The shared models have both: a count of zero means the check lost them.
+    assert!(paginators > 0 && waiters > 0, "{paginators} {waiters}");
+}
+
+#[cfg(not(opgen_shared_models))]
+fn print_helpers() {}
 
 #[cfg(opgen_shared_models)]
 #[test]
