@@ -66,6 +66,10 @@ mod process;
 mod profile;
 #[cfg(feature = "sts-credentials")]
 mod profile_roles;
+#[cfg(any(feature = "sts-credentials", feature = "sso-credentials"))]
+mod service;
+#[cfg(feature = "sso-credentials")]
+mod sso;
 #[cfg(feature = "sts-credentials")]
 mod sts;
 
