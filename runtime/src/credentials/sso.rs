@@ -358,7 +358,7 @@ mod tests {
     /// provider at all sends it, unsigned.
     #[test]
     fn get_role_credentials_is_sent_unsigned_without_credentials() {
-        assert!(<generated::GetRoleCredentials as crate::Operation>::UNSIGNED);
+        const { assert!(<generated::GetRoleCredentials as crate::Operation>::UNSIGNED) };
         let portal = Portal::default();
         let client = crate::Client::new(
             crate::Config::builder()
