@@ -82,6 +82,9 @@ pub(crate) struct OperationIr {
     pub(crate) host_prefix: Option<String>,
     /// `@requestCompression` encodings.
     pub(crate) request_compression: Vec<String>,
+    /// `@auth([])` (on the operation, else on the service): sent without
+    /// credentials or signature.
+    pub(crate) unsigned: bool,
     /// `@httpChecksumRequired`, when no `@httpChecksum` checksum that is
     /// always sent replaces its `Content-MD5`.
     pub(crate) checksum_required: bool,

@@ -714,6 +714,15 @@ impl<'g> Lowerer<'g> {
                     .collect()
             })
             .unwrap_or_default();
+        // `@auth([])` on the operation, or else on its service, leaves no
+        // scheme to authenticate with (STS `AssumeRoleWithWebIdentity`,
+        // SSO `GetRoleCredentials`): such calls are sent unsigned.
+        let unsigned = op
+            .traits
+            .get("smithy.api#auth")
+            .or_else(|| service_shape.traits.get("smithy.api#auth"))
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty);
         let mut static_context_params = Vec::new();
         if let Some(Value::Object(params)) = op.traits.get("smithy.rules#staticContextParams") {
             for (param, value) in params {
@@ -764,6 +773,7 @@ impl<'g> Lowerer<'g> {
             http,
             host_prefix: op.traits.endpoint_host_prefix().map(str::to_string),
             request_compression,
+            unsigned,
             checksum_required: op.traits.has("smithy.api#httpChecksumRequired"),
             http_checksum: None,
             static_context_params,

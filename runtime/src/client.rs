@@ -382,7 +382,7 @@ impl Client {
     ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
         add_headers(&mut request, endpoint, O::SERVICE, config, context).map_err(Error::Build)?;
-        if !config.anonymous {
+        if !config.anonymous && !O::UNSIGNED {
             sign_attempt::<O>(config, &mut request, endpoint, context.region).await?;
         }
 

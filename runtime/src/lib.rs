@@ -34,8 +34,9 @@
 pub use opgen_macros::include_operation;
 
 // Generated code names this crate `::opgen`, also when the runtime expands
-// an operation of its own (the STS calls of the role credential providers).
-#[cfg(feature = "sts-credentials")]
+// an operation of its own (the STS and SSO calls of the credential
+// providers).
+#[cfg(any(feature = "sts-credentials", feature = "sso-credentials"))]
 extern crate self as opgen;
 
 mod blob;

@@ -113,6 +113,12 @@ pub trait Operation: Send + Sync + 'static {
     /// request body (e.g. `["gzip"]`); see [`compress_request`](crate::compress_request).
     const REQUEST_COMPRESSION: &'static [&'static str] = &[];
 
+    /// Whether the operation takes no credentials (`@auth([])` in the
+    /// model, e.g. STS `AssumeRoleWithWebIdentity`, SSO
+    /// `GetRoleCredentials`): the client then sends it unsigned, without
+    /// loading credentials.
+    const UNSIGNED: bool = false;
+
     /// The operation's `aws.protocols#httpChecksum`: whether its request
     /// needs or accepts a checksum and which response checksums it can
     /// validate; `None` (the default) for an operation without one. The

@@ -227,6 +227,8 @@ impl fmt::Debug for Profile {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
     profiles: BTreeMap<String, Profile>,
+    /// `[sso-session name]` sections of the config file, by name.
+    sso_sessions: BTreeMap<String, Profile>,
     selected: String,
     files: Vec<PathBuf>,
 }
@@ -283,6 +285,12 @@ impl ProfileSet {
         self.profiles.get(name)
     }
 
+    /// The `[sso-session name]` section of the config file named `name`
+    /// (its properties: `sso_start_url`, `sso_region`…).
+    pub fn sso_session(&self, name: &str) -> Option<&Profile> {
+        self.sso_sessions.get(name)
+    }
+
     /// The names of every profile, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.profiles.keys().map(String::as_str)
@@ -302,22 +310,40 @@ impl ProfileSet {
                 .iter()
                 .any(|(header, _)| profile_name(header, kind) == Some((DEFAULT, true)));
         for (header, properties) in sections {
+            if let Some(name) = sso_session_name(&header, kind) {
+                merge_into(&mut self.sso_sessions, name, properties);
+                continue;
+            }
             let Some((name, prefixed)) = profile_name(&header, kind) else {
                 continue;
             };
             if name == DEFAULT && !prefixed && has_prefixed_default {
                 continue;
             }
-            let profile = self
-                .profiles
-                .entry(name.to_owned())
-                .or_insert_with(|| Profile {
-                    name: name.to_owned(),
-                    properties: BTreeMap::new(),
-                });
-            profile.properties.extend(properties);
+            merge_into(&mut self.profiles, name, properties);
         }
     }
+}
+
+/// Adds `properties` to the section `name` of `sections`, later values
+/// winning.
+fn merge_into(
+    sections: &mut BTreeMap<String, Profile>,
+    name: &str,
+    properties: Vec<(String, String)>,
+) {
+    let section = sections.entry(name.to_owned()).or_insert_with(|| Profile {
+        name: name.to_owned(),
+        properties: BTreeMap::new(),
+    });
+    section.properties.extend(properties);
+}
+
+/// The name of an `[sso-session name]` header of the config file.
+fn sso_session_name(header: &str, kind: FileKind) -> Option<&str> {
+    let (prefix, name) = header.trim().split_once([' ', '\t'])?;
+    let name = name.trim();
+    (kind == FileKind::Config && prefix == "sso-session" && !name.is_empty()).then_some(name)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -451,6 +477,26 @@ region = ignored-1
         assert_eq!(dev.get("max_concurrent_requests"), None);
         assert_eq!(dev.get("after_nested"), Some("yes"));
         assert_eq!(set.names().collect::<Vec<_>>(), ["default", "dev"]);
+        let corp = set.sso_session("corp").unwrap();
+        assert_eq!(corp.name(), "corp");
+        assert_eq!(corp.get("sso_region"), Some("us-east-1"));
+        assert!(set.sso_session("dev").is_none());
+    }
+
+    #[test]
+    fn sso_sessions_come_from_the_config_file_only() {
+        let set = ProfileSet::parse(
+            "[sso-session a]\nsso_region = r1\n[sso-session a]\nsso_start_url = u\n",
+            "[sso-session b]\nsso_region = r2\n",
+            "default",
+        );
+        let a = set.sso_session("a").unwrap();
+        assert_eq!(
+            (a.get("sso_region"), a.get("sso_start_url")),
+            (Some("r1"), Some("u"))
+        );
+        assert!(set.sso_session("b").is_none());
+        assert!(set.get("a").is_none());
     }
 
     #[test]

@@ -344,7 +344,10 @@ fn missing_profile_or_files_are_not_loaded() {
     });
 }
 
+/// Without the `sso-credentials` feature an SSO profile is an error naming
+/// the profile and the key.
 #[test]
+#[cfg(not(feature = "sso-credentials"))]
 fn sso_profile_is_an_error_naming_profile_and_key() {
     run(async {
         let home = TempDir::new("sso");
@@ -364,6 +367,257 @@ fn sso_profile_is_an_error_naming_profile_and_key() {
             "{text}"
         );
     });
+}
+
+// ---------------------------------------------------------------------------
+// SSO profiles
+
+#[cfg(feature = "sso-credentials")]
+mod sso {
+    use super::*;
+
+    /// The token cache file of sso-session `corp`: sha1("corp").
+    const CORP_CACHE: &str = ".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json";
+    /// The token cache file of the legacy start URL
+    /// `https://legacy.awsapps.com/start`: its sha1.
+    const LEGACY_CACHE: &str = ".aws/sso/cache/79e435d7a515078e81c9dffc35f38d5687ebd3a7.json";
+    const TOKEN: &str = "sso-access-token-value";
+    const SESSION_CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n\
+        [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n";
+    const ROLE_CREDENTIALS: &str = r#"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"sso-secret","sessionToken":"sso-session-token","expiration":4102444800000}}"#;
+
+    fn cached_token(expires_at: &str) -> String {
+        format!(
+            r#"{{"startUrl":"https://corp.awsapps.com/start","region":"eu-west-1","accessToken":"{TOKEN}","expiresAt":"{expires_at}"}}"#
+        )
+    }
+
+    /// A portal stub answering `GetRoleCredentials` with `status` and `body`.
+    async fn portal(status: u16, body: &'static str) -> Server {
+        Server::start(move |_| (status, body.to_owned())).await
+    }
+
+    async fn load(home: &TempDir, server: &Server) -> Result<Credentials, CredentialsError> {
+        ProfileCredentials::new()
+            .with_env(env_at_home(
+                home.path(),
+                &[
+                    ("AWS_PROFILE", "dev"),
+                    ("AWS_ENDPOINT_URL_SSO", &server.url()),
+                ],
+            ))
+            .provide_credentials()
+            .await
+    }
+
+    #[test]
+    fn session_profile_sends_the_token_unsigned_and_gets_expiring_credentials() {
+        run(async {
+            let home = TempDir::new("sso-session");
+            home.write(".aws/config", SESSION_CONFIG);
+            home.write(CORP_CACHE, &cached_token("2099-01-01T00:00:00Z"));
+            let server = portal(200, ROLE_CREDENTIALS).await;
+            let creds = load(&home, &server).await.unwrap();
+            assert_eq!(creds.access_key_id(), "ASIASSO");
+            assert_eq!(creds.secret_access_key(), "sso-secret");
+            assert_eq!(creds.session_token(), Some("sso-session-token"));
+            assert_eq!(
+                creds.expiry(),
+                Some(SystemTime::UNIX_EPOCH + Duration::from_secs(4_102_444_800))
+            );
+            let seen = server.seen();
+            assert_eq!(seen.len(), 1);
+            assert_eq!(seen[0].method, "GET");
+            assert_eq!(
+                seen[0].path,
+                "/federation/credentials?role_name=Dev&account_id=123456789012"
+            );
+            assert_eq!(seen[0].header("x-amz-sso_bearer_token"), Some(TOKEN));
+            assert_eq!(seen[0].header("authorization"), None);
+        });
+    }
+
+    /// The legacy form keys the cache by the start URL and calls the portal
+    /// of its own `sso_region`, not of `AWS_REGION`.
+    #[test]
+    fn legacy_profile_calls_the_portal_of_its_region() {
+        run(async {
+            let home = TempDir::new("sso-legacy");
+            home.write(
+                ".aws/config",
+                "[default]\nsso_start_url = https://legacy.awsapps.com/start\nsso_region = ap-southeast-2\n\
+                 sso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = us-west-2\n",
+            );
+            home.write(LEGACY_CACHE, &cached_token("2099-01-01T00:00:00Z"));
+            let client = Canned::new(200, ROLE_CREDENTIALS);
+            let creds = ProfileCredentials::new()
+                .with_env(env_at_home(home.path(), &[("AWS_REGION", "us-west-2")]))
+                .with_http_client(client.clone())
+                .provide_credentials()
+                .await
+                .unwrap();
+            assert_eq!(creds.access_key_id(), "ASIASSO");
+            assert_eq!(
+                client.requests(),
+                [(
+                    "https://portal.sso.ap-southeast-2.amazonaws.com/federation/credentials?role_name=ReadOnly&account_id=111122223333".to_owned(),
+                    None
+                )]
+            );
+        });
+    }
+
+    #[test]
+    fn an_expired_token_says_to_log_in_and_sends_nothing() {
+        run(async {
+            let home = TempDir::new("sso-expired");
+            home.write(".aws/config", SESSION_CONFIG);
+            home.write(CORP_CACHE, &cached_token("2020-01-01T00:00:00Z"));
+            let server = portal(200, ROLE_CREDENTIALS).await;
+            let err = load(&home, &server).await.unwrap_err();
+            assert!(!err.is_not_loaded());
+            assert_eq!(
+                err.to_string(),
+                "profile `dev`: the SSO token for sso-session `corp` expired at \
+                 2020-01-01T00:00:00Z; run `aws sso login --profile dev`"
+            );
+            assert!(server.seen().is_empty());
+        });
+    }
+
+    #[test]
+    fn a_missing_token_cache_says_to_log_in() {
+        run(async {
+            let home = TempDir::new("sso-missing");
+            home.write(".aws/config", SESSION_CONFIG);
+            let server = portal(200, ROLE_CREDENTIALS).await;
+            let err = load(&home, &server).await.unwrap_err();
+            assert!(!err.is_not_loaded());
+            let text = err.to_string();
+            assert!(
+                text.starts_with("profile `dev`: no SSO token for sso-session `corp` ("),
+                "{text}"
+            );
+            assert!(
+                text.contains("ee0bfd2552fbd840c02cc48b6e823320543c450f.json does not exist"),
+                "{text}"
+            );
+            assert!(
+                text.ends_with("; run `aws sso login --profile dev`"),
+                "{text}"
+            );
+            assert!(server.seen().is_empty());
+        });
+    }
+
+    #[test]
+    fn a_refused_token_names_the_profile_and_the_code_but_not_the_token() {
+        run(async {
+            let home = TempDir::new("sso-401");
+            home.write(".aws/config", SESSION_CONFIG);
+            home.write(CORP_CACHE, &cached_token("2099-01-01T00:00:00Z"));
+            let server = portal(
+                401,
+                r#"{"__type":"UnauthorizedException","message":"Session token not found or invalid"}"#,
+            )
+            .await;
+            let err = load(&home, &server).await.unwrap_err();
+            assert!(!err.is_not_loaded());
+            let text = err.to_string();
+            assert!(
+                text.starts_with(
+                    "GetRoleCredentials of role `Dev` in account 123456789012 for profile `dev` failed"
+                ),
+                "{text}"
+            );
+            assert!(
+                text.contains("(UnauthorizedException: Session token not found or invalid)"),
+                "{text}"
+            );
+            assert!(!text.contains(TOKEN), "{text}");
+            assert!(!format!("{err:?}").contains(TOKEN));
+            // A 401 is not retried.
+            assert_eq!(server.seen().len(), 1);
+        });
+    }
+
+    /// An SSO profile is a `source_profile` like one with static keys: its
+    /// role credentials sign the `AssumeRole` of the profile above it.
+    #[test]
+    #[cfg(feature = "sts-credentials")]
+    fn an_sso_profile_sources_a_role() {
+        run(async {
+            let home = TempDir::new("sso-source");
+            home.write(
+                ".aws/config",
+                &format!(
+                    "[profile admin]\nrole_arn = arn:aws:iam::999999999999:role/admin\nsource_profile = dev\n{SESSION_CONFIG}"
+                ),
+            );
+            home.write(CORP_CACHE, &cached_token("2099-01-01T00:00:00Z"));
+            let server = Server::start(|request| match request.method.as_str() {
+                "GET" => (200, ROLE_CREDENTIALS.to_owned()),
+                _ => (
+                    200,
+                    "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                     <AssumeRoleResult><Credentials><AccessKeyId>ASIAADMIN</AccessKeyId>\
+                     <SecretAccessKey>admin-secret</SecretAccessKey>\
+                     <SessionToken>admin-token</SessionToken>\
+                     <Expiration>2030-01-02T03:04:05Z</Expiration></Credentials>\
+                     </AssumeRoleResult></AssumeRoleResponse>"
+                        .to_owned(),
+                ),
+            })
+            .await;
+            let creds = ProfileCredentials::new()
+                .with_env(env_at_home(
+                    home.path(),
+                    &[
+                        ("AWS_PROFILE", "admin"),
+                        ("AWS_ENDPOINT_URL", &server.url()),
+                    ],
+                ))
+                .provide_credentials()
+                .await
+                .unwrap();
+            assert_eq!(creds.access_key_id(), "ASIAADMIN");
+            let seen = server.seen();
+            assert_eq!(seen.len(), 2);
+            assert_eq!(seen[0].header("x-amz-sso_bearer_token"), Some(TOKEN));
+            assert_eq!(seen[1].method, "POST");
+            let authorization = seen[1].header("authorization").unwrap_or_default();
+            assert!(
+                authorization.contains("Credential=ASIASSO/"),
+                "{authorization}"
+            );
+        });
+    }
+
+    /// The default chain caches SSO credentials until near their expiry.
+    #[test]
+    fn the_default_chain_caches_sso_credentials() {
+        run(async {
+            let home = TempDir::new("sso-chain");
+            home.write(".aws/config", SESSION_CONFIG);
+            home.write(CORP_CACHE, &cached_token("2099-01-01T00:00:00Z"));
+            let server = portal(200, ROLE_CREDENTIALS).await;
+            let chain = DefaultCredentialsChain::from_env_with(
+                env_at_home(
+                    home.path(),
+                    &[
+                        ("AWS_PROFILE", "dev"),
+                        ("AWS_ENDPOINT_URL_SSO", &server.url()),
+                    ],
+                ),
+                Fs::real(),
+            );
+            for _ in 0..3 {
+                let creds = chain.provide_credentials().await.unwrap();
+                assert_eq!(creds.access_key_id(), "ASIASSO");
+            }
+            assert_eq!(server.seen().len(), 1);
+        });
+    }
 }
 
 /// A role profile whose `source_profile` is missing fails naming both,

@@ -1,7 +1,7 @@
 //! The `include_operation!` macro of opgen. Use it through the `opgen`
 //! crate, which re-exports it and holds everything the expansion calls.
 //!
-//! This crate is thin: [`input`] parses the macro grammar, [`expand`] finds
+//! This crate is thin: `input` parses the macro grammar, `expand` finds
 //! and caches the model, calls `opgen-codegen`, and turns every failure into
 //! a `compile_error!` at the span of the literal that caused it.
 #![deny(missing_docs)]

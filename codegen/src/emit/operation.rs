@@ -105,6 +105,11 @@ pub(crate) fn emit_operation(
     let request_compression = (!encodings.is_empty())
         .then(|| quote!(const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];));
     let http_checksum = http_checksum(op);
+    let unsigned = op.unsigned.then(|| {
+        quote!(
+            const UNSIGNED: bool = true;
+        )
+    });
     quote! {
         #docs
         ///
@@ -132,6 +137,7 @@ pub(crate) fn emit_operation(
 
             const NAME: &'static str = #op_name;
             #request_compression
+            #unsigned
             #http_checksum
             const SERVICE: &'static ::opgen::ServiceMetadata = &#service_meta;
             #endpoint_impl_items
@@ -233,5 +239,77 @@ fn service_metadata(op: &OperationIr, protocol: TokenStream) -> TokenStream {
             endpoint_prefix: #endpoint_prefix,
             protocol: #protocol,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opgen_model::ShapeGraph;
+
+    /// The code of `Ping` and `Pong` in a service whose own `@auth` is
+    /// `service_auth`, `Ping` carrying `ping_auth`.
+    fn generate(service_auth: &str, ping_auth: &str) -> (String, String) {
+        let model = format!(
+            r#"{{
+            "smithy": "2.0",
+            "shapes": {{
+                "com.example#Service": {{
+                    "type": "service",
+                    "version": "2024-01-01",
+                    "operations": [{{"target": "com.example#Ping"}}, {{"target": "com.example#Pong"}}],
+                    "traits": {{
+                        "aws.protocols#restJson1": {{}},
+                        "aws.api#service": {{"sdkId": "Example", "endpointPrefix": "example"}},
+                        "aws.auth#sigv4": {{"name": "example"}}
+                        {service_auth}
+                    }}
+                }},
+                "com.example#Ping": {{
+                    "type": "operation",
+                    "traits": {{"smithy.api#http": {{"method": "POST", "uri": "/ping"}} {ping_auth}}},
+                    "input": {{"target": "smithy.api#Unit"}},
+                    "output": {{"target": "smithy.api#Unit"}}
+                }},
+                "com.example#Pong": {{
+                    "type": "operation",
+                    "traits": {{"smithy.api#http": {{"method": "POST", "uri": "/pong"}}}},
+                    "input": {{"target": "smithy.api#Unit"}},
+                    "output": {{"target": "smithy.api#Unit"}}
+                }}
+            }}
+        }}"#
+        );
+        let graph = ShapeGraph::from_json("auth.json", &model).unwrap();
+        let code = |name: &str| {
+            let op = graph.find_operation(name).unwrap();
+            crate::generate(&graph, &[op], &crate::Options::default())
+                .unwrap()
+                .to_string()
+        };
+        (code("Ping"), code("Pong"))
+    }
+
+    const UNSIGNED: &str = "const UNSIGNED : bool = true ;";
+
+    /// `@auth([])` on an operation, or on its service for the operations
+    /// without their own `@auth`, makes the client send it unsigned.
+    #[test]
+    fn empty_auth_makes_an_operation_unsigned() {
+        let (ping, pong) = generate(
+            "",
+            r#", "smithy.api#auth": [], "smithy.api#optionalAuth": {}"#,
+        );
+        assert!(ping.contains(UNSIGNED), "{ping}");
+        assert!(!pong.contains(UNSIGNED));
+
+        let (ping, pong) = generate(
+            r#", "smithy.api#auth": []"#,
+            r#", "smithy.api#auth": ["aws.auth#sigv4"]"#,
+        );
+        assert!(!ping.contains(UNSIGNED));
+        assert!(pong.contains(UNSIGNED), "{pong}");
+
+        let (ping, pong) = generate("", "");
+        assert!(!ping.contains(UNSIGNED) && !pong.contains(UNSIGNED));
     }
 }

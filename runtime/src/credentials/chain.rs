@@ -60,8 +60,9 @@ impl ProvideCredentials for CredentialsChain {
 }
 
 /// The standard chain of the AWS SDKs, cached: environment, profile files
-/// (static keys, `credential_process`, and with the `sts-credentials`
-/// feature roles assumed through STS), web identity token
+/// (static keys, `credential_process`, with the `sts-credentials`
+/// feature roles assumed through STS, with the `sso-credentials` feature
+/// SSO profiles), web identity token
 /// (`AWS_WEB_IDENTITY_TOKEN_FILE`, with `sts-credentials`), container
 /// endpoint, EC2 instance metadata. See [the module documentation](super) for the details and
 /// [`CachedCredentials`] for the caching.

@@ -1,5 +1,5 @@
-//! The JSON documents that carry credentials: `credential_process` output
-//! and the container and IMDS responses.
+//! The JSON documents that carry credentials: `credential_process` output,
+//! the container and IMDS responses, and the SSO token cache.
 //!
 //! Values are read from a `serde_json::Value` by hand rather than through a
 //! derived struct, because serde's type errors quote the offending value,
@@ -74,6 +74,29 @@ pub(crate) fn parse_credentials(body: &[u8], format: Format) -> Result<Credentia
     Ok(credentials)
 }
 
+/// The access token of an SSO token cache file (`accessToken`) and when
+/// it expires (`expiresAt`, RFC 3339), or why they cannot be read (never
+/// quoting a value).
+#[cfg(feature = "sso-credentials")]
+pub(crate) fn parse_sso_token(body: &[u8]) -> Result<(String, SystemTime), String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "it is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let Value::Object(object) = value else {
+        return Err("it is not a JSON object".to_owned());
+    };
+    let token = required(&object, "accessToken")?;
+    let expires_at = required(&object, "expiresAt")?;
+    let expiry = DateTime::parse_date_time(&expires_at)
+        .and_then(to_system_time)
+        .ok_or_else(|| "`expiresAt` is not an RFC 3339 timestamp".to_owned())?;
+    Ok((token, expiry))
+}
+
 fn required(object: &Map<String, Value>, key: &str) -> Result<String, String> {
     optional(object, key)?.ok_or_else(|| format!("`{key}` is missing"))
 }
@@ -125,6 +148,34 @@ mod tests {
         ];
         for (body, format, expected) in cases {
             let err = parse_credentials(body, format).unwrap_err();
+            assert!(err.contains(expected), "{err}");
+            assert!(!err.contains("secret"), "{err}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "sso-credentials")]
+    fn parses_an_sso_token_without_quoting_it() {
+        let body = br#"{"startUrl":"https://d-1.awsapps.com/start","region":"us-east-1","accessToken":"secret-t","expiresAt":"2030-01-02T03:04:05Z"}"#;
+        let (token, expiry) = parse_sso_token(body).unwrap();
+        assert_eq!(token, "secret-t");
+        assert_eq!(expiry, UNIX_EPOCH + Duration::from_secs(1_893_553_445));
+        for (body, expected) in [
+            (
+                &br#"{"accessToken":"secret-t"}"#[..],
+                "`expiresAt` is missing",
+            ),
+            (
+                br#"{"accessToken":"secret-t","expiresAt":"secret"}"#,
+                "not an RFC 3339",
+            ),
+            (
+                br#"{"accessToken":7,"expiresAt":"2030-01-02T03:04:05Z"}"#,
+                "`accessToken` is not a string",
+            ),
+            (b"secret", "not valid JSON"),
+        ] {
+            let err = parse_sso_token(body).unwrap_err();
             assert!(err.contains(expected), "{err}");
             assert!(!err.contains("secret"), "{err}");
         }

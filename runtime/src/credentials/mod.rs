@@ -11,7 +11,11 @@
 //!    default), a role it assumes through STS: `role_arn` with
 //!    `source_profile` (chains of profiles) or `credential_source`
 //!    (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`), or with
-//!    `web_identity_token_file` ([`ProfileCredentials`]);
+//!    `web_identity_token_file`; or, with the `sso-credentials` feature
+//!    (on by default), an SSO profile (`sso_session` and its
+//!    `[sso-session]` section, or the legacy `sso_start_url`) through the
+//!    SSO portal's `GetRoleCredentials` with the token `aws sso login`
+//!    cached in `~/.aws/sso/cache` ([`ProfileCredentials`]);
 //! 3. with `sts-credentials`, a web identity token:
 //!    `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (+
 //!    `AWS_ROLE_SESSION_NAME`) through STS `AssumeRoleWithWebIdentity`
@@ -21,9 +25,9 @@
 //!    `AWS_CONTAINER_CREDENTIALS_FULL_URI` ([`ContainerCredentials`]);
 //! 5. the EC2 instance metadata service, IMDSv2 ([`ImdsCredentials`]).
 //!
-//! SSO profiles (`sso_session`, `sso_start_url`) are not supported: they are
-//! an error naming the key (plug in aws-config's provider through the
-//! `aws-config` feature).
+//! A kind of profile opgen does not implement (console login), or one whose
+//! feature is off, is an error naming the profile and the key (plug in
+//! aws-config's provider through the `aws-config` feature).
 //!
 //! A source that finds nothing to use (its variables unset, no such
 //! profile) lets the chain go on to the next one; a source that is
@@ -66,6 +70,10 @@ mod process;
 mod profile;
 #[cfg(feature = "sts-credentials")]
 mod profile_roles;
+#[cfg(any(feature = "sts-credentials", feature = "sso-credentials"))]
+mod service;
+#[cfg(feature = "sso-credentials")]
+mod sso;
 #[cfg(feature = "sts-credentials")]
 mod sts;
 

@@ -4,38 +4,37 @@ use super::{process, Credentials, CredentialsError, ProvideCredentials, ProvideC
 use crate::profile::{Env, Fs, Profile, ProfileSet};
 use std::time::Duration;
 
-/// Keys of profile kinds opgen does not implement (SSO, console login),
-/// or does only with the `sts-credentials` feature (assumed roles, web
-/// identity), in the order the AWS SDKs check them before static keys and
-/// `credential_process`.
-#[cfg(not(feature = "sts-credentials"))]
-const UNSUPPORTED_KEYS: &[&str] = &[
-    "role_arn",
-    "source_profile",
-    "credential_source",
-    "web_identity_token_file",
-    "sso_session",
-    "sso_start_url",
-    "sso_account_id",
-    "sso_role_name",
-    "login_session",
+/// Keys of profile kinds opgen implements only with a feature, in the
+/// order the AWS SDKs check them before static keys and
+/// `credential_process`, with what to do when the feature is off; then
+/// the kind opgen does not implement (console login).
+const UNSUPPORTED_KEYS: &[(&[&str], bool, &str)] = &[
+    (
+        &[
+            "role_arn",
+            "source_profile",
+            "credential_source",
+            "web_identity_token_file",
+        ],
+        cfg!(feature = "sts-credentials"),
+        "enable the `sts-credentials` feature of opgen for roles",
+    ),
+    (
+        &[
+            "sso_session",
+            "sso_start_url",
+            "sso_account_id",
+            "sso_role_name",
+        ],
+        cfg!(feature = "sso-credentials"),
+        "enable the `sso-credentials` feature of opgen for SSO",
+    ),
+    (
+        &["login_session"],
+        false,
+        "use static keys, credential_process, a role or SSO, or plug in an aws-config provider",
+    ),
 ];
-#[cfg(feature = "sts-credentials")]
-const UNSUPPORTED_KEYS: &[&str] = &[
-    "sso_session",
-    "sso_start_url",
-    "sso_account_id",
-    "sso_role_name",
-    "login_session",
-];
-
-/// What to do about a key of [`UNSUPPORTED_KEYS`].
-#[cfg(not(feature = "sts-credentials"))]
-const UNSUPPORTED_HINT: &str = "enable the `sts-credentials` feature of opgen for roles, \
-     use static keys or credential_process, or plug in an aws-config provider";
-#[cfg(feature = "sts-credentials")]
-const UNSUPPORTED_HINT: &str =
-    "use static keys, credential_process or a role, or plug in an aws-config provider";
 
 /// Credentials of a profile in `~/.aws/credentials` and `~/.aws/config`
 /// (see [`crate::profile`] for how the files are found): static keys
@@ -52,8 +51,15 @@ const UNSUPPORTED_HINT: &str =
 /// than its timeout (default
 /// [`DEFAULT_CREDENTIAL_PROCESS_TIMEOUT`](super::DEFAULT_CREDENTIAL_PROCESS_TIMEOUT),
 /// 5 s; see [`ProfileCredentials::with_process_timeout`]), or a profile that assumes
-/// a role (`role_arn`, `source_profile`, `credential_source`), uses web
-/// identity or SSO is an error that names the profile and the key.
+/// a role (`role_arn`, `source_profile`, `credential_source`) or uses web
+/// identity without the `sts-credentials` feature, or uses SSO without the
+/// `sso-credentials` feature, is an error that names the profile and the
+/// key. With the features (on by default) those profiles work: see
+/// [`ProfileCredentials::with_sts_config`] and
+/// [`ProfileCredentials::with_sso_config`]. For an SSO profile, the token
+/// that `aws sso login` left in `~/.aws/sso/cache` must not have expired:
+/// an expired or missing one is an error that says to run `aws sso login
+/// --profile NAME` again.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileCredentials {
     env: Env,
@@ -64,6 +70,9 @@ pub struct ProfileCredentials {
     /// How STS is called for profiles that assume roles.
     #[cfg(feature = "sts-credentials")]
     sts: super::sts::StsConfig,
+    /// How the SSO portal is called for SSO profiles.
+    #[cfg(feature = "sso-credentials")]
+    sso: super::sso::SsoConfig,
     /// For `credential_source = Ec2InstanceMetadata | EcsContainer`.
     http_client: Option<crate::SharedHttpClient>,
 }
@@ -119,13 +128,27 @@ impl ProfileCredentials {
         self
     }
 
-    /// Sends the requests of STS and of `credential_source =
-    /// Ec2InstanceMetadata | EcsContainer` with `client`.
+    /// Calls the SSO portal, for SSO profiles, with `config`'s endpoint,
+    /// HTTP client and timeouts, but always in the profile's `sso_region`;
+    /// by default at `AWS_ENDPOINT_URL_SSO` or `AWS_ENDPOINT_URL` when set.
+    #[cfg(feature = "sso-credentials")]
+    pub fn with_sso_config(mut self, config: crate::Config) -> Self {
+        self.sso = self.sso.with_config(config);
+        self
+    }
+
+    /// Sends the requests of STS, of the SSO portal and of
+    /// `credential_source = Ec2InstanceMetadata | EcsContainer` with
+    /// `client`.
     pub fn with_http_client(mut self, client: impl crate::HttpClient + 'static) -> Self {
         let client = crate::SharedHttpClient::new(client);
         #[cfg(feature = "sts-credentials")]
         {
             self.sts = self.sts.with_http_client(client.clone());
+        }
+        #[cfg(feature = "sso-credentials")]
+        {
+            self.sso = self.sso.with_http_client(client.clone());
         }
         self.http_client = Some(client);
         self
@@ -156,34 +179,37 @@ impl ProfileCredentials {
                 env: &self.env,
                 fs: &self.fs,
                 sts: &self.sts,
+                #[cfg(feature = "sso-credentials")]
+                sso: &self.sso,
                 http_client: self.http_client.as_ref(),
                 process_timeout: timeout,
             };
             return super::profile_roles::load(&set, name, &context).await;
         }
-        from_profile(profile, timeout).await
+        check_supported(profile)?;
+        #[cfg(feature = "sso-credentials")]
+        if super::sso::is_sso_profile(profile) {
+            return super::sso::load(&set, profile, &self.env, &self.fs, &self.sso).await;
+        }
+        static_or_process(profile, timeout).await
     }
 }
 
+/// Fails when `profile` uses a kind of credentials this build does not
+/// implement, naming the profile, the key and what to do.
 pub(super) fn check_supported(profile: &Profile) -> Result<(), CredentialsError> {
-    match UNSUPPORTED_KEYS
-        .iter()
-        .find(|key| profile.get(key).is_some())
-    {
-        Some(key) => Err(CredentialsError::new(format!(
-            "profile `{}` uses `{key}`, which opgen does not support; {UNSUPPORTED_HINT}",
-            profile.name()
-        ))),
-        None => Ok(()),
+    for (keys, enabled, hint) in UNSUPPORTED_KEYS {
+        if *enabled {
+            continue;
+        }
+        if let Some(key) = keys.iter().find(|key| profile.get(key).is_some()) {
+            return Err(CredentialsError::new(format!(
+                "profile `{}` uses `{key}`, which opgen does not support; {hint}",
+                profile.name()
+            )));
+        }
     }
-}
-
-async fn from_profile(
-    profile: &Profile,
-    process_timeout: Duration,
-) -> Result<Credentials, CredentialsError> {
-    check_supported(profile)?;
-    static_or_process(profile, process_timeout).await
+    Ok(())
 }
 
 /// The static keys or the `credential_process` of `profile`.
@@ -233,7 +259,10 @@ mod tests {
     ) -> Result<Credentials, CredentialsError> {
         let set = ProfileSet::parse(config, credentials, selected);
         let profile = set.selected().cloned().unwrap_or_default();
-        block_on(from_profile(&profile, process::DEFAULT_TIMEOUT))
+        block_on(async {
+            check_supported(&profile)?;
+            static_or_process(&profile, process::DEFAULT_TIMEOUT).await
+        })
     }
 
     /// Runs `future` on a runtime of its own.
@@ -289,8 +318,10 @@ mod tests {
         }
     }
 
+    /// Without `sso-credentials`, SSO profiles are unsupported.
     #[test]
-    fn sso_profiles_are_unsupported_errors() {
+    #[cfg(not(feature = "sso-credentials"))]
+    fn sso_profiles_without_the_feature_are_unsupported_errors() {
         for (config, key) in [
             ("[profile p]\nsso_session = corp\n", "sso_session"),
             ("[profile p]\nsso_start_url = https://x\n", "sso_start_url"),
@@ -299,6 +330,18 @@ mod tests {
             assert!(!err.is_not_loaded());
             assert!(err.to_string().contains("profile `p`"), "{err}");
             assert!(err.to_string().contains(&format!("`{key}`")), "{err}");
+            assert!(err.to_string().contains("sso-credentials"), "{err}");
         }
+    }
+
+    #[test]
+    fn console_login_profiles_are_unsupported_errors() {
+        let err = load("[profile p]\nlogin_session = x\n", "", "p").unwrap_err();
+        assert!(!err.is_not_loaded());
+        assert!(
+            err.to_string()
+                .starts_with("profile `p` uses `login_session`, which opgen does not support"),
+            "{err}"
+        );
     }
 }

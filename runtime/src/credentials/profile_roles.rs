@@ -25,6 +25,8 @@ pub(super) struct Context<'a> {
     pub(super) env: &'a Env,
     pub(super) fs: &'a Fs,
     pub(super) sts: &'a StsConfig,
+    #[cfg(feature = "sso-credentials")]
+    pub(super) sso: &'a super::sso::SsoConfig,
     pub(super) http_client: Option<&'a SharedHttpClient>,
     pub(super) process_timeout: Duration,
 }
@@ -45,6 +47,9 @@ pub(super) fn assumes_a_role(profile: &Profile) -> bool {
 enum Base<'a> {
     /// Static keys or `credential_process` of a profile.
     Profile(&'a Profile),
+    /// An SSO profile's role.
+    #[cfg(feature = "sso-credentials")]
+    Sso(&'a Profile),
     /// A `credential_source`, by name.
     Source(&'a str),
     /// `web_identity_token_file` with the profile's role.
@@ -107,6 +112,11 @@ fn walk<'a>(
         if is_source && has_static_keys(profile) {
             return Ok((Base::Profile(profile), roles));
         }
+        // An SSO profile is a source like one with static keys.
+        #[cfg(feature = "sso-credentials")]
+        if is_source && super::sso::is_sso_profile(profile) {
+            return Ok((Base::Sso(profile), roles));
+        }
         let Some(role_arn) = non_empty(profile, "role_arn") else {
             if non_empty(profile, "web_identity_token_file").is_some()
                 || non_empty(profile, "source_profile").is_some()
@@ -162,6 +172,10 @@ pub(super) async fn load(
         Base::Profile(profile) => static_or_process(profile, context.process_timeout)
             .await
             .map_err(|e| CredentialsError::new(e.message().to_owned()))?,
+        #[cfg(feature = "sso-credentials")]
+        Base::Sso(profile) => {
+            super::sso::load(set, profile, context.env, context.fs, context.sso).await?
+        }
         Base::Source(source) => from_source(source, context).await?,
         Base::WebIdentity(token_file, role) => {
             let token = sts::read_token(context.fs, token_file)?;
@@ -525,7 +539,11 @@ mod tests {
             ),
             (
                 "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = b\n[profile b]\nsso_session = corp\n",
-                "`sso_session`, which opgen does not support",
+                if cfg!(feature = "sso-credentials") {
+                    "profile `b` names sso_session `corp`, but the config file has no [sso-session corp]"
+                } else {
+                    "`sso_session`, which opgen does not support"
+                },
             ),
         ] {
             let sts = Sts::default();

@@ -7,6 +7,7 @@
 //! [`opgen::Client`](crate::Client), so they get its endpoint resolution,
 //! retries and timeouts.
 
+use super::service::{call_error, ServiceConfig};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
 use crate::profile::{Env, Fs};
 use crate::{Client, Config, SharedCredentialsProvider, SharedHttpClient};
@@ -30,52 +31,16 @@ const DEFAULT_STS_REGION: &str = "us-east-1";
 
 /// How STS is reached: its region, endpoint and HTTP client, from the
 /// environment unless set.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct StsConfig {
-    config: Option<Config>,
-    http_client: Option<SharedHttpClient>,
-}
+pub(crate) type StsConfig = ServiceConfig;
 
-impl StsConfig {
-    /// Calls STS with `config`'s region, endpoint, HTTP client and
-    /// timeouts (its credentials provider is not used).
-    pub(crate) fn with_config(mut self, config: Config) -> Self {
-        self.config = Some(config);
-        self
-    }
-
-    pub(crate) fn with_http_client(mut self, client: SharedHttpClient) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// The configuration of a call: the one given, else the region of the
-    /// environment or profile (else `us-east-1`) and the endpoint of
-    /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`.
-    fn client(&self, env: &Env, fs: &Fs, credentials: Option<Credentials>) -> Client {
-        let mut config = match &self.config {
-            Some(config) => config.clone(),
-            None => {
-                let mut builder = Config::builder().region(
-                    crate::region::default_region_with(env, fs)
-                        .unwrap_or_else(|| DEFAULT_STS_REGION.to_owned()),
-                );
-                if let Some(url) = env
-                    .get_non_empty("AWS_ENDPOINT_URL_STS")
-                    .or_else(|| env.get_non_empty("AWS_ENDPOINT_URL"))
-                {
-                    builder = builder.endpoint_url(url);
-                }
-                builder.build()
-            }
-        };
-        if let (Some(client), None) = (&self.http_client, &config.http_client) {
-            config.http_client = Some(client.clone());
-        }
-        config.anonymous = credentials.is_none();
-        config.credentials_provider = credentials.map(SharedCredentialsProvider::new);
-        Client::new(config)
-    }
+/// A client for an STS call: the configuration given, else the region of
+/// the environment or profile (else `us-east-1`) and the endpoint of
+/// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`.
+fn sts_client(sts: &StsConfig, env: &Env, fs: &Fs, credentials: Option<Credentials>) -> Client {
+    let region = || {
+        crate::region::default_region_with(env, fs).unwrap_or_else(|| DEFAULT_STS_REGION.to_owned())
+    };
+    sts.client(env, region, "AWS_ENDPOINT_URL_STS", credentials)
 }
 
 /// What a role assumption needs besides the credentials to ask with.
@@ -149,27 +114,6 @@ fn from_sts(
     .with_expiry(expiry))
 }
 
-/// What failed, without the service's message when it might echo a token.
-fn call_error<E>(operation: &str, role_arn: &str, error: &crate::Error<E>) -> CredentialsError
-where
-    E: std::error::Error + crate::ProvideErrorMetadata + 'static,
-{
-    let mut message = format!("{operation} of `{role_arn}` failed: {error}");
-    if let Some(service) = error.as_service_error() {
-        let meta = service.meta();
-        if let Some(code) = meta.code() {
-            message.push_str(&format!(" ({code}"));
-            if let Some(text) = meta.message() {
-                message.push_str(&format!(": {text}"));
-            }
-            message.push(')');
-        }
-    } else if let Some(source) = std::error::Error::source(error) {
-        message.push_str(&format!(": {source}"));
-    }
-    CredentialsError::new(message)
-}
-
 /// `AssumeRole` of `role` with `source` credentials.
 pub(crate) async fn assume_role(
     sts: &StsConfig,
@@ -185,11 +129,10 @@ pub(crate) async fn assume_role(
         .set_external_id(role.external_id.clone())
         .build()
         .map_err(|e| CredentialsError::new(format!("AssumeRole: {e}")))?;
-    let output = sts
-        .client(env, fs, Some(source))
+    let output = sts_client(sts, env, fs, Some(source))
         .send(input)
         .await
-        .map_err(|e| call_error("AssumeRole", &role.role_arn, &e))?;
+        .map_err(|e| call_error("AssumeRole", &format!("`{}`", role.role_arn), &e))?;
     from_sts(output.credentials(), "AssumeRole")
 }
 
@@ -208,11 +151,16 @@ pub(crate) async fn assume_role_with_web_identity(
         .set_duration_seconds(role.duration_seconds())
         .build()
         .map_err(|e| CredentialsError::new(format!("AssumeRoleWithWebIdentity: {e}")))?;
-    let output = sts
-        .client(env, fs, None)
+    let output = sts_client(sts, env, fs, None)
         .send(input)
         .await
-        .map_err(|e| call_error("AssumeRoleWithWebIdentity", &role.role_arn, &e))?;
+        .map_err(|e| {
+            call_error(
+                "AssumeRoleWithWebIdentity",
+                &format!("`{}`", role.role_arn),
+                &e,
+            )
+        })?;
     from_sts(output.credentials(), "AssumeRoleWithWebIdentity")
 }
 

@@ -38,7 +38,7 @@ const OUTPUT_MEMBERS: [&str; 4] = [
 /// gives `Error::Service` whose modeled variant matches the error code; the
 /// error's status is the response's, and every error displays.
 ///
-/// Secrets: unless the input already holds it, [`MARKER`] is planted in the
+/// Secrets: unless the input already holds it, `MARKER` is planted in the
 /// body (a member no shape has, or text after a body that is not a JSON
 /// object), and no error's `Display`, source chain or `Debug` may show it:
 /// errors show the code and message the service sent, never the body.
