@@ -35,8 +35,13 @@ pub(crate) fn add_headers(
         // Not quoted: the query may carry a token.
         .ok_or_else(|| BuildError::other("the request URI has no host"))?;
     let body_len = request.body().len();
-    let needs_length = body_len > 0
-        || matches!(
+    // An input event stream has no length: it is sent as it is produced.
+    let streams_events = request
+        .extensions()
+        .get::<crate::event_stream::InputEvents>()
+        .is_some();
+    let needs_length = !streams_events && body_len > 0
+        || !streams_events && matches!(
             *request.method(),
             http::Method::POST | http::Method::PUT | http::Method::PATCH
         );

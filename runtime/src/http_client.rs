@@ -1,5 +1,6 @@
 //! The HTTP client seam: the one place the network is touched.
 
+use crate::event_stream::EventStreamBody;
 use crate::{ByteStream, TransportError};
 use bytes::Bytes;
 use std::fmt::Debug;
@@ -43,6 +44,30 @@ pub trait HttpClient: Send + Sync + Debug {
         let response = self.call(request);
         Box::pin(async move { Ok(response.await?.map(ByteStream::new)) })
     }
+
+    /// Sends `request`, whose body is an input event stream to send as it
+    /// is produced (chunked over HTTP/1.1, DATA frames over HTTP/2), and
+    /// returns as soon as the response head has arrived, as
+    /// [`call_streaming`](HttpClient::call_streaming) does; the body keeps
+    /// being sent while the response is read (a bidirectional operation
+    /// answers before its input ends). Called for operations whose input
+    /// is an event stream.
+    ///
+    /// The default fails (not transient): a client that reads a body
+    /// whole cannot send one that never ends.
+    fn call_event_stream(
+        &self,
+        request: http::Request<EventStreamBody>,
+    ) -> HttpClientStreamingFuture {
+        drop(request);
+        Box::pin(async {
+            Err(TransportError::new(
+                "this HTTP client cannot stream a request body, which an input event stream needs; implement HttpClient::call_event_stream",
+                None,
+            )
+            .with_transient(false))
+        })
+    }
 }
 
 /// A shareable [`HttpClient`].
@@ -63,6 +88,13 @@ impl HttpClient for SharedHttpClient {
 
     fn call_streaming(&self, request: http::Request<Bytes>) -> HttpClientStreamingFuture {
         self.0.call_streaming(request)
+    }
+
+    fn call_event_stream(
+        &self,
+        request: http::Request<EventStreamBody>,
+    ) -> HttpClientStreamingFuture {
+        self.0.call_event_stream(request)
     }
 }
 
@@ -146,6 +178,20 @@ impl HttpClient for ReqwestHttpClient {
         let client = self.client.clone();
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(reqwest_error)?;
+            let response = client.execute(request).await.map_err(reqwest_error)?;
+            let response = http::Response::<reqwest::Body>::from(response);
+            Ok(response.map(ByteStream::from_body))
+        })
+    }
+
+    fn call_event_stream(
+        &self,
+        request: http::Request<EventStreamBody>,
+    ) -> HttpClientStreamingFuture {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let request =
+                reqwest::Request::try_from(request.map(reqwest::Body::wrap)).map_err(reqwest_error)?;
             let response = client.execute(request).await.map_err(reqwest_error)?;
             let response = http::Response::<reqwest::Body>::from(response);
             Ok(response.map(ByteStream::from_body))
