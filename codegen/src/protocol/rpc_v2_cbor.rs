@@ -22,6 +22,7 @@ impl Protocol for RpcV2Cbor {
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_host_prefix(ir, op, diagnostics);
         super::check_no_byte_stream(ir, op, "rpcv2Cbor", diagnostics);
+        super::event_stream::check_no_input_stream(ir, op, "rpcv2Cbor", diagnostics);
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
