@@ -103,7 +103,8 @@ impl HttpClient for SharedHttpClient {
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: std::time::Duration =
     std::time::Duration::from_millis(3100);
 
-/// The default [`HttpClient`] (feature `rustls`): reqwest over HTTP/1.1,
+/// The default [`HttpClient`] (feature `rustls`): reqwest over HTTP/1.1
+/// (and HTTP/2 with the feature `http2`),
 /// with rustls on the `ring` crypto provider and the platform's root
 /// certificates for `https://`; plain `http://` works too. Redirects are not
 /// followed, since a signed request must not be replayed elsewhere.
@@ -128,6 +129,24 @@ impl ReqwestHttpClient {
     pub fn with_connect_timeout(
         connect_timeout: std::time::Duration,
     ) -> Result<Self, TransportError> {
+        Self::build(connect_timeout, false)
+    }
+
+    /// A client that speaks HTTP/2 from the first byte, without TLS or
+    /// upgrade (h2c "prior knowledge"), as a loopback test server or a
+    /// plain-HTTP/2 proxy expects (feature `http2`). Over `https://` the
+    /// default client already offers HTTP/2.
+    #[cfg(feature = "http2")]
+    pub fn with_http2_prior_knowledge(
+        connect_timeout: std::time::Duration,
+    ) -> Result<Self, TransportError> {
+        Self::build(connect_timeout, true)
+    }
+
+    fn build(
+        connect_timeout: std::time::Duration,
+        http2_prior_knowledge: bool,
+    ) -> Result<Self, TransportError> {
         use rustls_platform_verifier::BuilderVerifierExt;
 
         let tls_error =
@@ -141,12 +160,25 @@ impl ReqwestHttpClient {
             .with_platform_verifier()
             .map_err(tls_error)?
             .with_no_client_auth();
-        // reqwest is built without HTTP/2, so only HTTP/1.1 may be offered.
-        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let client = reqwest::Client::builder()
+        // Only the versions reqwest is built with may be offered.
+        tls.alpn_protocols = if cfg!(feature = "http2") {
+            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        } else {
+            vec![b"http/1.1".to_vec()]
+        };
+        let builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .connect_timeout(connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        #[cfg(feature = "http2")]
+        let builder = if http2_prior_knowledge {
+            builder.http2_prior_knowledge()
+        } else {
+            builder
+        };
+        #[cfg(not(feature = "http2"))]
+        let _ = http2_prior_knowledge;
+        let client = builder
             .build()
             .map_err(|e| {
                 TransportError::new("failed to build the HTTP client", Some(Box::new(e)))

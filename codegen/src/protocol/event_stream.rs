@@ -339,6 +339,7 @@ pub(crate) fn emit_to_event(format: Format, ir: &Ir, union: &UnionIr) -> TokenSt
                 None => body.push(field),
             }
         }
+        let mut_kw = (!headers.is_empty()).then(|| quote!(mut));
         let headers = headers.iter().map(|f| {
             let field = &f.ident;
             let header = &f.name;
@@ -373,7 +374,7 @@ pub(crate) fn emit_to_event(format: Format, ir: &Ir, union: &UnionIr) -> TokenSt
         };
         quote! {
             #name::#ident(value) => {
-                let mut headers = ::std::vec::Vec::new();
+                let #mut_kw headers = ::std::vec::Vec::new();
                 #(#headers)*
                 ::opgen::__private::event_stream::event_message(#member, headers, #payload)
             }
@@ -392,6 +393,7 @@ pub(crate) fn emit_to_event(format: Format, ir: &Ir, union: &UnionIr) -> TokenSt
                             "the Unknown event cannot be sent",
                         ))
                     }
+                    #name::__NonExhaustive(never) => never.unreachable(),
                 })
             }
         }
