@@ -11,10 +11,10 @@
 use crate::byte_stream::Collected;
 use crate::checksum;
 use crate::endpoint::{self, EndpointParams};
+use crate::event_stream::{EventStreamBody, InputEvents};
 use crate::headers::{add_headers, invocation_id};
 use crate::http_client::UnavailableHttpClient;
 use crate::retry::{self, RetryQuota, SharedAsyncSleep};
-use crate::event_stream::{EventStreamBody, InputEvents};
 use crate::sigv4::event_stream::EventSigner;
 use crate::sigv4::{self, SigningParams, SigningSettings};
 use crate::HttpClientStreamingFuture;

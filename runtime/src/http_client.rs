@@ -178,11 +178,9 @@ impl ReqwestHttpClient {
         };
         #[cfg(not(feature = "http2"))]
         let _ = http2_prior_knowledge;
-        let client = builder
-            .build()
-            .map_err(|e| {
-                TransportError::new("failed to build the HTTP client", Some(Box::new(e)))
-            })?;
+        let client = builder.build().map_err(|e| {
+            TransportError::new("failed to build the HTTP client", Some(Box::new(e)))
+        })?;
         Ok(ReqwestHttpClient { client })
     }
 }
@@ -222,8 +220,8 @@ impl HttpClient for ReqwestHttpClient {
     ) -> HttpClientStreamingFuture {
         let client = self.client.clone();
         Box::pin(async move {
-            let request =
-                reqwest::Request::try_from(request.map(reqwest::Body::wrap)).map_err(reqwest_error)?;
+            let request = reqwest::Request::try_from(request.map(reqwest::Body::wrap))
+                .map_err(reqwest_error)?;
             let response = client.execute(request).await.map_err(reqwest_error)?;
             let response = http::Response::<reqwest::Body>::from(response);
             Ok(response.map(ByteStream::from_body))

@@ -139,7 +139,9 @@ impl Chunked {
     async fn next(&mut self) -> Option<Vec<u8>> {
         loop {
             if let Some(at) = self.buf.windows(2).position(|w| w == b"\r\n") {
-                let size = usize::from_str_radix(std::str::from_utf8(&self.buf[..at]).ok()?.trim(), 16).ok()?;
+                let size =
+                    usize::from_str_radix(std::str::from_utf8(&self.buf[..at]).ok()?.trim(), 16)
+                        .ok()?;
                 if size == 0 {
                     return None;
                 }
@@ -168,7 +170,10 @@ fn transcript(text: &str) -> Vec<u8> {
     Message::new(format!(r#"{{"Text":"{text}"}}"#))
         .with_header(":message-type", HeaderValue::String("event".into()))
         .with_header(":event-type", HeaderValue::String("TranscriptEvent".into()))
-        .with_header(":content-type", HeaderValue::String("application/json".into()))
+        .with_header(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        )
         .encode()
         .unwrap()
         .to_vec()
@@ -267,7 +272,12 @@ async fn stub(mode: Mode) -> (String, oneshot::Receiver<Report>) {
 }
 
 fn audio(bytes: &[u8]) -> AudioStream {
-    AudioStream::AudioEvent(AudioEvent::builder().audio_chunk(Blob::new(bytes.to_vec())).build().unwrap())
+    AudioStream::AudioEvent(
+        AudioEvent::builder()
+            .audio_chunk(Blob::new(bytes.to_vec()))
+            .build()
+            .unwrap(),
+    )
 }
 
 fn start(events: EventSender<AudioStream>) -> StartListeningInput {
@@ -307,7 +317,9 @@ async fn bidirectional_events_are_signed_echoed_one_by_one_and_end_with_the_sign
             .sequence(7)
             .build()
             .unwrap();
-        sink.send(AudioStream::ConfigurationEvent(configuration)).await.unwrap();
+        sink.send(AudioStream::ConfigurationEvent(configuration))
+            .await
+            .unwrap();
         assert!(transcripts.recv().await.unwrap().is_some());
         // Dropping the sink ends the input: the signed empty frame.
         drop(sink);
@@ -318,22 +330,43 @@ async fn bidirectional_events_are_signed_echoed_one_by_one_and_end_with_the_sign
         assert!(report.ended, "no signed empty frame ended the stream");
         assert_eq!(report.verified, 5, "4 events and the end frame");
         let head = &report.head;
-        assert!(head.contains("x-amz-content-sha256: streaming-aws4-hmac-sha256-events"), "{head}");
-        assert!(head.contains("content-type: application/vnd.amazon.eventstream"), "{head}");
+        assert!(
+            head.contains("x-amz-content-sha256: streaming-aws4-hmac-sha256-events"),
+            "{head}"
+        );
+        assert!(
+            head.contains("content-type: application/vnd.amazon.eventstream"),
+            "{head}"
+        );
         assert!(head.contains("x-listen-language: en-us"), "{head}");
-        assert!(head.contains("x-amz-content-sha256;"), "the payload marker is signed: {head}");
+        assert!(
+            head.contains("x-amz-content-sha256;"),
+            "the payload marker is signed: {head}"
+        );
         assert!(!head.contains("content-length"), "{head}");
 
         let first = &report.events[0];
         assert_eq!(header_str(first, ":message-type"), "event");
         assert_eq!(header_str(first, ":event-type"), "AudioEvent");
-        assert_eq!(header_str(first, ":content-type"), "application/octet-stream");
+        assert_eq!(
+            header_str(first, ":content-type"),
+            "application/octet-stream"
+        );
         assert_eq!(first.payload().as_ref(), &[1u8; 5]);
         let configuration = &report.events[3];
-        assert_eq!(header_str(configuration, ":event-type"), "ConfigurationEvent");
-        assert_eq!(header_str(configuration, ":content-type"), "application/json");
+        assert_eq!(
+            header_str(configuration, ":event-type"),
+            "ConfigurationEvent"
+        );
+        assert_eq!(
+            header_str(configuration, ":content-type"),
+            "application/json"
+        );
         assert_eq!(header_str(configuration, "Tag"), "t-1");
-        assert_eq!(configuration.header("Sequence"), Some(&HeaderValue::Long(7)));
+        assert_eq!(
+            configuration.header("Sequence"),
+            Some(&HeaderValue::Long(7))
+        );
         let body: serde_json::Value = serde_json::from_slice(configuration.payload()).unwrap();
         assert_eq!(body, serde_json::json!({"Channels": 2, "Label": "stereo"}));
     })
@@ -344,7 +377,9 @@ async fn bidirectional_events_are_signed_echoed_one_by_one_and_end_with_the_sign
 async fn an_input_only_stream_is_sent_whole_before_the_response() {
     bounded(async {
         let (url, report) = stub(Mode::CountAtEnd).await;
-        let events = EventSender::from_stream(Iter(vec![audio(b"a"), audio(b"b"), audio(b"c")].into_iter()));
+        let events = EventSender::from_stream(Iter(
+            vec![audio(b"a"), audio(b"b"), audio(b"c")].into_iter(),
+        ));
         let input = UploadInput::builder().events(events).build().unwrap();
         let output = client(&url).send(input).await.unwrap();
         assert_eq!(output.received(), Some(3));
@@ -381,7 +416,10 @@ async fn a_failing_input_stream_ends_the_call_with_an_error() {
         };
         assert!(failed, "the call or its output stream must fail");
         let report = report.await.unwrap();
-        assert!(!report.ended, "a failed stream must not be closed as if complete");
+        assert!(
+            !report.ended,
+            "a failed stream must not be closed as if complete"
+        );
     })
     .await;
 }
@@ -425,8 +463,14 @@ async fn an_http_client_that_cannot_stream_a_body_fails_clearly() {
     );
     let (_sink, events) = EventSender::channel(1);
     let error = client.send(start(events)).await.unwrap_err();
-    assert!(error.to_string().contains("transport") || format!("{error:?}").contains("cannot stream"), "{error:?}");
-    assert!(format!("{error:?}").contains("call_event_stream"), "{error:?}");
+    assert!(
+        error.to_string().contains("transport") || format!("{error:?}").contains("cannot stream"),
+        "{error:?}"
+    );
+    assert!(
+        format!("{error:?}").contains("call_event_stream"),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -434,8 +478,12 @@ fn the_events_of_a_sender_are_taken_once() {
     let (_sink, events) = EventSender::channel(1);
     let input = start(events);
     let endpoint = opgen::Endpoint::new("https://listener.example.com");
-    let request = <listen::StartListening as opgen::Operation>::serialize(&input, &endpoint).unwrap();
-    assert!(request.extensions().get::<opgen::event_stream::InputEvents>().is_some());
+    let request =
+        <listen::StartListening as opgen::Operation>::serialize(&input, &endpoint).unwrap();
+    assert!(request
+        .extensions()
+        .get::<opgen::event_stream::InputEvents>()
+        .is_some());
     let again = <listen::StartListening as opgen::Operation>::serialize(&input, &endpoint);
     assert!(again.unwrap_err().to_string().contains("already sent"));
 }

@@ -78,13 +78,20 @@ impl<T: Send + 'static> EventSender<T> {
     /// Takes the events out for the request, each made a message by
     /// `to_event` (generated code's serializer).
     #[doc(hidden)]
-    pub fn __encode(&self, to_event: fn(&T) -> Result<Message, String>) -> Result<InputEvents, BuildError> {
+    pub fn __encode(
+        &self,
+        to_event: fn(&T) -> Result<Message, String>,
+    ) -> Result<InputEvents, BuildError> {
         let stream = self
             .stream
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
-            .ok_or_else(|| BuildError::other("the input event stream was already sent; an EventSender sends its events once"))?;
+            .ok_or_else(|| {
+                BuildError::other(
+                    "the input event stream was already sent; an EventSender sends its events once",
+                )
+            })?;
         Ok(InputEvents {
             stream: Arc::new(Mutex::new(Some(Box::pin(Encoded { stream, to_event })))),
             started: Arc::new(AtomicBool::new(false)),

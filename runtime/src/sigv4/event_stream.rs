@@ -183,16 +183,24 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // Recomputed by hand from the seed: the chain starts there.
-        let sts = string_to_sign(&inner(), "seed", whole_seconds(time).unwrap(), "us-east-1", "svc")
-            .unwrap();
-        let expected =
-            signing_key_sign("secret", "19731129", "us-east-1", "svc", &sts).unwrap();
+        let sts = string_to_sign(
+            &inner(),
+            "seed",
+            whole_seconds(time).unwrap(),
+            "us-east-1",
+            "svc",
+        )
+        .unwrap();
+        let expected = signing_key_sign("secret", "19731129", "us-east-1", "svc", &sts).unwrap();
         assert_eq!(first_signature, hex_encode(&expected));
         // The end frame chains from the first one and has no payload.
         let end = signer.sign(&[], time).unwrap();
         assert!(end.payload().is_empty());
         let mut from_seed = EventSigner::new(credentials, "us-east-1", "svc", "seed");
         let end_from_seed = from_seed.sign(&[], time).unwrap();
-        assert_ne!(end.header(":chunk-signature"), end_from_seed.header(":chunk-signature"));
+        assert_ne!(
+            end.header(":chunk-signature"),
+            end_from_seed.header(":chunk-signature")
+        );
     }
 }
