@@ -40,12 +40,12 @@ pub(crate) fn add_headers(
         .extensions()
         .get::<crate::event_stream::InputEvents>()
         .is_some();
-    let needs_length = !streams_events && body_len > 0
-        || !streams_events
-            && matches!(
+    let needs_length = !streams_events
+        && (body_len > 0
+            || matches!(
                 *request.method(),
                 http::Method::POST | http::Method::PUT | http::Method::PATCH
-            );
+            ));
     let app = config.app_name.as_deref().map(ua_token);
     let os = std::env::consts::OS;
     let mut user_agent = format!("opgen/{VERSION} os/{os} lang/rust");
