@@ -179,6 +179,80 @@ fn transcript(text: &str) -> Vec<u8> {
         .to_vec()
 }
 
+/// Checks the frames of a request body as its bytes arrive.
+struct Verifier {
+    prior: String,
+    decoder: MessageDecoder,
+    report: Report,
+}
+
+impl Verifier {
+    /// `head`: the request head, lowercase, whose `Authorization` holds
+    /// the seed signature.
+    fn new(head: String) -> Self {
+        let prior = head
+            .split("signature=")
+            .nth(1)
+            .and_then(|rest| rest.split(['\r', '\n']).next())
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        Verifier {
+            prior,
+            decoder: MessageDecoder::new(),
+            report: Report {
+                head,
+                ..Report::default()
+            },
+        }
+    }
+
+    /// Feeds body bytes; the number of events received after each new
+    /// one. Stops at the end frame or a bad frame.
+    fn push(&mut self, chunk: &[u8]) -> Vec<usize> {
+        let mut new = Vec::new();
+        if self.done() {
+            return new;
+        }
+        self.decoder.push(chunk);
+        loop {
+            let outer = match self.decoder.next_message() {
+                Ok(Some(outer)) => outer,
+                Ok(None) => return new,
+                Err(e) => {
+                    self.report.failures.push(format!("bad frame: {e}"));
+                    return new;
+                }
+            };
+            match verify(&self.prior, &outer) {
+                Ok(signature) => {
+                    self.prior = signature;
+                    self.report.verified += 1;
+                }
+                Err(e) => self.report.failures.push(e),
+            }
+            if outer.payload().is_empty() {
+                self.report.ended = true;
+                return new;
+            }
+            match Message::decode(outer.payload()) {
+                Ok(inner) => {
+                    self.report.events.push(inner);
+                    new.push(self.report.events.len());
+                }
+                Err(e) => {
+                    self.report.failures.push(format!("bad inner message: {e}"));
+                    return new;
+                }
+            }
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.report.ended || !self.report.failures.is_empty()
+    }
+}
+
 /// A one-request HTTP/1.1 stub; the report comes when the request ends.
 async fn stub(mode: Mode) -> (String, oneshot::Receiver<Report>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -190,83 +264,46 @@ async fn stub(mode: Mode) -> (String, oneshot::Receiver<Report>) {
             socket,
             buf: Vec::new(),
         };
-        let mut report = Report::default();
         while !body.buf.windows(4).any(|w| w == b"\r\n\r\n") {
             if !body.fill().await {
-                let _ = tx.send(report);
+                let _ = tx.send(Report::default());
                 return;
             }
         }
         let at = body.buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        report.head = String::from_utf8_lossy(&body.buf[..at]).to_lowercase();
+        let head = String::from_utf8_lossy(&body.buf[..at]).to_lowercase();
         body.buf.drain(..at + 4);
-        let mut prior = report
-            .head
-            .split("signature=")
-            .nth(1)
-            .and_then(|rest| rest.split("\r\n").next())
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
+        let mut verifier = Verifier::new(head);
         if mode != Mode::CountAtEnd {
             let head = "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.amazon.eventstream\r\nx-listen-session: s-1\r\ntransfer-encoding: chunked\r\n\r\n";
             let _ = body.socket.write_all(head.as_bytes()).await;
         }
-        let mut decoder = MessageDecoder::new();
-        'read: while let Some(chunk) = body.next().await {
-            decoder.push(&chunk);
-            loop {
-                let outer = match decoder.next_message() {
-                    Ok(Some(outer)) => outer,
-                    Ok(None) => break,
-                    Err(e) => {
-                        report.failures.push(format!("bad frame: {e}"));
-                        break 'read;
-                    }
-                };
-                match verify(&prior, &outer) {
-                    Ok(signature) => {
-                        prior = signature;
-                        report.verified += 1;
-                    }
-                    Err(e) => report.failures.push(e),
-                }
-                if outer.payload().is_empty() {
-                    report.ended = true;
-                    break 'read;
-                }
-                let inner = match Message::decode(outer.payload()) {
-                    Ok(inner) => inner,
-                    Err(e) => {
-                        report.failures.push(format!("bad inner message: {e}"));
-                        break 'read;
-                    }
-                };
-                report.events.push(inner);
+        while let Some(chunk) = body.next().await {
+            for n in verifier.push(&chunk) {
                 match mode {
-                    Mode::Echo => {
-                        let n = report.events.len();
-                        body.write_chunk(&transcript(&format!("heard {n}"))).await;
-                    }
+                    Mode::Echo => body.write_chunk(&transcript(&format!("heard {n}"))).await,
                     Mode::DropAfterFirst => {
                         drop(body);
-                        let _ = tx.send(report);
+                        let _ = tx.send(verifier.report);
                         return;
                     }
                     Mode::CountAtEnd => {}
                 }
             }
+            if verifier.done() {
+                break;
+            }
         }
         if mode == Mode::CountAtEnd {
             let head = format!(
                 "HTTP/1.1 200 OK\r\nx-listen-received: {}\r\ncontent-length: 0\r\n\r\n",
-                report.events.len()
+                verifier.report.events.len()
             );
             let _ = body.socket.write_all(head.as_bytes()).await;
         } else {
             let _ = body.socket.write_all(b"0\r\n\r\n").await;
         }
-        let _ = tx.send(report);
+        let _ = tx.send(verifier.report);
     });
     (url, rx)
 }
@@ -500,4 +537,18 @@ impl<I: Iterator + Unpin> futures_core::Stream for Iter<I> {
     ) -> std::task::Poll<Option<I::Item>> {
         std::task::Poll::Ready(self.0.next())
     }
+}
+
+#[test]
+fn the_stub_check_accepts_the_right_chain_and_rejects_another_seed() {
+    use opgen::sigv4::event_stream::EventSigner;
+    let inner = Message::new(&b"x"[..]).encode().unwrap();
+    let credentials = Credentials::new("AKID", SECRET, None);
+    let mut signer = EventSigner::new(credentials.clone(), "us-east-1", "listener", "seed-a");
+    let outer = signer.sign(&inner, std::time::SystemTime::now()).unwrap();
+    assert_eq!(verify("seed-a", &outer).unwrap(), signer.prior_signature());
+    assert!(verify("seed-b", &outer).is_err());
+    let mut other_service = EventSigner::new(credentials, "us-east-1", "other", "seed-a");
+    let outer = other_service.sign(&inner, std::time::SystemTime::now()).unwrap();
+    assert!(verify("seed-a", &outer).is_err());
 }
