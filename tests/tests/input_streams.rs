@@ -7,6 +7,10 @@
 //! answers each event with an output event before the next one is sent,
 //! so the input is proven not to be buffered. A stream that fails and a
 //! connection dropped mid-stream end the call with an error.
+//!
+//! With the feature `http2` (`cargo test -p opgen-tests --features http2
+//! --test input_streams`), the bidirectional case also runs over h2c
+//! (HTTP/2 with prior knowledge), as Transcribe requires HTTP/2.
 
 mod listen {
     opgen::include_operation!(
@@ -551,4 +555,91 @@ fn the_stub_check_accepts_the_right_chain_and_rejects_another_seed() {
     let mut other_service = EventSigner::new(credentials, "us-east-1", "other", "seed-a");
     let outer = other_service.sign(&inner, std::time::SystemTime::now()).unwrap();
     assert!(verify("seed-a", &outer).is_err());
+}
+
+#[cfg(not(feature = "http2"))]
+#[test]
+fn the_http2_case_is_skipped_without_the_http2_feature() {
+    println!("skipped: the HTTP/2 case needs `--features http2`");
+}
+
+#[cfg(feature = "http2")]
+mod over_http2 {
+    use super::*;
+
+    /// A one-request h2c stub answering each event at once.
+    async fn stub() -> (String, oneshot::Receiver<Report>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            let mut connection = h2::server::handshake(socket).await.unwrap();
+            let (request, mut respond) = connection.accept().await.unwrap().unwrap();
+            // The connection makes progress only while polled.
+            tokio::spawn(async move { while connection.accept().await.is_some() {} });
+            let (parts, mut body) = request.into_parts();
+            let mut head = format!("{} {} {:?}\r\n", parts.method, parts.uri, parts.version);
+            for (name, value) in &parts.headers {
+                head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap_or_default()));
+            }
+            let mut verifier = Verifier::new(head.to_lowercase());
+            let response = http::Response::builder()
+                .status(200)
+                .header("content-type", "application/vnd.amazon.eventstream")
+                .header("x-listen-session", "s-2")
+                .body(())
+                .unwrap();
+            let mut send = respond.send_response(response, false).unwrap();
+            while let Some(Ok(chunk)) = body.data().await {
+                let _ = body.flow_control().release_capacity(chunk.len());
+                for n in verifier.push(&chunk) {
+                    let echo = transcript(&format!("heard {n}"));
+                    send.send_data(bytes::Bytes::from(echo), false).unwrap();
+                }
+                if verifier.done() {
+                    break;
+                }
+            }
+            let _ = send.send_data(bytes::Bytes::new(), true);
+            let _ = tx.send(verifier.report);
+        });
+        (url, rx)
+    }
+
+    #[tokio::test]
+    async fn bidirectional_events_flow_over_http2_prior_knowledge() {
+        bounded(async {
+            let (url, report) = stub().await;
+            let http = opgen::ReqwestHttpClient::with_http2_prior_knowledge(Duration::from_secs(3)).unwrap();
+            let client = Client::new(
+                Config::builder()
+                    .region("us-east-1")
+                    .credentials_provider(Credentials::new("AKID", SECRET, None))
+                    .endpoint_url(&url)
+                    .http_client(http)
+                    .build(),
+            );
+            let (sink, events) = EventSender::channel(1);
+            let mut output = client.send(start(events)).await.unwrap();
+            assert_eq!(output.session_id(), Some("s-2"));
+            let mut transcripts = output.take_transcript_stream().unwrap();
+            for i in 1..=3u8 {
+                sink.send(audio(&[i; 4])).await.unwrap();
+                let heard = transcripts.recv().await.unwrap().unwrap();
+                let listen::TranscriptStream::TranscriptEvent(heard) = heard else {
+                    panic!("{heard:?}")
+                };
+                assert_eq!(heard.text(), Some(format!("heard {i}").as_str()));
+            }
+            drop(sink);
+            assert!(transcripts.recv().await.unwrap().is_none());
+            let report = report.await.unwrap();
+            assert!(report.head.contains("http/2"), "{}", report.head);
+            assert!(report.failures.is_empty(), "{:?}", report.failures);
+            assert!(report.ended);
+            assert_eq!(report.verified, 4);
+        })
+        .await;
+    }
 }
