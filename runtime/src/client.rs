@@ -499,7 +499,7 @@ impl Client {
                 }
             };
             match first {
-                Some(message) if message.header_str(":event-type") == Some("initial-response") => {
+                Some(message) if crate::__private::event_stream::is_initial_response(&message) => {
                     body = body.prepend(decoder.into_buffered());
                     head.extensions
                         .insert(crate::event_stream::InitialResponse(message));

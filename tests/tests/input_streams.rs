@@ -553,7 +553,9 @@ fn the_stub_check_accepts_the_right_chain_and_rejects_another_seed() {
     assert_eq!(verify("seed-a", &outer).unwrap(), signer.prior_signature());
     assert!(verify("seed-b", &outer).is_err());
     let mut other_service = EventSigner::new(credentials, "us-east-1", "other", "seed-a");
-    let outer = other_service.sign(&inner, std::time::SystemTime::now()).unwrap();
+    let outer = other_service
+        .sign(&inner, std::time::SystemTime::now())
+        .unwrap();
     assert!(verify("seed-a", &outer).is_err());
 }
 
@@ -581,7 +583,10 @@ mod over_http2 {
             let (parts, mut body) = request.into_parts();
             let mut head = format!("{} {} {:?}\r\n", parts.method, parts.uri, parts.version);
             for (name, value) in &parts.headers {
-                head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap_or_default()));
+                head.push_str(&format!(
+                    "{name}: {}\r\n",
+                    value.to_str().unwrap_or_default()
+                ));
             }
             let mut verifier = Verifier::new(head.to_lowercase());
             let response = http::Response::builder()
@@ -611,7 +616,8 @@ mod over_http2 {
     async fn bidirectional_events_flow_over_http2_prior_knowledge() {
         bounded(async {
             let (url, report) = stub().await;
-            let http = opgen::ReqwestHttpClient::with_http2_prior_knowledge(Duration::from_secs(3)).unwrap();
+            let http = opgen::ReqwestHttpClient::with_http2_prior_knowledge(Duration::from_secs(3))
+                .unwrap();
             let client = Client::new(
                 Config::builder()
                     .region("us-east-1")

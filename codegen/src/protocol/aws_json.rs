@@ -74,9 +74,11 @@ impl Protocol for AwsJson {
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
         match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
-            // Read as it would arrive, without an initial response.
+            // Read as the client reads one arriving, initial response first.
             Some(shape) if shape.event_stream().is_some() => quote! {
-                <Self as ::opgen::Operation>::deserialize_streaming(response.map(::opgen::ByteStream::new))
+                <Self as ::opgen::Operation>::deserialize_streaming(
+                    ::opgen::__private::event_stream::with_initial_response(response),
+                )
             },
             Some(shape) => read_output(
                 FORMAT,

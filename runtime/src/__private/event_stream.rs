@@ -1,6 +1,8 @@
 //! Event-stream helpers of generated code.
 
-use crate::event_stream::{EventSender, Header, InitialResponse, InputEvents, Message};
+use crate::event_stream::{
+    EventSender, Header, InitialResponse, InputEvents, Message, MessageDecoder,
+};
 use crate::{BuildError, Error, Operation, ResponseError};
 use bytes::Bytes;
 
@@ -17,6 +19,29 @@ pub fn exception<O: Operation>(response: http::Response<Bytes>) -> Error<O::Erro
             &raw,
         )),
     }
+}
+
+/// A whole event-stream response (sans-IO `Operation::deserialize` of an
+/// RPC protocol) as the client hands over one that is arriving: a first
+/// `initial-response` event moved to the extensions, the rest the body.
+pub fn with_initial_response(response: http::Response<Bytes>) -> http::Response<crate::ByteStream> {
+    let (mut head, body) = response.into_parts();
+    let mut decoder = MessageDecoder::new();
+    decoder.push(&body);
+    let rest = match decoder.next_message() {
+        Ok(Some(message)) if is_initial_response(&message) => {
+            head.extensions.insert(InitialResponse(message));
+            decoder.into_buffered()
+        }
+        // Anything else, a bad frame included, is for the receiver to read.
+        _ => body,
+    };
+    http::Response::from_parts(head, crate::ByteStream::new(rest))
+}
+
+/// Whether `message` is the `initial-response` event of an RPC stream.
+pub(crate) fn is_initial_response(message: &Message) -> bool {
+    message.header_str(":event-type") == Some("initial-response")
 }
 
 /// The payload of the `initial-response` event the client read, if any.
