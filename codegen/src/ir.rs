@@ -299,9 +299,16 @@ impl StructureIr {
     }
 
     /// The member that is an event stream, if any: the structure is then
-    /// an output read once, never a body value.
+    /// an input or output used once, never a body value.
     pub(crate) fn event_stream(&self) -> Option<&FieldIr> {
         self.fields.iter().find(|f| f.ty.is_event_stream())
+    }
+
+    /// The member that is an input event stream, if any.
+    pub(crate) fn input_event_stream(&self) -> Option<&FieldIr> {
+        self.fields
+            .iter()
+            .find(|f| matches!(f.ty, TypeRef::EventStream { input: true, .. }))
     }
 
     /// Whether a member is read as a stream (bytes or events).
@@ -412,12 +419,14 @@ pub(crate) enum TypeRef {
     ByteStream {
         media_type: Option<String>,
     },
-    /// A `@streaming` union in an operation's output: the events of
-    /// `union`, errors of the operation `op` (`error`).
+    /// A `@streaming` union in an operation's output (the events of
+    /// `union`, errors of the operation `op` (`error`)) or, when `input`,
+    /// in its input.
     EventStream {
         union: Ident,
         op: Ident,
         error: Ident,
+        input: bool,
     },
     Document,
     BigNumber,
@@ -495,6 +504,9 @@ pub(crate) struct UnionIr {
     /// The `@error` members of an event stream: member name and the
     /// error's shape name.
     pub(crate) exceptions: Vec<(String, String)>,
+    /// Whether an operation's input sends these events (they are then
+    /// written as messages, not only read).
+    pub(crate) input_events: bool,
 }
 
 pub(crate) struct VariantIr {

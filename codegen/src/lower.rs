@@ -360,8 +360,8 @@ impl<'g> Lowerer<'g> {
     }
 
     /// The type of `member` of `shape` when it targets a `@streaming`
-    /// union, which only an operation's output may have; `None` for other
-    /// members.
+    /// union, which only an operation's input or output may have; `None`
+    /// for other members.
     fn event_stream_ref(
         &mut self,
         shape: &Shape,
@@ -373,17 +373,18 @@ impl<'g> Lowerer<'g> {
             return None;
         }
         let at = format!("{}${}", shape.id, member.name);
-        if roles.input {
-            self.diagnostics.error(
-                at,
-                "event stream inputs are not supported yet; leave out the operations that send them",
-            );
-            return Some(TypeRef::Unit);
+        if let Some(op) = self.inputs.get(&shape.id).filter(|_| roles.input) {
+            return Some(TypeRef::EventStream {
+                union: naming::type_ident(target.id.name()),
+                op: naming::type_ident(op),
+                error: naming::op_error_ident(op, &self.taken),
+                input: true,
+            });
         }
         let Some(op) = self.outputs.get(&shape.id) else {
             self.diagnostics.error(
                 at,
-                "an event stream must be a member of an operation's output",
+                "an event stream must be a member of an operation's input or output",
             );
             return Some(TypeRef::Unit);
         };
@@ -391,6 +392,7 @@ impl<'g> Lowerer<'g> {
             union: naming::type_ident(target.id.name()),
             op: naming::type_ident(op),
             error: naming::op_error_ident(op, &self.taken),
+            input: false,
         })
     }
 
@@ -422,8 +424,17 @@ impl<'g> Lowerer<'g> {
                 xml: xml_ir(member),
             });
         }
+        // Sent by an input when one of the expansion's inputs has a
+        // member targeting it.
+        let input_events = event_stream
+            && self.inputs.keys().any(|input| {
+                self.graph
+                    .shape(input)
+                    .is_some_and(|s| s.members.iter().any(|m| m.target == shape.id))
+            });
         Some(UnionIr {
             id: shape.id.clone(),
+            input_events,
             ident: naming::type_ident(shape.id.name()),
             docs: shape.traits.documentation().map(str::to_string),
             sensitive: shape.traits.sensitive(),

@@ -11,10 +11,13 @@
 use crate::byte_stream::Collected;
 use crate::checksum;
 use crate::endpoint::{self, EndpointParams};
+use crate::event_stream::{EventStreamBody, InputEvents};
 use crate::headers::{add_headers, invocation_id};
 use crate::http_client::UnavailableHttpClient;
 use crate::retry::{self, RetryQuota, SharedAsyncSleep};
+use crate::sigv4::event_stream::EventSigner;
 use crate::sigv4::{self, SigningParams, SigningSettings};
+use crate::HttpClientStreamingFuture;
 use crate::{
     compress_request, BuildError, ByteStream, Config, ConfigBuilder, CredentialsError, Endpoint,
     EndpointError, Error, HttpClient, Operation, OperationInput, ProvideCredentials, ResponseError,
@@ -299,6 +302,7 @@ impl Client {
             .then_some(O::HTTP_CHECKSUM)
             .flatten()
             .map(|spec| spec.response_algorithms);
+        let input_events = request.extensions().get::<InputEvents>().cloned();
         let retry_config = &config.retry_config;
         let max_attempts = match self.inner.sleep {
             Some(_) => retry_config.attempts(),
@@ -338,6 +342,11 @@ impl Client {
             let Some(kind) = retry::classify(&error) else {
                 return Err(error);
             };
+            // An input event stream cannot be replayed: once an event was
+            // taken from it, the call is not retried.
+            if input_events.as_ref().is_some_and(InputEvents::started) {
+                return Err(error);
+            }
             if attempt >= max_attempts {
                 return Err(error);
             }
@@ -382,12 +391,23 @@ impl Client {
     ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
         add_headers(&mut request, endpoint, O::SERVICE, config, context).map_err(Error::Build)?;
-        if !config.anonymous && !O::UNSIGNED {
-            sign_attempt::<O>(config, &mut request, endpoint, context.region).await?;
-        }
+        let events = request.extensions().get::<InputEvents>().cloned();
+        let signer = if config.anonymous || O::UNSIGNED {
+            None
+        } else {
+            sign_attempt::<O>(config, &mut request, endpoint, context.region).await?
+        };
 
+        if let Some(events) = events {
+            let body = EventStreamBody::new(events, signer);
+            let (head, _) = request.into_parts();
+            let request = http::Request::from_parts(head, body);
+            let transmit = self.inner.http_client.call_event_stream(request);
+            return self.try_streaming_attempt::<O>(transmit, validate).await;
+        }
         if O::STREAMING_RESPONSE {
-            return self.try_streaming_attempt::<O>(request, validate).await;
+            let transmit = self.inner.http_client.call_streaming(request);
+            return self.try_streaming_attempt::<O>(transmit, validate).await;
         }
         // Through `call_streaming`, so that the body is read here, up to its
         // limit, rather than whole by the HTTP client.
@@ -411,26 +431,21 @@ impl Client {
         O::deserialize(response)
     }
 
-    /// Transmits a signed request of an operation with a streaming output:
-    /// the attempt timeout covers the response head; a successful body is
-    /// handed over unread, an error body is read whole and parsed.
+    /// Awaits `transmit`, the signed request of an operation with a
+    /// streaming output or input: the attempt timeout covers the response
+    /// head; a successful streaming body is handed over unread, any other
+    /// body is read whole and parsed.
     async fn try_streaming_attempt<O: Operation>(
         &self,
-        request: http::Request<Bytes>,
+        transmit: HttpClientStreamingFuture,
         validate: Option<&'static [&'static str]>,
     ) -> Result<O::Output, Error<O::Error>> {
         let limit = self.inner.config.attempt_timeout;
-        let transmit = async {
-            self.inner
-                .http_client
-                .call_streaming(request)
-                .await
-                .map_err(Error::Transport)
-        };
+        let transmit = async { transmit.await.map_err(Error::Transport) };
         let response = with_timeout(transmit, limit, "attempt").await?;
         #[cfg(feature = "tracing")]
         record_request_id(response.headers());
-        if response.status().is_success() {
+        if O::STREAMING_RESPONSE && response.status().is_success() {
             let checked = validate
                 .and_then(|algorithms| checksum::response_checksum(response.headers(), algorithms));
             let response = match checked {
@@ -446,7 +461,13 @@ impl Client {
             return O::deserialize_streaming(response);
         }
         let read = read_body(response, self.inner.config.max_response_body);
-        O::deserialize(with_timeout(read, limit, "attempt").await?)
+        let response = with_timeout(read, limit, "attempt").await?;
+        if let Some(algorithms) = validate.filter(|_| response.status().is_success()) {
+            checksum::validate_response(&response, algorithms).map_err(|mismatch| {
+                Error::Response(ResponseError::checksum(mismatch, &response))
+            })?;
+        }
+        O::deserialize(response)
     }
 
     /// Prepares an event-stream response: its body under the idle
@@ -485,7 +506,7 @@ impl Client {
                 }
             };
             match first {
-                Some(message) if message.header_str(":event-type") == Some("initial-response") => {
+                Some(message) if crate::__private::event_stream::is_initial_response(&message) => {
                     body = body.prepend(decoder.into_buffered());
                     head.extensions
                         .insert(crate::event_stream::InitialResponse(message));
@@ -509,13 +530,15 @@ async fn load_credentials(config: &Config) -> Result<crate::Credentials, Credent
     provider.provide_credentials().await
 }
 
-/// Loads the credentials and signs one attempt's request with SigV4.
+/// Loads the credentials and signs one attempt's request with SigV4; for
+/// a request that sends an input event stream, returns the signer of its
+/// messages, seeded with the request's signature.
 async fn sign_attempt<O: Operation>(
     config: &Config,
     request: &mut http::Request<Bytes>,
     endpoint: &Endpoint,
     region: &str,
-) -> Result<(), Error<O::Error>> {
+) -> Result<Option<EventSigner>, Error<O::Error>> {
     let credentials = load_credentials(config).await.map_err(Error::Credentials)?;
     let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
     let mut settings = SigningSettings::for_service(service);
@@ -531,13 +554,13 @@ async fn sign_attempt<O: Operation>(
         time: SystemTime::now(),
         settings,
     };
-    sigv4::sign_http_request(request, &params).map_err(|e| {
+    let seed = sigv4::sign_http_request_with(request, &params, false).map_err(|e| {
         Error::Build(BuildError::other(format!(
             "failed to sign the request: {e}"
         )))
     })?;
-
-    Ok(())
+    let streams_events = request.extensions().get::<InputEvents>().is_some();
+    Ok(streams_events.then(|| EventSigner::new(credentials.clone(), params.region, service, seed)))
 }
 
 /// Reads the body of a response whose head has arrived. A success body is
@@ -730,13 +753,18 @@ pub(crate) fn check_auth_schemes(endpoint: &Endpoint) -> Result<(), EndpointErro
 }
 
 /// A copy of `request` for one attempt (`http::Request` is not `Clone`
-/// because of its extensions, which serialized requests do not use).
+/// because of its extensions).
 fn copy_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
     let mut copy = http::Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();
     *copy.uri_mut() = request.uri().clone();
     *copy.version_mut() = request.version();
     *copy.headers_mut() = request.headers().clone();
+    // The events of an input stream, shared: each attempt sends them, as
+    // long as none was sent yet.
+    if let Some(events) = request.extensions().get::<InputEvents>() {
+        copy.extensions_mut().insert(events.clone());
+    }
     copy
 }
 

@@ -35,11 +35,17 @@ pub(crate) fn add_headers(
         // Not quoted: the query may carry a token.
         .ok_or_else(|| BuildError::other("the request URI has no host"))?;
     let body_len = request.body().len();
-    let needs_length = body_len > 0
-        || matches!(
-            *request.method(),
-            http::Method::POST | http::Method::PUT | http::Method::PATCH
-        );
+    // An input event stream has no length: it is sent as it is produced.
+    let streams_events = request
+        .extensions()
+        .get::<crate::event_stream::InputEvents>()
+        .is_some();
+    let needs_length = !streams_events
+        && (body_len > 0
+            || matches!(
+                *request.method(),
+                http::Method::POST | http::Method::PUT | http::Method::PATCH
+            ));
     let app = config.app_name.as_deref().map(ua_token);
     let os = std::env::consts::OS;
     let mut user_agent = format!("opgen/{VERSION} os/{os} lang/rust");

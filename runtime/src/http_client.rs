@@ -1,5 +1,6 @@
 //! The HTTP client seam: the one place the network is touched.
 
+use crate::event_stream::EventStreamBody;
 use crate::{ByteStream, TransportError};
 use bytes::Bytes;
 use std::fmt::Debug;
@@ -43,6 +44,30 @@ pub trait HttpClient: Send + Sync + Debug {
         let response = self.call(request);
         Box::pin(async move { Ok(response.await?.map(ByteStream::new)) })
     }
+
+    /// Sends `request`, whose body is an input event stream to send as it
+    /// is produced (chunked over HTTP/1.1, DATA frames over HTTP/2), and
+    /// returns as soon as the response head has arrived, as
+    /// [`call_streaming`](HttpClient::call_streaming) does; the body keeps
+    /// being sent while the response is read (a bidirectional operation
+    /// answers before its input ends). Called for operations whose input
+    /// is an event stream.
+    ///
+    /// The default fails (not transient): a client that reads a body
+    /// whole cannot send one that never ends.
+    fn call_event_stream(
+        &self,
+        request: http::Request<EventStreamBody>,
+    ) -> HttpClientStreamingFuture {
+        drop(request);
+        Box::pin(async {
+            Err(TransportError::new(
+                "this HTTP client cannot stream a request body, which an input event stream needs; implement HttpClient::call_event_stream",
+                None,
+            )
+            .with_transient(false))
+        })
+    }
 }
 
 /// A shareable [`HttpClient`].
@@ -64,6 +89,13 @@ impl HttpClient for SharedHttpClient {
     fn call_streaming(&self, request: http::Request<Bytes>) -> HttpClientStreamingFuture {
         self.0.call_streaming(request)
     }
+
+    fn call_event_stream(
+        &self,
+        request: http::Request<EventStreamBody>,
+    ) -> HttpClientStreamingFuture {
+        self.0.call_event_stream(request)
+    }
 }
 
 /// The default connect timeout: long enough for a TLS handshake across an
@@ -71,7 +103,8 @@ impl HttpClient for SharedHttpClient {
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: std::time::Duration =
     std::time::Duration::from_millis(3100);
 
-/// The default [`HttpClient`] (feature `rustls`): reqwest over HTTP/1.1,
+/// The default [`HttpClient`] (feature `rustls`): reqwest over HTTP/1.1
+/// (and HTTP/2 with the feature `http2`),
 /// with rustls on the `ring` crypto provider and the platform's root
 /// certificates for `https://`; plain `http://` works too. Redirects are not
 /// followed, since a signed request must not be replayed elsewhere.
@@ -96,6 +129,24 @@ impl ReqwestHttpClient {
     pub fn with_connect_timeout(
         connect_timeout: std::time::Duration,
     ) -> Result<Self, TransportError> {
+        Self::build(connect_timeout, false)
+    }
+
+    /// A client that speaks HTTP/2 from the first byte, without TLS or
+    /// upgrade (h2c "prior knowledge"), as a loopback test server or a
+    /// plain-HTTP/2 proxy expects (feature `http2`). Over `https://` the
+    /// default client already offers HTTP/2.
+    #[cfg(feature = "http2")]
+    pub fn with_http2_prior_knowledge(
+        connect_timeout: std::time::Duration,
+    ) -> Result<Self, TransportError> {
+        Self::build(connect_timeout, true)
+    }
+
+    fn build(
+        connect_timeout: std::time::Duration,
+        http2_prior_knowledge: bool,
+    ) -> Result<Self, TransportError> {
         use rustls_platform_verifier::BuilderVerifierExt;
 
         let tls_error =
@@ -109,16 +160,27 @@ impl ReqwestHttpClient {
             .with_platform_verifier()
             .map_err(tls_error)?
             .with_no_client_auth();
-        // reqwest is built without HTTP/2, so only HTTP/1.1 may be offered.
-        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let client = reqwest::Client::builder()
+        // Only the versions reqwest is built with may be offered.
+        tls.alpn_protocols = if cfg!(feature = "http2") {
+            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        } else {
+            vec![b"http/1.1".to_vec()]
+        };
+        let builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .connect_timeout(connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                TransportError::new("failed to build the HTTP client", Some(Box::new(e)))
-            })?;
+            .redirect(reqwest::redirect::Policy::none());
+        #[cfg(feature = "http2")]
+        let builder = if http2_prior_knowledge {
+            builder.http2_prior_knowledge()
+        } else {
+            builder
+        };
+        #[cfg(not(feature = "http2"))]
+        let _ = http2_prior_knowledge;
+        let client = builder.build().map_err(|e| {
+            TransportError::new("failed to build the HTTP client", Some(Box::new(e)))
+        })?;
         Ok(ReqwestHttpClient { client })
     }
 }
@@ -146,6 +208,20 @@ impl HttpClient for ReqwestHttpClient {
         let client = self.client.clone();
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(reqwest_error)?;
+            let response = client.execute(request).await.map_err(reqwest_error)?;
+            let response = http::Response::<reqwest::Body>::from(response);
+            Ok(response.map(ByteStream::from_body))
+        })
+    }
+
+    fn call_event_stream(
+        &self,
+        request: http::Request<EventStreamBody>,
+    ) -> HttpClientStreamingFuture {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let request = reqwest::Request::try_from(request.map(reqwest::Body::wrap))
+                .map_err(reqwest_error)?;
             let response = client.execute(request).await.map_err(reqwest_error)?;
             let response = http::Response::<reqwest::Body>::from(response);
             Ok(response.map(ByteStream::from_body))

@@ -213,6 +213,7 @@ fn sign(
         settings,
     };
     sigv4::sign_http_request_with(request, &params, unsigned_payload)
+        .map(drop)
         .map_err(|e| BuildError::other(format!("failed to presign the request: {e}")))
 }
 

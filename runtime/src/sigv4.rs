@@ -34,6 +34,8 @@
 //! # Ok::<(), opgen::sigv4::SigningError>(())
 //! ```
 
+pub mod event_stream;
+
 use crate::encoding::{hex_encode, percent_decode, percent_encode};
 use crate::Credentials;
 use hmac::{Hmac, Mac};
@@ -443,17 +445,20 @@ pub fn sign_http_request(
     request: &mut http::Request<bytes::Bytes>,
     params: &SigningParams<'_>,
 ) -> Result<(), SigningError> {
-    sign_http_request_with(request, params, false)
+    sign_http_request_with(request, params, false).map(drop)
 }
 
 /// [`sign_http_request`], signing `UNSIGNED-PAYLOAD` instead of the body's
 /// hash when `unsigned_payload` (what S3 expects of a presigned URL, whose
-/// body the signer does not know).
+/// body the signer does not know). A request carrying
+/// `x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-EVENTS` signs that
+/// marker: its body is a stream of messages signed one by one (see
+/// [`event_stream`]). Returns the signature, the seed of such a stream.
 pub(crate) fn sign_http_request_with(
     request: &mut http::Request<bytes::Bytes>,
     params: &SigningParams<'_>,
     unsigned_payload: bool,
-) -> Result<(), SigningError> {
+) -> Result<String, SigningError> {
     if !request.headers().contains_key(http::header::HOST) {
         let host = request
             .uri()
@@ -467,6 +472,10 @@ pub(crate) fn sign_http_request_with(
         request.headers_mut().insert(http::header::HOST, host);
     }
 
+    let streams_events = request
+        .headers()
+        .get("x-amz-content-sha256")
+        .is_some_and(|v| v.as_bytes() == event_stream::STREAMING_EVENTS_PAYLOAD.as_bytes());
     let output = {
         let mut headers = Vec::with_capacity(request.headers().len());
         for (name, value) in request.headers() {
@@ -485,6 +494,8 @@ pub(crate) fn sign_http_request_with(
             headers: &headers,
             body: if unsigned_payload {
                 SignableBody::UnsignedPayload
+            } else if streams_events {
+                SignableBody::Precomputed(event_stream::STREAMING_EVENTS_PAYLOAD)
             } else {
                 SignableBody::Bytes(request.body())
             },
@@ -521,7 +532,7 @@ pub(crate) fn sign_http_request_with(
         *request.uri_mut() = http::Uri::from_parts(parts)
             .map_err(|_| SigningError::new("the presigned URI is invalid"))?;
     }
-    Ok(())
+    Ok(output.signature)
 }
 
 fn is_secret_header(name: &str) -> bool {

@@ -581,6 +581,39 @@ mod loopback {
     }
 
     #[tokio::test]
+    async fn sans_io_deserialize_of_an_rpc_stream_reads_the_initial_response() {
+        use opgen::__private::cbor::{encode, Map, Value};
+        use opgen::Operation;
+        let frame = |event_type: &str, pairs: Vec<(&str, Value)>| {
+            let map: Map = pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            Message::new(encode(&Value::Map(map)))
+                .with_header(":message-type", HeaderValue::String("event".into()))
+                .with_header(":event-type", HeaderValue::String(event_type.into()))
+                .encode()
+                .unwrap()
+                .to_vec()
+        };
+        let body = [
+            frame(
+                "initial-response",
+                vec![("sessionId", Value::Text("s-7".into()))],
+            ),
+            frame("changed", vec![("name", Value::Text("door".into()))]),
+        ]
+        .concat();
+        let response = http::Response::builder()
+            .status(200)
+            .body(bytes::Bytes::from(body))
+            .unwrap();
+        let mut output = watch::Watch::deserialize(response).unwrap();
+        assert_eq!(output.session_id(), Some("s-7"));
+        let mut events = output.take_events();
+        let event = events.recv().await.unwrap().unwrap();
+        assert_eq!(event.as_changed().unwrap().name(), Some("door"));
+        assert!(events.recv().await.unwrap().is_none());
+    }
+
+    #[tokio::test]
     async fn sans_io_deserialize_reads_events_from_a_whole_body() {
         use opgen::Operation;
         let body = [result("recorded"), result("traffic")].concat();

@@ -32,6 +32,15 @@ pub mod files {
     );
 }
 
+/// Input event streams, one way and bidirectional (restJson1).
+pub mod listen {
+    opgen::include_operation!(
+        "StartListening",
+        "Upload",
+        model = "ui/models/event-stream-input.json"
+    );
+}
+
 /// awsQuery: form-encoded requests, XML responses.
 pub mod query {
     opgen::include_operation!("PutThings", "Ping", model = "ui/models/query.json");

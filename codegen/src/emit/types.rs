@@ -18,6 +18,9 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Timestamp { .. } => quote!(::opgen::DateTime),
         TypeRef::Blob { .. } => quote!(::opgen::Blob),
         TypeRef::ByteStream { .. } => quote!(::opgen::ByteStream),
+        TypeRef::EventStream {
+            union, input: true, ..
+        } => quote!(::opgen::event_stream::EventSender<#union>),
         TypeRef::EventStream { union, error, .. } => {
             quote!(::opgen::event_stream::EventReceiver<#union, #error>)
         }

@@ -44,6 +44,7 @@ impl Protocol for AwsQuery {
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_host_prefix(ir, op, diagnostics);
         super::check_no_byte_stream(ir, op, self.name(), diagnostics);
+        super::event_stream::check_no_input_stream(ir, op, self.name(), diagnostics);
         super::check_no_documents(ir, op, self.name(), diagnostics);
         super::event_stream::check_unsupported(ir, op, self.name(), diagnostics);
     }

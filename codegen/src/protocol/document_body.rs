@@ -57,7 +57,7 @@ impl Format {
         }
     }
 
-    fn write_trait(self) -> TokenStream {
+    pub(crate) fn write_trait(self) -> TokenStream {
         let module = self.module();
         match self {
             Format::Json { .. } => quote!(#module::ToJson),
@@ -74,7 +74,7 @@ impl Format {
     }
 
     /// `to_json` / `to_cbor`.
-    fn write_fn(self) -> TokenStream {
+    pub(crate) fn write_fn(self) -> TokenStream {
         match self {
             Format::Json { .. } => quote!(to_json),
             Format::Cbor => quote!(to_cbor),

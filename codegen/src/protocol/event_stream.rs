@@ -1,8 +1,8 @@
-//! Output event streams: how an event message becomes a variant of the
-//! generated union (in the protocol's body format), and the receiver a
-//! generated output holds.
+//! Event streams: how an event message becomes a variant of the generated
+//! union (in the protocol's body format) and back, the receiver a
+//! generated output holds and the sender of an input.
 
-use super::document_body::{reads, Format};
+use super::document_body::{inserts, reads, Format};
 use super::xml_body::read_members;
 use crate::ir::{EventBinding, FieldIr, Ir, NamedKind, OperationIr, TypeIr, TypeRef, UnionIr};
 use crate::lower::Diagnostics;
@@ -194,7 +194,10 @@ fn payload_object(format: Format) -> TokenStream {
 /// The receiver of the event stream member `field` (an
 /// `EventStream` type), reading `body` (in scope).
 pub(crate) fn receiver(ir: &Ir, field: &FieldIr) -> TokenStream {
-    let TypeRef::EventStream { union, op, error } = &field.ty else {
+    let TypeRef::EventStream {
+        union, op, error, ..
+    } = &field.ty
+    else {
         return quote!(body);
     };
     let exceptions = ir
@@ -289,5 +292,164 @@ pub(crate) fn rpc_streaming(format: Format, ir: &Ir, op: &OperationIr) -> TokenS
                 ::opgen::Error::Response(::opgen::ResponseError::new(reason, &head.map(|()| initial)))
             })
         }
+    }
+}
+
+/// `__to_event` of an event union an input sends: the message of a
+/// variant, `:event-type` naming the member; an event structure's
+/// `@eventHeader` members become headers, its `@eventPayload` member the
+/// whole payload, the others the payload written as a document of
+/// `format`.
+pub(crate) fn emit_to_event(format: Format, ir: &Ir, union: &UnionIr) -> TokenStream {
+    if !union.input_events {
+        return TokenStream::new();
+    }
+    let name = &union.ident;
+    let arms = union.variants.iter().map(|v| {
+        let ident = &v.ident;
+        let member = &v.name;
+        let structure = match &v.ty {
+            TypeRef::Named {
+                ident: target,
+                kind: NamedKind::Structure,
+                ..
+            } => ir.types.iter().find_map(|t| match t {
+                TypeIr::Structure(s) if &s.ident == target => Some(s),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let Some(shape) = structure else {
+            // A unit member: an event without content.
+            return quote! {
+                #name::#ident(_) => ::opgen::__private::event_stream::event_message(
+                    #member,
+                    ::std::vec::Vec::new(),
+                    ::core::option::Option::None,
+                ),
+            };
+        };
+        let mut headers = Vec::new();
+        let mut payload = None;
+        let mut body = Vec::new();
+        for field in &shape.fields {
+            match field.event {
+                Some(EventBinding::Header) => headers.push(field),
+                Some(EventBinding::Payload) => payload = Some(field),
+                None => body.push(field),
+            }
+        }
+        let mut_kw = (!headers.is_empty()).then(|| quote!(mut));
+        let headers = headers.iter().map(|f| {
+            let field = &f.ident;
+            let header = &f.name;
+            let push = quote! {
+                headers.push(::opgen::event_stream::Header::new(
+                    #header,
+                    ::opgen::__private::event_stream::ToHeader::to_header(header),
+                ));
+            };
+            if f.optional {
+                quote!(if let ::core::option::Option::Some(header) = &value.#field { #push })
+            } else {
+                quote!({ let header = &value.#field; #push })
+            }
+        });
+        let payload = match payload {
+            Some(f) => write_payload_member(format, f),
+            None if body.is_empty() => quote!(::core::option::Option::None),
+            None => {
+                let inserts = inserts(format, body.iter().copied(), quote!(value));
+                let new_map = format.new_map();
+                let map = format.map_value(quote!(object));
+                let document = document_payload(format, map);
+                quote! {
+                    ::core::option::Option::Some({
+                        let mut object = #new_map;
+                        #inserts
+                        #document
+                    })
+                }
+            }
+        };
+        quote! {
+            #name::#ident(value) => {
+                let #mut_kw headers = ::std::vec::Vec::new();
+                #(#headers)*
+                ::opgen::__private::event_stream::event_message(#member, headers, #payload)
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #[doc(hidden)]
+            pub fn __to_event(
+                &self,
+            ) -> ::core::result::Result<::opgen::event_stream::Message, ::std::string::String> {
+                ::core::result::Result::Ok(match self {
+                    #(#arms)*
+                    #name::Unknown => {
+                        return ::core::result::Result::Err(::std::string::String::from(
+                            "the Unknown event cannot be sent",
+                        ))
+                    }
+                    #name::__NonExhaustive(never) => never.unreachable(),
+                })
+            }
+        }
+    }
+}
+
+/// An `Option<(Bytes, &str)>` of the payload and its content type, from
+/// the `@eventPayload` member `field` of `value`: a blob or string is the
+/// raw payload, anything else a document.
+fn write_payload_member(format: Format, field: &FieldIr) -> TokenStream {
+    let ident = &field.ident;
+    let bytes = match &field.ty {
+        TypeRef::Blob { .. } => quote! {
+            (::opgen::__private::bytes::Bytes::copy_from_slice(payload.as_bytes()), "application/octet-stream")
+        },
+        TypeRef::String { .. } => quote! {
+            (::opgen::__private::bytes::Bytes::copy_from_slice(payload.as_bytes()), "text/plain")
+        },
+        _ => {
+            let (write_trait, write_fn) = (format.write_trait(), format.write_fn());
+            document_payload(format, quote!(#write_trait::#write_fn(payload)))
+        }
+    };
+    let get = if field.optional {
+        quote!(value.#ident.as_ref())
+    } else {
+        quote!(::core::option::Option::Some(&value.#ident))
+    };
+    quote!(#get.map(|payload| #bytes))
+}
+
+/// A `(Bytes, &str)` of a document value `value` of `format` and its
+/// content type.
+fn document_payload(format: Format, value: TokenStream) -> TokenStream {
+    match format {
+        Format::Json { .. } => quote!(::opgen::__private::event_stream::json_payload(#value)),
+        Format::Cbor => quote!(::opgen::__private::event_stream::cbor_payload(#value)),
+    }
+}
+
+/// Reports an event stream in the input of `op`, for protocols that do
+/// not send them yet.
+pub(crate) fn check_no_input_stream(
+    ir: &Ir,
+    op: &OperationIr,
+    protocol: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let input = op.input.as_ref().and_then(|i| ir.structure(&i.id));
+    if let Some(field) = input.and_then(|s| s.input_event_stream()) {
+        diagnostics.error(
+            &op.id,
+            format!(
+                "input event streams over {protocol} are not supported yet (member `{}`); leave out the operations that send them",
+                field.name
+            ),
+        );
     }
 }

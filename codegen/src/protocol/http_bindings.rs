@@ -160,8 +160,20 @@ pub(crate) fn check_http(ir: &Ir, op: &OperationIr, protocol: &str, diagnostics:
         }
     }
     if let Some(input) = input(ir, op) {
+        if let Some(field) = input
+            .input_event_stream()
+            .filter(|f| f.binding != Binding::Payload)
+        {
+            diagnostics.error(
+                &input.id,
+                format!(
+                    "the input event stream `{}` must be the @httpPayload",
+                    field.name
+                ),
+            );
+        }
         let fills_token = fields.iter().any(|f| f.idempotency_token && f.optional);
-        if fills_token && input.has_byte_stream() {
+        if fills_token && input.has_stream() {
             // Filling a token copies the input, and a stream cannot be copied.
             diagnostics.error(
                 &input.id,
@@ -355,6 +367,18 @@ pub(crate) fn emit_serialize(codec: &dyn BodyCodec, ir: &Ir, op: &OperationIr) -
         None => codec.write_body(ir, op, input, &body_fields),
     };
     let checksum = op.checksum_required.then(|| quote!(request.content_md5();));
+    // The input's events go with the request, in its extensions, for the
+    // client to send as the body.
+    let build = match input.input_event_stream() {
+        Some(_) => quote! {
+            let built = { #build };
+            built.map(|mut request| {
+                request.extensions_mut().insert(events);
+                request
+            })
+        },
+        None => build,
+    };
     let uses_input = http
         .path
         .iter()
@@ -391,6 +415,15 @@ fn emit_payload(codec: &dyn BodyCodec, ir: &Ir, op: &OperationIr, field: &FieldI
                 if let ::core::option::Option::Some(value) = #value {
                     request.body(::opgen::__private::rest::stream_body(value)?, #content_type);
                 }
+            }
+        }
+        TypeRef::EventStream { union, .. } => {
+            let shape_name = input(ir, op).map(|s| s.name()).unwrap_or_default();
+            let member = &field.name;
+            quote! {
+                let events = ::opgen::__private::event_stream::input_events(#value, #shape_name, #member, #union::__to_event)?;
+                request.header("x-amz-content-sha256", ::std::string::String::from(::opgen::__private::event_stream::STREAMING_EVENTS_PAYLOAD));
+                request.body(::opgen::__private::bytes::Bytes::new(), ::opgen::__private::event_stream::CONTENT_TYPE);
             }
         }
         TypeRef::Blob { media_type } => {

@@ -102,7 +102,9 @@ impl Protocol for RestJson1 {
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
         let codec = match ty {
             TypeIr::Union(u) if u.event_stream => {
-                super::event_stream::emit_from_event(EventFormat::Document(JSON), ir, u)
+                let from = super::event_stream::emit_from_event(EventFormat::Document(JSON), ir, u);
+                let to = super::event_stream::emit_to_event(JSON, ir, u);
+                quote!(#from #to)
             }
             _ => emit_codec(JSON, ty),
         };

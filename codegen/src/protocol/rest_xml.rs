@@ -148,6 +148,7 @@ impl Protocol for RestXml {
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_http(ir, op, "restXml", diagnostics);
         super::check_no_documents(ir, op, "restXml", diagnostics);
+        super::event_stream::check_no_input_stream(ir, op, "restXml", diagnostics);
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {

@@ -22,6 +22,7 @@ impl Protocol for RpcV2Cbor {
     fn check(&self, ir: &Ir, op: &OperationIr, diagnostics: &mut Diagnostics) {
         check_host_prefix(ir, op, diagnostics);
         super::check_no_byte_stream(ir, op, "rpcv2Cbor", diagnostics);
+        super::event_stream::check_no_input_stream(ir, op, "rpcv2Cbor", diagnostics);
     }
 
     fn type_items(&self, ir: &Ir, ty: &TypeIr) -> TokenStream {
@@ -52,9 +53,11 @@ impl Protocol for RpcV2Cbor {
 
     fn deserialize(&self, ir: &Ir, op: &OperationIr) -> TokenStream {
         match op.output.as_ref().and_then(|o| ir.structure(&o.id)) {
-            // Read as it would arrive, without an initial response.
+            // Read as the client reads one arriving, initial response first.
             Some(shape) if shape.event_stream().is_some() => quote! {
-                <Self as ::opgen::Operation>::deserialize_streaming(response.map(::opgen::ByteStream::new))
+                <Self as ::opgen::Operation>::deserialize_streaming(
+                    ::opgen::__private::event_stream::with_initial_response(response),
+                )
             },
             Some(shape) => read_output(
                 FORMAT,

@@ -1,7 +1,9 @@
 //! Event-stream helpers of generated code.
 
-use crate::event_stream::{InitialResponse, Message};
-use crate::{Error, Operation, ResponseError};
+use crate::event_stream::{
+    EventSender, Header, InitialResponse, InputEvents, Message, MessageDecoder,
+};
+use crate::{BuildError, Error, Operation, ResponseError};
 use bytes::Bytes;
 
 pub use crate::event_stream::{EventDecoders, EventReceiver, HeaderValue};
@@ -17,6 +19,29 @@ pub fn exception<O: Operation>(response: http::Response<Bytes>) -> Error<O::Erro
             &raw,
         )),
     }
+}
+
+/// A whole event-stream response (sans-IO `Operation::deserialize` of an
+/// RPC protocol) as the client hands over one that is arriving: a first
+/// `initial-response` event moved to the extensions, the rest the body.
+pub fn with_initial_response(response: http::Response<Bytes>) -> http::Response<crate::ByteStream> {
+    let (mut head, body) = response.into_parts();
+    let mut decoder = MessageDecoder::new();
+    decoder.push(&body);
+    let rest = match decoder.next_message() {
+        Ok(Some(message)) if is_initial_response(&message) => {
+            head.extensions.insert(InitialResponse(message));
+            decoder.into_buffered()
+        }
+        // Anything else, a bad frame included, is for the receiver to read.
+        _ => body,
+    };
+    http::Response::from_parts(head, crate::ByteStream::new(rest))
+}
+
+/// Whether `message` is the `initial-response` event of an RPC stream.
+pub(crate) fn is_initial_response(message: &Message) -> bool {
+    message.header_str(":event-type") == Some("initial-response")
 }
 
 /// The payload of the `initial-response` event the client read, if any.
@@ -107,4 +132,84 @@ pub fn cbor_object(payload: &[u8]) -> Result<super::cbor::Map, String> {
         Ok(_) => Err("expected a CBOR map event payload".into()),
         Err(e) => Err(format!("invalid CBOR event payload: {e}")),
     }
+}
+
+/// The `x-amz-content-sha256` of a request sending an input stream.
+pub use crate::sigv4::event_stream::STREAMING_EVENTS_PAYLOAD;
+
+/// The content type of an event-stream body.
+pub const CONTENT_TYPE: &str = "application/vnd.amazon.eventstream";
+
+/// The events of the input member `member` of `shape`, each made a
+/// message by `to_event`, taken out of its sender for the request.
+pub fn input_events<T: Send + 'static>(
+    sender: Option<&EventSender<T>>,
+    shape: &'static str,
+    member: &'static str,
+    to_event: fn(&T) -> Result<Message, String>,
+) -> Result<InputEvents, BuildError> {
+    sender
+        .ok_or_else(|| BuildError::missing_member(shape, member))?
+        .__encode(to_event)
+}
+
+/// The message of the event `event_type` with the `@eventHeader`
+/// `headers` and a payload with its content type.
+pub fn event_message(
+    event_type: &str,
+    headers: Vec<Header>,
+    payload: Option<(Bytes, &str)>,
+) -> Message {
+    let (payload, content_type) = match payload {
+        Some((payload, content_type)) => (payload, Some(content_type)),
+        None => (Bytes::new(), None),
+    };
+    let mut message = Message::new(payload)
+        .with_header(":message-type", HeaderValue::String("event".into()))
+        .with_header(":event-type", HeaderValue::String(event_type.into()));
+    if let Some(content_type) = content_type {
+        message = message.with_header(":content-type", HeaderValue::String(content_type.into()));
+    }
+    for header in headers {
+        message = message.with_header(header.name(), header.value().clone());
+    }
+    message
+}
+
+/// A JSON document payload.
+pub fn json_payload(value: serde_json::Value) -> (Bytes, &'static str) {
+    (Bytes::from(value.to_string()), "application/json")
+}
+
+/// A CBOR document payload.
+pub fn cbor_payload(value: super::cbor::Value) -> (Bytes, &'static str) {
+    (Bytes::from(super::cbor::encode(&value)), "application/cbor")
+}
+
+/// A member type an `@eventHeader` can carry, written.
+pub trait ToHeader {
+    /// The header value of `self`.
+    fn to_header(&self) -> HeaderValue;
+}
+
+macro_rules! to_header {
+    ($($ty:ty => |$v:ident| $body:expr;)*) => {$(
+        impl ToHeader for $ty {
+            fn to_header(&self) -> HeaderValue {
+                let $v = self;
+                $body
+            }
+        }
+    )*};
+}
+
+to_header! {
+    bool => |v| HeaderValue::Bool(*v);
+    i8 => |v| HeaderValue::Byte(*v);
+    i16 => |v| HeaderValue::Short(*v);
+    i32 => |v| HeaderValue::Int(*v);
+    i64 => |v| HeaderValue::Long(*v);
+    String => |v| HeaderValue::String(v.clone());
+    crate::Blob => |v| HeaderValue::Bytes(Bytes::copy_from_slice(v.as_bytes()));
+    crate::DateTime => |v| HeaderValue::Timestamp(*v);
 }

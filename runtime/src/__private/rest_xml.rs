@@ -27,6 +27,9 @@ pub fn error_document(response: &http::Response<Bytes>) -> Option<XmlDocument<'_
 /// (`<ErrorResponse><Error>`), or a grandchild (ec2Query's
 /// `<Response><Errors><Error>`). Members of modeled errors are read from
 /// it.
+///
+/// Without one, the root: an `exception` event's payload is the error
+/// structure itself (`<SomeException><Message>…`).
 pub fn error_element<'d, 'a>(document: &'d XmlDocument<'a>) -> Option<XmlNode<'d, 'a>> {
     let root = document.root();
     if root.name() == "Error" {
@@ -34,6 +37,7 @@ pub fn error_element<'d, 'a>(document: &'d XmlDocument<'a>) -> Option<XmlNode<'d
     }
     root.child("Error")
         .or_else(|| root.children().find_map(|c| c.child("Error")))
+        .or(Some(root))
 }
 
 /// The `<Error>` element where the service's protocol puts it: the root
@@ -66,16 +70,20 @@ fn service_error_element<'d, 'a>(
 /// `NotFound`, 403 `Forbidden`.
 pub fn error_metadata(response: &http::Response<Bytes>, wrapped: bool) -> ErrorMetadata {
     let document = error_document(response);
-    let error = document
-        .as_ref()
-        .and_then(|d| service_error_element(d, wrapped));
+    // The event receiver names an `exception` event's error in this
+    // header; its payload is the error structure, rooted at its own name.
+    let exception = header(response, "x-amzn-errortype");
+    let error = document.as_ref().and_then(|d| match exception {
+        Some(_) => Some(d.root()),
+        None => service_error_element(d, wrapped),
+    });
     let text = |node: Option<XmlNode<'_, '_>>, name: &str| {
         node.and_then(|n| n.child(name))
             .and_then(|n| n.text().ok())
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
     };
-    let code = text(error, "Code").or_else(|| {
+    let code = text(error, "Code").or(exception).or_else(|| {
         response
             .body()
             .iter()

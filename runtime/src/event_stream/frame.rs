@@ -75,6 +75,12 @@ impl Header {
         &self.name
     }
 
+    /// Appends the header in its wire form to `out` (what the event
+    /// signer hashes of the `:date` header).
+    pub(crate) fn encode_to(&self, out: &mut BytesMut) -> Result<(), FrameError> {
+        encode_header(self, out)
+    }
+
     /// The header's value.
     pub fn value(&self) -> &HeaderValue {
         &self.value

@@ -1,5 +1,6 @@
 //! Event streams (`application/vnd.amazon.eventstream`): the framing of
-//! `@streaming` unions, and the typed receiver of an output stream.
+//! `@streaming` unions, the typed receiver of an output stream and the
+//! sender of an input stream.
 
 mod frame;
 
@@ -12,6 +13,11 @@ mod receiver;
 #[doc(hidden)]
 pub use receiver::EventDecoders;
 pub use receiver::EventReceiver;
+mod sender;
+
+#[doc(hidden)]
+pub use sender::InputEvents;
+pub use sender::{BoxError, EventSender, EventSink, EventStreamBody, SinkClosed};
 
 /// The `initial-response` message of an RPC event stream, which the client
 /// reads before handing the response to

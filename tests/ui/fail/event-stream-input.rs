@@ -1,11 +1,12 @@
-// An operation sending an event stream (not supported yet) fails alone: the
-// other operation of the invocation is still generated, so the only error is
-// the one on "SendThings". An output stream ("WatchThings") is supported.
+// An operation sending an event stream over a protocol that cannot yet (the
+// RPC protocols' `initial-request`) fails alone: the other operation of the
+// invocation is still generated, so the only error is the one on "Push".
+// Input streams over restJson1 are supported (tests/input_streams.rs).
 mod streams {
-    opgen::include_operation!("GetThing", "SendThings", model = "ui-models/event-stream.json");
+    opgen::include_operation!("Ping", "Push", model = "ui-models/event-stream-input-rpc.json");
 }
 
 fn main() {
-    let input = streams::GetThingInput::builder().id("thing-1").build().unwrap();
+    let input = streams::PingInput::builder().id("thing-1").build().unwrap();
     assert_eq!(input.id(), Some("thing-1"));
 }
