@@ -91,6 +91,12 @@ pub trait Operation: Send + Sync + 'static {
     /// `https://{endpointPrefix}.{region}.{dnsSuffix}`.
     const ENDPOINT_RULES: Option<&'static crate::endpoint::EndpointRules> = None;
 
+    /// The service's endpoint rules compiled into Rust by
+    /// `include_operation!`; when set, it is what resolves the endpoint and
+    /// [`ENDPOINT_RULES`](Self::ENDPOINT_RULES) is not read. `None` (the
+    /// default) leaves resolution to the embedded rules.
+    const ENDPOINT_RESOLVER: Option<crate::endpoint::ResolveFn> = None;
+
     /// Adds the endpoint parameters this call's `input` binds
     /// (`@contextParam` members, `@staticContextParams` of the operation) to
     /// `params`, before the endpoint is resolved. The default adds nothing.

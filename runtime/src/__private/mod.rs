@@ -4,6 +4,7 @@
 
 pub mod aws_json;
 pub mod cbor;
+pub mod endpoint;
 pub mod event_stream;
 pub mod json;
 pub mod query;
