@@ -15,7 +15,6 @@ pub use crate::{Document, EndpointError};
 use crate::endpoint::{missing_param, wrong_param_type, ParamValue};
 use std::collections::BTreeMap;
 
-
 /// `aws.partition(region)`.
 pub fn partition(region: &str) -> Option<&'static PartitionOutputs> {
     crate::endpoint::partitions::partition_of(region).map(|p| &p.outputs)
@@ -61,7 +60,11 @@ pub fn string_array_param<'p>(
 }
 
 /// A required parameter's value, or the error naming it.
-pub fn required<T>(value: Option<T>, name: &str, builtin: Option<&str>) -> Result<T, EndpointError> {
+pub fn required<T>(
+    value: Option<T>,
+    name: &str,
+    builtin: Option<&str>,
+) -> Result<T, EndpointError> {
     value.ok_or_else(|| missing_param(name, builtin))
 }
 

@@ -15,6 +15,7 @@ pub mod xml;
 
 pub use bytes;
 pub use http;
+pub use opgen_macros::endpoint_resolver;
 pub use serde;
 pub use serde_json;
 
