@@ -151,6 +151,16 @@ fn emit_endpoint_params(ir: &Ir, op: &OperationIr) -> TokenStream {
         });
     }
     let input = op.input.as_ref().and_then(|i| ir.structure(&i.id));
+    let from_input = input
+        .iter()
+        .flat_map(|s| &s.fields)
+        .any(|field| field.context_param.is_some());
+    // The client resolves the endpoint of such an operation once.
+    let from_input = (!from_input).then(|| {
+        quote!(
+            const ENDPOINT_PARAMS_FROM_INPUT: bool = false;
+        )
+    });
     for field in input.iter().flat_map(|s| &s.fields) {
         let Some(name) = &field.context_param else {
             continue;
@@ -182,9 +192,10 @@ fn emit_endpoint_params(ir: &Ir, op: &OperationIr) -> TokenStream {
         });
     }
     if sets.is_empty() {
-        return TokenStream::new();
+        return from_input.unwrap_or_default();
     }
     quote! {
+        #from_input
         fn endpoint_params(input: &Self::Input, params: &mut ::opgen::endpoint::EndpointParams) {
             let _ = input;
             #(#sets)*

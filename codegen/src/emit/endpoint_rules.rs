@@ -246,6 +246,19 @@ impl Compiler {
         let object = condition
             .as_object()
             .ok_or("a condition is not an object")?;
+        // `isSet(ref)` on its own: unwrapped once, so that the rest of the
+        // rule reads the value without another test.
+        if object.get("fn").and_then(Value::as_str) == Some("isSet")
+            && !object.contains_key("assign")
+        {
+            let argv = object.get("argv").and_then(Value::as_array);
+            if let Some([Value::Object(arg)]) = argv.map(Vec::as_slice) {
+                if let (Some(Value::String(name)), 1) = (arg.get("ref"), arg.len()) {
+                    self.reference(name, ctx)?;
+                    return Ok(());
+                }
+            }
+        }
         let (tokens, ty) = self.call(object, ctx)?;
         let fail = &ctx.fail;
         let assign = match object.get("assign") {
