@@ -86,10 +86,11 @@ pub(crate) fn compile_rule_set(
         .get("rules")
         .and_then(Value::as_array)
         .ok_or("`rules` is missing")?;
-    let body = compiler.rules(rules, 0, &scope)?;
+    let (body, always) = compiler.rules(rules, 0, &scope)?;
+    let fall_through = (!always).then(|| quote!(Err(__e::no_match())));
     Ok(quote! {
         #[doc(hidden)]
-        #[allow(unused_variables, unreachable_code, unused_labels, clippy::all, clippy::pedantic)]
+        #[allow(unused_variables, unused_imports, unused_parens, unreachable_code, unused_labels, clippy::all, clippy::pedantic)]
         #vis fn #name(
             params: &::opgen::__private::endpoint::EndpointParams,
         ) -> ::core::result::Result<
@@ -101,7 +102,7 @@ pub(crate) fn compile_rule_set(
             use ::core::result::Result::{Err, Ok};
             #(#setup)*
             #body
-            Err(__e::no_match())
+            #fall_through
         }
     })
 }
@@ -179,18 +180,32 @@ impl Compiler {
     }
 
     /// The rules in order; each returns when it applies.
-    fn rules(&mut self, rules: &[Value], depth: usize, scope: &Scope) -> Compile<TokenStream> {
+    /// The rules in order, each returning when it applies; and whether the
+    /// last one always applies (has no conditions), so that nothing after
+    /// it is reachable, and nothing is emitted after it.
+    fn rules(
+        &mut self,
+        rules: &[Value],
+        depth: usize,
+        scope: &Scope,
+    ) -> Compile<(TokenStream, bool)> {
         if depth > MAX_DEPTH {
             return Err(format!("rules nested deeper than {MAX_DEPTH}"));
         }
         let mut out = TokenStream::new();
         for rule in rules {
-            out.extend(self.rule(rule, depth, scope)?);
+            let (tokens, unconditional) = self.rule(rule, depth, scope)?;
+            out.extend(tokens);
+            if unconditional {
+                return Ok((out, true));
+            }
         }
-        Ok(out)
+        Ok((out, false))
     }
 
-    fn rule(&mut self, rule: &Value, depth: usize, scope: &Scope) -> Compile<TokenStream> {
+    /// A rule, and whether it has no conditions (then its statements go
+    /// straight into the enclosing block, which they end).
+    fn rule(&mut self, rule: &Value, depth: usize, scope: &Scope) -> Compile<(TokenStream, bool)> {
         let object = rule.as_object().ok_or("a rule is not an object")?;
         let label = label(depth);
         let mut ctx = Ctx {
@@ -224,19 +239,20 @@ impl Compiler {
                 let inner = field("rules")?
                     .as_array()
                     .ok_or("`rules` of a tree rule is not an array")?;
-                let inner = self.rules(inner, depth + 1, &ctx.scope)?;
+                let (inner, always) = self.rules(inner, depth + 1, &ctx.scope)?;
+                let fall_through = (!always).then(|| quote!(return Err(__e::tree_no_match());));
                 quote! {
                     #inner
-                    return Err(__e::tree_no_match());
+                    #fall_through
                 }
             }
             other => return Err(format!("a rule has the type `{other}`")),
         };
         let stmts = &ctx.stmts;
         Ok(if conditions.is_empty() {
-            quote!({ #(#stmts)* #body })
+            (quote!(#(#stmts)* #body), true)
         } else {
-            quote!(#label: { #(#stmts)* #body })
+            (quote!(#label: { #(#stmts)* #body }), false)
         })
     }
 
@@ -266,7 +282,10 @@ impl Compiler {
             None => None,
             Some(_) => return Err("`assign` is not a string".into()),
         };
-        let tokens = if ty == Ty::Bool {
+        let tokens = if ty == Ty::Bool && assign.is_none() {
+            ctx.stmts.push(quote!(if !#tokens { #fail; }));
+            tokens
+        } else if ty == Ty::Bool {
             let ident = self.temp();
             ctx.stmts.push(quote! {
                 let #ident = #tokens;
@@ -383,11 +402,22 @@ impl Compiler {
         Ok(match name {
             "not" => {
                 let a = arg(0, Ty::Bool)?;
-                (quote!(!#a), Ty::Bool)
+                (quote!((!#a)), Ty::Bool)
             }
             "booleanEquals" => {
                 let (a, b) = (arg(0, Ty::Bool)?, arg(1, Ty::Bool)?);
-                (quote!((#a == #b)), Ty::Bool)
+                // Against a literal (nearly always): the value or its negation.
+                let literal = |v: &Value| v.as_bool();
+                match (
+                    argv.first().and_then(literal),
+                    argv.get(1).and_then(literal),
+                ) {
+                    (_, Some(true)) => (a, Ty::Bool),
+                    (Some(true), _) => (b, Ty::Bool),
+                    (_, Some(false)) => (quote!((!#a)), Ty::Bool),
+                    (Some(false), _) => (quote!((!#b)), Ty::Bool),
+                    _ => (quote!((#a == #b)), Ty::Bool),
+                }
             }
             "stringEquals" => {
                 let (a, b) = (arg(0, Ty::Str)?, arg(1, Ty::Str)?);
@@ -509,6 +539,17 @@ impl Compiler {
     /// A string template in its borrowed form: a literal as it is, else the
     /// parts joined into a local.
     fn template(&mut self, text: &str, ctx: &mut Ctx) -> Compile<TokenStream> {
+        let parts = self.template_parts(text, ctx)?;
+        if let [single] = parts.as_slice() {
+            return Ok(single.clone());
+        }
+        let t = self.temp();
+        ctx.stmts.push(quote!(let #t = [#(#parts),*].concat();));
+        Ok(quote!(#t.as_str()))
+    }
+
+    /// Each part of a template as a `&str`.
+    fn template_parts(&mut self, text: &str, ctx: &mut Ctx) -> Compile<Vec<TokenStream>> {
         let mut parts = Vec::new();
         for part in parse_template(text).ok_or_else(|| format!("the template `{text}`"))? {
             parts.push(match part {
@@ -530,16 +571,20 @@ impl Compiler {
                 }
             });
         }
-        if let [single] = parts.as_slice() {
-            return Ok(single.clone());
-        }
-        let t = self.temp();
-        ctx.stmts.push(quote!(let #t = [#(#parts),*].concat();));
-        Ok(quote!(#t.as_str()))
+        Ok(parts)
     }
 
-    /// A value that must be a string (URL, header, error message).
+    /// A value that must be a string (URL, header, error message), as an
+    /// `impl Into<String>`: a template's parts are joined in place, without
+    /// a copy.
     fn string(&mut self, value: &Value, ctx: &mut Ctx) -> Compile<TokenStream> {
+        if let Value::String(text) = value {
+            let parts = self.template_parts(text, ctx)?;
+            return Ok(match parts.as_slice() {
+                [single] => single.clone(),
+                _ => quote!([#(#parts),*].concat()),
+            });
+        }
         match self.expr(value, ctx)? {
             (tokens, Ty::Str) => Ok(tokens),
             (_, ty) => Err(format!("{value} is {ty:?}, not a string")),
@@ -598,6 +643,10 @@ impl Compiler {
             Value::Number(n) => {
                 let n = n.as_i64().ok_or_else(|| format!("{n} is not an integer"))? as f64;
                 quote!(__e::Document::Number(#n))
+            }
+            Value::String(_) => {
+                let value = self.string(value, ctx)?;
+                quote!(__e::string(#value))
             }
             value => match self.expr(value, ctx)? {
                 (tokens, Ty::Str) => quote!(__e::string(#tokens)),
