@@ -105,6 +105,31 @@ fn main() -> Result<(), Box<dyn Error>> {
     ] {
         all_operations(file)?;
     }
+    for file in [
+        "bedrock-agentcore/2025-10-13.json",
+        "protocols/dynamodb-2012-08-10.json",
+        "protocols/s3-2006-03-01.json",
+    ] {
+        endpoint_rules(file)?;
+    }
+    Ok(())
+}
+
+/// Times compiling a model's endpoint rule set into its resolver function
+/// (the JSON parse of the model file included, best of 10), part of the
+/// expansion of the first operation of the service.
+fn endpoint_rules(file: &str) -> Result<(), Box<dyn Error>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/models")
+        .join(file);
+    let text = std::fs::read_to_string(&path)?;
+    let (time, tokens) = best(9, || opgen_codegen::endpoint_resolver_from_json(&text))?;
+    let name = file.rsplit('/').next().unwrap_or(file);
+    println!(
+        "endpoint rules, {name}: parse the model and compile its rules {} ({:.0} KB of tokens)",
+        ms(time),
+        tokens.to_string().len() as f64 / 1e3
+    );
     Ok(())
 }
 
