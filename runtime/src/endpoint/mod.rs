@@ -513,9 +513,12 @@ pub fn resolve_operation<O: Operation>(
 pub(crate) fn resolve_operation_params<O: Operation>(
     params: &EndpointParams,
 ) -> Result<Endpoint, EndpointError> {
-    match O::ENDPOINT_RESOLVER {
-        Some(resolve_compiled) => resolve_compiled(params),
-        None => resolve(O::SERVICE, O::ENDPOINT_RULES, params),
+    // Matched on both constants, so that an operation without embedded
+    // rules links no interpreter.
+    match (O::ENDPOINT_RESOLVER, O::ENDPOINT_RULES) {
+        (Some(resolve_compiled), _) => resolve_compiled(params),
+        (None, Some(rules)) => rules.resolve(params),
+        (None, None) => resolve_without_rules(O::SERVICE, params),
     }
 }
 
