@@ -61,11 +61,52 @@ struct ClientInner {
     quota: Arc<RetryQuota>,
     /// `None` when there is no timer to wait with: then no retries.
     sleep: Option<SharedAsyncSleep>,
-    /// Endpoints of operations whose input feeds no endpoint parameter
-    /// (`!Operation::ENDPOINT_PARAMS_FROM_INPUT`), by operation: with one
-    /// config, such an operation always resolves to the same endpoint.
-    /// Bounded by the number of operation types in the program.
-    endpoints: std::sync::Mutex<Vec<(std::any::TypeId, Arc<Endpoint>)>>,
+    /// Endpoints of operations whose input feeds no endpoint parameter.
+    endpoints: EndpointCache,
+}
+
+/// Endpoints of operations whose input feeds no endpoint parameter
+/// (`!Operation::ENDPOINT_PARAMS_FROM_INPUT`), by operation: with one
+/// config, such an operation always resolves to the same endpoint. Bounded
+/// by the number of operation types in the program. Not generic, so that
+/// each operation's code only calls it.
+#[derive(Debug, Default)]
+struct EndpointCache(std::sync::Mutex<Vec<(std::any::TypeId, Arc<Endpoint>)>>);
+
+impl EndpointCache {
+    fn entries(&self) -> std::sync::MutexGuard<'_, Vec<(std::any::TypeId, Arc<Endpoint>)>> {
+        // A panic elsewhere while holding the lock leaves a valid list.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    #[inline(never)]
+    fn get(&self, key: std::any::TypeId) -> Option<Arc<Endpoint>> {
+        self.entries()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, endpoint)| endpoint.clone())
+    }
+
+    #[inline(never)]
+    fn insert(&self, key: std::any::TypeId, endpoint: Arc<Endpoint>) -> Arc<Endpoint> {
+        let mut entries = self.entries();
+        if !entries.iter().any(|(k, _)| *k == key) {
+            entries.push((key, endpoint.clone()));
+        }
+        endpoint
+    }
+}
+
+/// A resolved endpoint, checked for an auth scheme this client signs with.
+#[inline(never)]
+fn checked_endpoint(
+    endpoint: Result<Endpoint, EndpointError>,
+) -> Result<Arc<Endpoint>, EndpointError> {
+    let endpoint = endpoint?;
+    check_auth_schemes(&endpoint)?;
+    Ok(Arc::new(endpoint))
 }
 
 /// What one attempt needs to know about the call it belongs to.
@@ -92,7 +133,7 @@ impl Client {
                 http_client,
                 quota,
                 sleep,
-                endpoints: std::sync::Mutex::default(),
+                endpoints: EndpointCache::default(),
             }),
         }
     }
@@ -146,7 +187,7 @@ impl Client {
                 quota: self.inner.quota.clone(),
                 sleep,
                 // Another config may resolve elsewhere.
-                endpoints: std::sync::Mutex::default(),
+                endpoints: EndpointCache::default(),
             }),
         }
     }
@@ -282,31 +323,18 @@ impl Client {
         region: &str,
         input: &O::Input,
     ) -> Result<Arc<Endpoint>, EndpointError> {
-        let cacheable = !O::ENDPOINT_PARAMS_FROM_INPUT;
+        let resolve = || resolve_endpoint::<O>(&self.inner.config, region, input);
+        if O::ENDPOINT_PARAMS_FROM_INPUT {
+            return checked_endpoint(resolve());
+        }
         let key = std::any::TypeId::of::<O>();
-        if cacheable {
-            let cached = self.cached_endpoints();
-            if let Some((_, endpoint)) = cached.iter().find(|(k, _)| *k == key) {
-                return Ok(endpoint.clone());
-            }
+        match self.inner.endpoints.get(key) {
+            Some(endpoint) => Ok(endpoint),
+            None => Ok(self
+                .inner
+                .endpoints
+                .insert(key, checked_endpoint(resolve())?)),
         }
-        let endpoint = resolve_endpoint::<O>(&self.inner.config, region, input)?;
-        check_auth_schemes(&endpoint)?;
-        let endpoint = Arc::new(endpoint);
-        if cacheable {
-            self.cached_endpoints().push((key, endpoint.clone()));
-        }
-        Ok(endpoint)
-    }
-
-    fn cached_endpoints(
-        &self,
-    ) -> std::sync::MutexGuard<'_, Vec<(std::any::TypeId, Arc<Endpoint>)>> {
-        // A panic elsewhere while holding the lock leaves a valid list.
-        self.inner
-            .endpoints
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Everything but the operation timeout: resolve, serialize, then
