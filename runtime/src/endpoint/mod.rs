@@ -2,11 +2,15 @@
 //! finds it.
 //!
 //! A service's model carries its endpoint rules (`smithy.rules#endpointRuleSet`,
-//! Smithy rules 1.0). `include_operation!` embeds them in the generated code
-//! as JSON text in an [`EndpointRules`] static, parsed into a [`RuleSet`] the
-//! first time an endpoint is resolved; [`resolve`] evaluates them with the
-//! [`EndpointParams`] of a call (region, FIPS, dual-stack, endpoint override,
-//! and the operation's context parameters) into an [`Endpoint`].
+//! Smithy rules 1.0). `include_operation!` compiles them into a Rust
+//! function ([`ResolveFn`], [`Operation::ENDPOINT_RESOLVER`]) that calls
+//! this module's functions. This module also interprets them: a rule set
+//! the compiler refuses is embedded as JSON text in an [`EndpointRules`]
+//! static, parsed into a [`RuleSet`] the first time an endpoint is
+//! resolved; [`resolve`] evaluates it with the [`EndpointParams`] of a call
+//! (region, FIPS, dual-stack, endpoint override, and the operation's
+//! context parameters) into an [`Endpoint`]. Tests hold the compiled rules
+//! to the interpreter.
 //!
 //! ```
 //! use opgen::endpoint::{EndpointParams, RuleSet};
