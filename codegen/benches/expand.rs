@@ -3,7 +3,8 @@
 //! then, for the largest shared model of each protocol, the median time to
 //! generate all its operations in one invocation.
 //!
-//! Run: `cargo bench -p opgen-codegen --bench expand`
+//! Run: `cargo bench -p opgen-codegen --bench expand` (`-- endpoint`: only
+//! the compilation of endpoint rule sets)
 
 use opgen_codegen::{generate, generate_softly, Options};
 use opgen_model::ShapeGraph;
@@ -55,6 +56,10 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    // `-- endpoint`: only the endpoint rule sets.
+    if std::env::args().skip(1).any(|arg| arg == "endpoint") {
+        return every_endpoint_rule_set();
+    }
     let (parse, graph) = best(19, ShapeGraph::bundled)?;
     let op = graph.find_operation("GetResourceOauth2Token")?;
     let (gen, tokens) = best(19, || {
@@ -105,6 +110,35 @@ fn main() -> Result<(), Box<dyn Error>> {
     ] {
         all_operations(file)?;
     }
+    every_endpoint_rule_set()
+}
+
+fn every_endpoint_rule_set() -> Result<(), Box<dyn Error>> {
+    for file in [
+        "bedrock-agentcore/2025-10-13.json",
+        "protocols/dynamodb-2012-08-10.json",
+        "protocols/s3-2006-03-01.json",
+    ] {
+        endpoint_rules(file)?;
+    }
+    Ok(())
+}
+
+/// Times compiling a model's endpoint rule set into its resolver function
+/// (the JSON parse of the model file included, best of 10), part of the
+/// expansion of the first operation of the service.
+fn endpoint_rules(file: &str) -> Result<(), Box<dyn Error>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/models")
+        .join(file);
+    let text = std::fs::read_to_string(&path)?;
+    let (time, tokens) = best(9, || opgen_codegen::endpoint_resolver_from_json(&text))?;
+    let name = file.rsplit('/').next().unwrap_or(file);
+    println!(
+        "endpoint rules, {name}: parse the model and compile its rules {} ({:.0} KB of tokens)",
+        ms(time),
+        tokens.to_string().len() as f64 / 1e3
+    );
     Ok(())
 }
 

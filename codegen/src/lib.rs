@@ -102,6 +102,36 @@ pub fn generate(
     }
 }
 
+/// The endpoint rule set `rules` (the value of a service's
+/// `smithy.rules#endpointRuleSet`) compiled into
+/// `pub fn resolve(&EndpointParams) -> Result<Endpoint, EndpointError>`,
+/// what `include_operation!` generates for a service; the error says what
+/// the compiler does not understand (such rules are interpreted instead).
+pub fn endpoint_resolver(rules: &serde_json::Value) -> Result<TokenStream, String> {
+    emit::endpoint_rules::compile_rule_set(
+        rules,
+        quote::quote!(pub),
+        &proc_macro2::Ident::new("resolve", proc_macro2::Span::call_site()),
+    )
+}
+
+/// [`endpoint_resolver`] for the JSON text of a model file (the rule set of
+/// its first service that has one) or of a bare rule set (the rules-engine
+/// suite's files). For tests that compare compiled rules with the
+/// interpreter.
+pub fn endpoint_resolver_from_json(text: &str) -> Result<TokenStream, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
+    let rules = match value.get("shapes").and_then(serde_json::Value::as_object) {
+        Some(shapes) => shapes
+            .values()
+            .find_map(|shape| shape.get("traits")?.get("smithy.rules#endpointRuleSet"))
+            .ok_or("no service of the model has an endpoint rule set")?,
+        None => &value,
+    };
+    endpoint_resolver(rules)
+}
+
 /// Like [`generate`], but generates every operation that has no problem of
 /// its own, and reports the problems of the others (for a macro that fails
 /// softly: one error, not a cascade of unresolved names).

@@ -64,6 +64,52 @@ struct ClientInner {
     quota: Arc<RetryQuota>,
     /// `None` when there is no timer to wait with: then no retries.
     sleep: Option<SharedAsyncSleep>,
+    /// Endpoints of operations whose input feeds no endpoint parameter.
+    endpoints: EndpointCache,
+}
+
+/// Endpoints of operations whose input feeds no endpoint parameter
+/// (`!Operation::ENDPOINT_PARAMS_FROM_INPUT`), by operation: with one
+/// config, such an operation always resolves to the same endpoint. Bounded
+/// by the number of operation types in the program. Not generic, so that
+/// each operation's code only calls it.
+#[derive(Debug, Default)]
+struct EndpointCache(std::sync::Mutex<Vec<(std::any::TypeId, Arc<Endpoint>)>>);
+
+impl EndpointCache {
+    fn entries(&self) -> std::sync::MutexGuard<'_, Vec<(std::any::TypeId, Arc<Endpoint>)>> {
+        // A panic elsewhere while holding the lock leaves a valid list.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    #[inline(never)]
+    fn get(&self, key: std::any::TypeId) -> Option<Arc<Endpoint>> {
+        self.entries()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, endpoint)| endpoint.clone())
+    }
+
+    #[inline(never)]
+    fn insert(&self, key: std::any::TypeId, endpoint: Arc<Endpoint>) -> Arc<Endpoint> {
+        let mut entries = self.entries();
+        if !entries.iter().any(|(k, _)| *k == key) {
+            entries.push((key, endpoint.clone()));
+        }
+        endpoint
+    }
+}
+
+/// A resolved endpoint, checked for an auth scheme this client signs with.
+#[inline(never)]
+fn checked_endpoint(
+    endpoint: Result<Endpoint, EndpointError>,
+) -> Result<Arc<Endpoint>, EndpointError> {
+    let endpoint = endpoint?;
+    check_auth_schemes(&endpoint)?;
+    Ok(Arc::new(endpoint))
 }
 
 /// What one attempt needs to know about the call it belongs to.
@@ -90,6 +136,7 @@ impl Client {
                 http_client,
                 quota,
                 sleep,
+                endpoints: EndpointCache::default(),
             }),
         }
     }
@@ -142,6 +189,8 @@ impl Client {
                 http_client,
                 quota: self.inner.quota.clone(),
                 sleep,
+                // Another config may resolve elsewhere.
+                endpoints: EndpointCache::default(),
             }),
         }
     }
@@ -276,6 +325,28 @@ impl Client {
         Ok(())
     }
 
+    /// The endpoint of a call to `O` with `input`, checked for an auth
+    /// scheme this client signs with; resolved once per client when the
+    /// input does not feed the rules.
+    fn endpoint<O: Operation>(
+        &self,
+        region: &str,
+        input: &O::Input,
+    ) -> Result<Arc<Endpoint>, EndpointError> {
+        let resolve = || resolve_endpoint::<O>(&self.inner.config, region, input);
+        if O::ENDPOINT_PARAMS_FROM_INPUT {
+            return checked_endpoint(resolve());
+        }
+        let key = std::any::TypeId::of::<O>();
+        match self.inner.endpoints.get(key) {
+            Some(endpoint) => Ok(endpoint),
+            None => Ok(self
+                .inner
+                .endpoints
+                .insert(key, checked_endpoint(resolve())?)),
+        }
+    }
+
     /// Everything but the operation timeout: resolve, serialize, then
     /// attempt until success, an error not worth retrying, the last
     /// attempt or an empty retry quota.
@@ -286,8 +357,7 @@ impl Client {
     ) -> Result<O::Output, Error<O::Error>> {
         let config = &self.inner.config;
         let region = configured_region(config).map_err(Error::Endpoint)?;
-        let endpoint = resolve_endpoint::<O>(config, region, input).map_err(Error::Endpoint)?;
-        check_auth_schemes(&endpoint).map_err(Error::Endpoint)?;
+        let endpoint = self.endpoint::<O>(region, input).map_err(Error::Endpoint)?;
         let mut request = O::serialize(input, &endpoint)?;
         compress_request::<O>(&mut request, &config.request_compression).map_err(Error::Build)?;
         // After compression: the checksum covers the bytes sent.
@@ -905,6 +975,79 @@ mod tests {
                "properties":{"authSchemes":[{"name":"sigv4","signingName":"s3","disableDoubleEncoding":true}]}}}]}"#,
     );
     put_thing_with_rules!(PutS3Thing, S3_STYLE_RULES);
+
+    /// `$op`: `PutThing` with a compiled resolver that counts its calls in
+    /// `$count`; `$from_input`: whether its input feeds the rules.
+    macro_rules! counted_put_thing {
+        ($op:ident, $count:ident, $from_input:expr) => {
+            static $count: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+            struct $op;
+
+            impl Operation for $op {
+                type Input = String;
+                type Output = String;
+                type Error = Unreachable;
+                const NAME: &'static str = stringify!($op);
+                const SERVICE: &'static ServiceMetadata = &SERVICE;
+                const ENDPOINT_PARAMS_FROM_INPUT: bool = $from_input;
+                const ENDPOINT_RESOLVER: Option<endpoint::ResolveFn> = Some(|params| {
+                    $count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let region = params.get_builtin(endpoint::BUILTIN_REGION);
+                    let Some(endpoint::ParamValue::String(region)) = region else {
+                        return Err(EndpointError::new("no region"));
+                    };
+                    Ok(Endpoint::new(format!("https://things.{region}.example")))
+                });
+
+                fn serialize(
+                    input: &String,
+                    endpoint: &Endpoint,
+                ) -> Result<http::Request<Bytes>, BuildError> {
+                    PutThing::serialize(input, endpoint)
+                }
+
+                fn deserialize(
+                    response: http::Response<Bytes>,
+                ) -> Result<String, Error<Unreachable>> {
+                    PutThing::deserialize(response)
+                }
+            }
+        };
+    }
+
+    counted_put_thing!(PutStaticThing, STATIC_RESOLVED, false);
+    counted_put_thing!(PutInputThing, INPUT_RESOLVED, true);
+
+    #[tokio::test]
+    async fn an_endpoint_the_input_does_not_feed_is_resolved_once_per_client() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let recorder = Recorder::default();
+        let client = Client::new(signed_config().http_client(recorder.clone()).build());
+        for _ in 0..3 {
+            client.call::<PutStaticThing>("abc".into()).await.unwrap();
+            client.call::<PutInputThing>("abc".into()).await.unwrap();
+        }
+        assert_eq!(STATIC_RESOLVED.load(SeqCst), 1);
+        assert_eq!(INPUT_RESOLVED.load(SeqCst), 3);
+        // Another config is another cache: the region changes the host.
+        let other = client.with_config_override(|c| c.region("eu-west-1"));
+        other.call::<PutStaticThing>("abc".into()).await.unwrap();
+        assert_eq!(STATIC_RESOLVED.load(SeqCst), 2);
+        let hosts: Vec<String> = recorder
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|request| request.uri().host().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(hosts.len(), 7);
+        assert!(
+            hosts[..6].iter().all(|h| h == "things.us-east-1.example"),
+            "{hosts:?}"
+        );
+        assert_eq!(hosts[6], "things.eu-west-1.example");
+    }
 
     #[tokio::test]
     async fn s3_requests_carry_the_signed_payload_hash_and_follow_force_path_style() {

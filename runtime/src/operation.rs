@@ -91,6 +91,19 @@ pub trait Operation: Send + Sync + 'static {
     /// `https://{endpointPrefix}.{region}.{dnsSuffix}`.
     const ENDPOINT_RULES: Option<&'static crate::endpoint::EndpointRules> = None;
 
+    /// The service's endpoint rules compiled into Rust by
+    /// `include_operation!`; when set, it is what resolves the endpoint and
+    /// [`ENDPOINT_RULES`](Self::ENDPOINT_RULES) is not read. `None` (the
+    /// default) leaves resolution to the embedded rules.
+    const ENDPOINT_RESOLVER: Option<crate::endpoint::ResolveFn> = None;
+
+    /// Whether [`endpoint_params`](Self::endpoint_params) reads the input
+    /// (the operation has `@contextParam` members). When `false`, every
+    /// call with one client resolves to the same endpoint, so the
+    /// [`Client`](crate::Client) resolves it once and reuses it. The
+    /// default, `true`, is the safe answer for a hand-written operation.
+    const ENDPOINT_PARAMS_FROM_INPUT: bool = true;
+
     /// Adds the endpoint parameters this call's `input` binds
     /// (`@contextParam` members, `@staticContextParams` of the operation) to
     /// `params`, before the endpoint is resolved. The default adds nothing.

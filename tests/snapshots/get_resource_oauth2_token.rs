@@ -2053,6 +2053,153 @@ impl ::opgen::__private::json::FromJson for ValidationExceptionReason {
         )
     }
 }
+#[doc(hidden)]
+#[allow(
+    unused_variables,
+    unused_imports,
+    unused_parens,
+    unreachable_code,
+    unused_labels,
+    clippy::all,
+    clippy::pedantic
+)]
+fn __opgen_resolve_endpoint_get_resource_oauth2_token(
+    params: &::opgen::__private::endpoint::EndpointParams,
+) -> ::core::result::Result<
+    ::opgen::__private::endpoint::Endpoint,
+    ::opgen::__private::endpoint::EndpointError,
+> {
+    use ::opgen::__private::endpoint as __e;
+    use ::core::option::Option::{None, Some};
+    use ::core::result::Result::{Err, Ok};
+    let t1 = __e::string_param(params, "Endpoint", Some("SDK::Endpoint"))?;
+    let t2 = __e::string_param(params, "Region", Some("AWS::Region"))?;
+    let t3 = __e::bool_param(params, "UseDualStack", Some("AWS::UseDualStack"))?
+        .unwrap_or(false);
+    let t4 = __e::bool_param(params, "UseFIPS", Some("AWS::UseFIPS"))?.unwrap_or(false);
+    'r0: {
+        let Some(t5) = t1 else {
+            break 'r0;
+        };
+        'r1: {
+            if !t4 {
+                break 'r1;
+            }
+            return Err(
+                __e::error(
+                    "Invalid Configuration: FIPS and custom endpoint are not supported",
+                ),
+            );
+        }
+        'r2: {
+            if !t3 {
+                break 'r2;
+            }
+            return Err(
+                __e::error(
+                    "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                ),
+            );
+        }
+        return Ok(__e::Endpoint::new(t5));
+    }
+    'r1: {
+        let Some(t6) = t2 else {
+            break 'r1;
+        };
+        'r2: {
+            let Some(t7) = __e::partition(t6) else {
+                break 'r2;
+            };
+            'r3: {
+                if !t4 {
+                    break 'r3;
+                }
+                if !t3 {
+                    break 'r3;
+                }
+                'r4: {
+                    if !t7.supports_fips {
+                        break 'r4;
+                    }
+                    if !t7.supports_dual_stack {
+                        break 'r4;
+                    }
+                    return Ok(
+                        __e::Endpoint::new(
+                            [
+                                "https://bedrock-agentcore-fips.",
+                                t6,
+                                ".",
+                                t7.dual_stack_dns_suffix,
+                            ]
+                                .concat(),
+                        ),
+                    );
+                }
+                return Err(
+                    __e::error(
+                        "FIPS and DualStack are enabled, but this partition does not support one or both",
+                    ),
+                );
+            }
+            'r3: {
+                if !t4 {
+                    break 'r3;
+                }
+                'r4: {
+                    if !t7.supports_fips {
+                        break 'r4;
+                    }
+                    return Ok(
+                        __e::Endpoint::new(
+                            ["https://bedrock-agentcore-fips.", t6, ".", t7.dns_suffix]
+                                .concat(),
+                        ),
+                    );
+                }
+                return Err(
+                    __e::error(
+                        "FIPS is enabled but this partition does not support FIPS",
+                    ),
+                );
+            }
+            'r3: {
+                if !t3 {
+                    break 'r3;
+                }
+                'r4: {
+                    if !t7.supports_dual_stack {
+                        break 'r4;
+                    }
+                    return Ok(
+                        __e::Endpoint::new(
+                            [
+                                "https://bedrock-agentcore.",
+                                t6,
+                                ".",
+                                t7.dual_stack_dns_suffix,
+                            ]
+                                .concat(),
+                        ),
+                    );
+                }
+                return Err(
+                    __e::error(
+                        "DualStack is enabled but this partition does not support DualStack",
+                    ),
+                );
+            }
+            return Ok(
+                __e::Endpoint::new(
+                    ["https://bedrock-agentcore.", t6, ".", t7.dns_suffix].concat(),
+                ),
+            );
+        }
+        return Err(__e::tree_no_match());
+    }
+    return Err(__e::error("Invalid Configuration: Missing Region"));
+}
 /// Gets an OAuth 2.0 access token for a resource, through the resource's credential provider, on behalf of a workload. When a user must first authorize access, the response carries an authorization URL instead of a token.
 ///
 /// Send it with [`Client::send`](::opgen::Client::send), or use the
@@ -2064,10 +2211,6 @@ impl ::opgen::__private::json::FromJson for ValidationExceptionReason {
     ::core::default::Default
 )]
 pub struct GetResourceOauth2Token;
-#[doc(hidden)]
-static __OPGEN_ENDPOINT_RULES_GET_RESOURCE_OAUTH2_TOKEN: ::opgen::endpoint::EndpointRules = ::opgen::endpoint::EndpointRules::new(
-    "{\"parameters\":{\"Endpoint\":{\"builtIn\":\"SDK::Endpoint\",\"required\":false,\"type\":\"string\"},\"Region\":{\"builtIn\":\"AWS::Region\",\"required\":false,\"type\":\"string\"},\"UseDualStack\":{\"builtIn\":\"AWS::UseDualStack\",\"default\":false,\"required\":true,\"type\":\"boolean\"},\"UseFIPS\":{\"builtIn\":\"AWS::UseFIPS\",\"default\":false,\"required\":true,\"type\":\"boolean\"}},\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"Endpoint\"}],\"fn\":\"isSet\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"UseFIPS\"},true],\"fn\":\"booleanEquals\"}],\"error\":\"Invalid Configuration: FIPS and custom endpoint are not supported\",\"type\":\"error\"},{\"conditions\":[],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"UseDualStack\"},true],\"fn\":\"booleanEquals\"}],\"error\":\"Invalid Configuration: Dualstack and custom endpoint are not supported\",\"type\":\"error\"},{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":{\"ref\":\"Endpoint\"}},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"Region\"}],\"fn\":\"isSet\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"Region\"}],\"assign\":\"PartitionResult\",\"fn\":\"aws.partition\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"ref\":\"UseFIPS\"},true],\"fn\":\"booleanEquals\"},{\"argv\":[{\"ref\":\"UseDualStack\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[{\"argv\":[true,{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsFIPS\"],\"fn\":\"getAttr\"}],\"fn\":\"booleanEquals\"},{\"argv\":[true,{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsDualStack\"],\"fn\":\"getAttr\"}],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore-fips.{Region}.{PartitionResult#dualStackDnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"FIPS and DualStack are enabled, but this partition does not support one or both\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[{\"argv\":[{\"ref\":\"UseFIPS\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[{\"argv\":[{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsFIPS\"],\"fn\":\"getAttr\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore-fips.{Region}.{PartitionResult#dnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"FIPS is enabled but this partition does not support FIPS\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[{\"argv\":[{\"ref\":\"UseDualStack\"},true],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[{\"argv\":[true,{\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsDualStack\"],\"fn\":\"getAttr\"}],\"fn\":\"booleanEquals\"}],\"rules\":[{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore.{Region}.{PartitionResult#dualStackDnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"DualStack is enabled but this partition does not support DualStack\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[],\"rules\":[{\"conditions\":[],\"endpoint\":{\"headers\":{},\"properties\":{},\"url\":\"https://bedrock-agentcore.{Region}.{PartitionResult#dnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"Invalid Configuration: Missing Region\",\"type\":\"error\"}],\"type\":\"tree\"}],\"version\":\"1.0\"}",
-);
 impl GetResourceOauth2Token {
     /// The HTTP method of the operation.
     pub const HTTP_METHOD: &'static str = "POST";
@@ -2185,9 +2328,10 @@ impl ::opgen::Operation for GetResourceOauth2Token {
         endpoint_prefix: "bedrock-agentcore",
         protocol: ::opgen::Protocol::RestJson1,
     };
-    const ENDPOINT_RULES: ::core::option::Option<
-        &'static ::opgen::endpoint::EndpointRules,
-    > = ::core::option::Option::Some(&__OPGEN_ENDPOINT_RULES_GET_RESOURCE_OAUTH2_TOKEN);
+    const ENDPOINT_RESOLVER: ::core::option::Option<::opgen::endpoint::ResolveFn> = ::core::option::Option::Some(
+        __opgen_resolve_endpoint_get_resource_oauth2_token,
+    );
+    const ENDPOINT_PARAMS_FROM_INPUT: bool = false;
     fn serialize(
         input: &Self::Input,
         endpoint: &::opgen::Endpoint,

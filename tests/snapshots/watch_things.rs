@@ -327,6 +327,7 @@ impl ::opgen::Operation for WatchThings {
         endpoint_prefix: "streams",
         protocol: ::opgen::Protocol::RestJson1,
     };
+    const ENDPOINT_PARAMS_FROM_INPUT: bool = false;
     fn serialize(
         input: &Self::Input,
         endpoint: &::opgen::Endpoint,

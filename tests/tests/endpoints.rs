@@ -218,12 +218,21 @@ fn context_params_and_static_context_params_reach_the_rules() {
 }
 
 #[test]
-fn operations_of_one_service_share_one_embedded_rule_set() {
+fn operations_of_one_service_share_one_compiled_resolver() {
+    use opgen::endpoint::ResolveFn;
     use opgen::Operation;
-    let put = buckets::PutObject::ENDPOINT_RULES.expect("PutObject has rules");
-    let list = buckets::ListBuckets::ENDPOINT_RULES.expect("ListBuckets has rules");
-    assert!(std::ptr::eq(put, list));
-    // The embedded text leaves out documentation, which evaluation never reads.
-    assert!(!put.source().contains("documentation"), "{}", put.source());
-    assert!(put.source().contains("\"Mode\""));
+    let put: ResolveFn = buckets::PutObject::ENDPOINT_RESOLVER.expect("PutObject is compiled");
+    let list: ResolveFn = buckets::ListBuckets::ENDPOINT_RESOLVER.expect("ListBuckets is compiled");
+    // The rules are compiled, not embedded: no JSON reaches the binary.
+    assert!(buckets::PutObject::ENDPOINT_RULES.is_none());
+    assert!(buckets::ListBuckets::ENDPOINT_RULES.is_none());
+    // One function for both: the same answer, for the same parameters.
+    let params = opgen::endpoint::EndpointParams::new()
+        .region("eu-west-1")
+        .param("Mode", "slow");
+    assert_eq!(put(&params), list(&params));
+    assert_eq!(
+        put(&params).map(|e| e.url().to_string()),
+        Ok("https://buckets.eu-west-1.example.com".to_string())
+    );
 }

@@ -184,6 +184,35 @@ fn load_cached(path: &Path) -> Result<Arc<ShapeGraph>, opgen_model::ModelError> 
     Ok(graph)
 }
 
+/// `endpoint_resolver!(path)`: see the macro.
+pub(crate) fn endpoint_resolver(path: &LitStr) -> syn::Result<TokenStream> {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let file = manifest_dir.join(path.value());
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| syn::Error::new(path.span(), format!("{}: {e}", file.display())))?;
+    let tracked = file
+        .canonicalize()
+        .unwrap_or_else(|_| file.clone())
+        .to_string_lossy()
+        .into_owned();
+    let resolver = opgen_codegen::endpoint_resolver_from_json(&text).unwrap_or_else(|why| {
+        let message = format!("not compiled: {why}");
+        quote! {
+            pub fn resolve(
+                _: &::opgen::endpoint::EndpointParams,
+            ) -> ::core::result::Result<::opgen::Endpoint, ::opgen::EndpointError> {
+                ::core::result::Result::Err(::opgen::EndpointError::new(#message))
+            }
+        }
+    });
+    Ok(quote! {
+        const _: &[u8] = ::core::include_bytes!(#tracked);
+        #resolver
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,3 +40,17 @@ pub fn include_operation(input: TokenStream) -> TokenStream {
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
+
+/// `endpoint_resolver!("PATH")`: the endpoint rule set of the model (or
+/// bare rule set) at `PATH`, relative to `CARGO_MANIFEST_DIR`, compiled as
+/// `include_operation!` compiles it, into `pub fn resolve`. Hidden: for the
+/// tests that hold compiled rules against the interpreter. A rule set that
+/// does not compile gives a `resolve` that says so on every call.
+#[doc(hidden)]
+#[proc_macro]
+pub fn endpoint_resolver(input: TokenStream) -> TokenStream {
+    syn::parse::<syn::LitStr>(input)
+        .and_then(|path| expand::endpoint_resolver(&path))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

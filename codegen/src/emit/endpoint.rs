@@ -1,29 +1,59 @@
 //! Endpoint resolution in the operation impl: the service's rule set,
-//! embedded as JSON text in one `static` per expansion (the runtime parses
-//! it once, on first use), and the endpoint parameters an input binds
+//! compiled into one function per expansion (`endpoint_rules`), or, when
+//! it cannot be, embedded as JSON text in one `static` for the runtime's
+//! interpreter; and the endpoint parameters an input binds
 //! (`@contextParam`, `@staticContextParams`).
 //!
-//! Embedding the text rather than compiling the rules into Rust keeps the
-//! expansion small and quick to build; BENCHMARKS.md ("Endpoint resolution")
-//! has the measurements behind the choice.
+//! BENCHMARKS.md ("Endpoint resolution") has the measurements behind
+//! compiling: a smaller binary and a faster resolution.
 
+use crate::emit::endpoint_rules::compile_rule_set;
 use crate::ir::{Ir, NamedKind, OperationIr, StaticParam, TypeRef};
-use heck::ToShoutySnakeCase;
-use proc_macro2::TokenStream;
+use heck::{ToShoutySnakeCase, ToSnakeCase};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
 /// What the operation `op` adds for endpoint resolution: items to put
 /// beside the operation (the rule set's `static`, emitted by `owner`, the
 /// first operation of the service in the expansion) and items for its
-/// `impl Operation` (`ENDPOINT_RULES`, `endpoint_params`).
+/// `impl Operation` (`ENDPOINT_RESOLVER` or `ENDPOINT_RULES`,
+/// `endpoint_params`).
 pub(crate) struct EndpointItems {
     pub(crate) module_items: TokenStream,
     pub(crate) impl_items: TokenStream,
 }
 
-pub(crate) fn emit_endpoint(ir: &Ir, op: &OperationIr, owner: &str) -> EndpointItems {
+/// The compiled resolver of the service whose first operation in the
+/// expansion is `owner`.
+pub(crate) fn resolver_ident(owner: &str) -> Ident {
+    format_ident!("__opgen_resolve_endpoint_{}", owner.to_snake_case())
+}
+
+/// The service's rules compiled into the function [`resolver_ident`] of
+/// `owner`, or `None` when there are none or they cannot be compiled.
+pub(crate) fn emit_resolver(op: &OperationIr, owner: &str) -> Option<TokenStream> {
+    let rules = op.service.endpoint_rules.as_ref()?;
+    compile_rule_set(rules, TokenStream::new(), &resolver_ident(owner)).ok()
+}
+
+/// `compiled`: the service's rules are compiled ([`emit_resolver`]), so the
+/// operation points at that function rather than an embedded rule set.
+pub(crate) fn emit_endpoint(
+    ir: &Ir,
+    op: &OperationIr,
+    owner: &str,
+    compiled: bool,
+) -> EndpointItems {
     let (module_items, rules_const) = match &op.service.endpoint_rules {
+        Some(_) if compiled => {
+            let resolver = resolver_ident(owner);
+            let resolver_const = quote! {
+                const ENDPOINT_RESOLVER: ::core::option::Option<::opgen::endpoint::ResolveFn> =
+                    ::core::option::Option::Some(#resolver);
+            };
+            (TokenStream::new(), resolver_const)
+        }
         Some(rules) => {
             let static_name =
                 format_ident!("__OPGEN_ENDPOINT_RULES_{}", owner.to_shouty_snake_case());
@@ -121,6 +151,16 @@ fn emit_endpoint_params(ir: &Ir, op: &OperationIr) -> TokenStream {
         });
     }
     let input = op.input.as_ref().and_then(|i| ir.structure(&i.id));
+    let from_input = input
+        .iter()
+        .flat_map(|s| &s.fields)
+        .any(|field| field.context_param.is_some());
+    // The client resolves the endpoint of such an operation once.
+    let from_input = (!from_input).then(|| {
+        quote!(
+            const ENDPOINT_PARAMS_FROM_INPUT: bool = false;
+        )
+    });
     for field in input.iter().flat_map(|s| &s.fields) {
         let Some(name) = &field.context_param else {
             continue;
@@ -152,9 +192,10 @@ fn emit_endpoint_params(ir: &Ir, op: &OperationIr) -> TokenStream {
         });
     }
     if sets.is_empty() {
-        return TokenStream::new();
+        return from_input.unwrap_or_default();
     }
     quote! {
+        #from_input
         fn endpoint_params(input: &Self::Input, params: &mut ::opgen::endpoint::EndpointParams) {
             let _ = input;
             #(#sets)*

@@ -3,6 +3,7 @@
 
 pub(crate) mod builder;
 pub(crate) mod endpoint;
+pub(crate) mod endpoint_rules;
 mod enums;
 mod error;
 mod operation;
@@ -37,17 +38,23 @@ pub(crate) fn emit_all(ir: &Ir) -> TokenStream {
             out.extend(protocol.type_items(ir, ty));
         }
     }
-    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    // Per service: the operation that owns its endpoint rules, and
+    // whether they compiled (once per expansion, shared by its operations).
+    let mut owners: BTreeMap<&str, (&str, bool)> = BTreeMap::new();
     for op in &ir.operations {
-        owners
-            .entry(op.service.id.name())
-            .or_insert(op.name.as_str());
+        if owners.contains_key(op.service.id.name()) {
+            continue;
+        }
+        let resolver = endpoint::emit_resolver(op, &op.name);
+        let compiled = resolver.is_some();
+        out.extend(resolver);
+        owners.insert(op.service.id.name(), (op.name.as_str(), compiled));
     }
     for op in &ir.operations {
-        let owner = owners
+        let (owner, compiled) = owners
             .get(op.service.id.name())
             .copied()
-            .unwrap_or(op.name.as_str());
+            .unwrap_or((op.name.as_str(), false));
         let shares_input = op.input.as_ref().is_some_and(|input| {
             ir.operations
                 .iter()
@@ -55,7 +62,13 @@ pub(crate) fn emit_all(ir: &Ir) -> TokenStream {
                 .count()
                 > 1
         });
-        out.extend(operation::emit_operation(ir, op, owner, shares_input));
+        out.extend(operation::emit_operation(
+            ir,
+            op,
+            owner,
+            compiled,
+            shares_input,
+        ));
         out.extend(paginator::emit_paginator(op));
         out.extend(waiter::emit_waiters(op));
         out.extend(error::emit_op_error(op));

@@ -8,12 +8,14 @@ use crate::protocol::protocol;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `owner`: the operation that emits the service's endpoint rules.
+/// `owner`: the operation that emits the service's endpoint rules;
+/// `compiled`: they are compiled into a resolver function.
 /// `shares_input`: another operation of the expansion has the same input.
 pub(crate) fn emit_operation(
     ir: &Ir,
     op: &OperationIr,
     owner: &str,
+    compiled: bool,
     shares_input: bool,
 ) -> TokenStream {
     let protocol = protocol(op.service.protocol);
@@ -21,7 +23,7 @@ pub(crate) fn emit_operation(
     let error = &op.error_ident;
     let op_name = &op.name;
     let service_meta = service_metadata(op, protocol.runtime_tag());
-    let endpoint = emit_endpoint(ir, op, owner);
+    let endpoint = emit_endpoint(ir, op, owner, compiled);
     let (endpoint_module_items, endpoint_impl_items) = (endpoint.module_items, endpoint.impl_items);
     let input_ty = match &op.input {
         Some(input) => {

@@ -4,6 +4,7 @@
 
 pub mod aws_json;
 pub mod cbor;
+pub mod endpoint;
 pub mod event_stream;
 pub mod json;
 pub mod query;
@@ -14,6 +15,7 @@ pub mod xml;
 
 pub use bytes;
 pub use http;
+pub use opgen_macros::endpoint_resolver;
 pub use serde;
 pub use serde_json;
 

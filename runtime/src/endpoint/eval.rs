@@ -7,7 +7,10 @@ use super::partitions::partition_of;
 use super::rules::{
     invalid, Call, Expr, Function, ParamType, PathPart, Rule, RuleKind, RuleSet, TemplatePart,
 };
-use super::{Endpoint, EndpointParams, ParamValue};
+use super::{
+    missing_param, no_rule_matched, no_rule_matched_in_tree, wrong_param_type, Endpoint,
+    EndpointParams, ParamValue,
+};
 use crate::{Document, EndpointError};
 use std::collections::BTreeMap;
 
@@ -111,39 +114,22 @@ pub(crate) fn resolve(rule_set: &RuleSet, params: &EndpointParams) -> Eval<Endpo
         vars: Vec::with_capacity(rule_set.parameters.len() + 8),
     };
     for p in &rule_set.parameters {
-        let given = params.get(&p.name).map(|v| (v, "")).or_else(|| {
-            p.builtin
-                .as_deref()
-                .and_then(|b| params.get_builtin(b))
-                .map(|v| (v, " (built-in)"))
-        });
-        let value = match given {
-            Some((value, how)) => Some(Value::from_param(value, p.kind).ok_or_else(|| {
-                EndpointError::new(format!(
-                    "endpoint parameter `{}`{how} must be {}, got {value:?}",
-                    p.name,
-                    type_name(p.kind)
-                ))
-            })?),
+        let builtin = p.builtin.as_deref();
+        let value = match params.lookup(&p.name, builtin) {
+            Some((value, how)) => Some(
+                Value::from_param(value, p.kind)
+                    .ok_or_else(|| wrong_param_type(&p.name, how, type_name(p.kind), value))?,
+            ),
             None => p.default.clone(),
         };
         if p.required && value.is_none() {
-            return Err(EndpointError::new(format!(
-                "missing required endpoint parameter `{}`{}",
-                p.name,
-                p.builtin
-                    .as_deref()
-                    .map(|b| format!(" (built-in {b})"))
-                    .unwrap_or_default()
-            )));
+            return Err(missing_param(&p.name, builtin));
         }
         scope.vars.push((&p.name, value));
     }
     match eval_rules(&rule_set.rules, &mut scope)? {
         Some(endpoint) => Ok(endpoint),
-        None => Err(EndpointError::new(
-            "no endpoint rule matched the parameters",
-        )),
+        None => Err(no_rule_matched()),
     }
 }
 
@@ -180,9 +166,7 @@ fn eval_rule<'r>(rule: &'r Rule, scope: &mut Scope<'r>) -> Eval<Option<Endpoint>
             Some(endpoint) => Ok(Some(endpoint)),
             // The conditions that led here held, so falling through to the
             // next sibling would pick an endpoint the authors ruled out.
-            None => Err(EndpointError::new(
-                "no endpoint rule matched inside a tree rule whose conditions held",
-            )),
+            None => Err(no_rule_matched_in_tree()),
         },
     }
 }

@@ -7,7 +7,7 @@
 /// `[start, stop)`, counted from the end when `reverse`. `None` when the
 /// range is empty or does not fit, or when the input is not all ASCII (so
 /// that a slice never splits a character).
-pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Option<String> {
+pub fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Option<String> {
     if !input.is_ascii() {
         return None;
     }
@@ -26,25 +26,28 @@ pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Op
 
 /// `uriEncode(value)`: percent-encodes everything but the RFC 3986
 /// unreserved characters, like a URI label.
-pub(crate) fn uri_encode(value: &str) -> String {
+pub fn uri_encode(value: &str) -> String {
     crate::encoding::percent_encode(value, false)
 }
 
 /// What `parseURL` returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Url {
-    pub(crate) scheme: String,
-    pub(crate) authority: String,
+pub struct Url {
+    /// `http` or `https`, as written.
+    pub scheme: String,
+    /// Host and optional port.
+    pub authority: String,
     /// The path as written (`""` when there is none).
-    pub(crate) path: String,
+    pub path: String,
     /// The path with a leading and a trailing `/`.
-    pub(crate) normalized_path: String,
-    pub(crate) is_ip: bool,
+    pub normalized_path: String,
+    /// Whether the host is an IPv4 or IPv6 address.
+    pub is_ip: bool,
 }
 
 /// `parseURL(url)`: an `http` or `https` URL with a host, an optional port
 /// and path, and no query or fragment (an endpoint cannot carry one).
-pub(crate) fn parse_url(url: &str) -> Option<Url> {
+pub fn parse_url(url: &str) -> Option<Url> {
     let (scheme, rest) = url.split_once("://")?;
     if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
         return None;
@@ -117,7 +120,7 @@ fn is_ipv4(host: &str) -> bool {
 /// `isValidHostLabel(value, allowSubDomains)`: 1 to 63 letters, digits and
 /// `-`, not starting with `-`; with `allowSubDomains`, several such labels
 /// joined by `.`.
-pub(crate) fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool {
+pub fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool {
     let label = |l: &str| {
         !l.is_empty()
             && l.len() <= 63
@@ -133,19 +136,23 @@ pub(crate) fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool 
 
 /// What `aws.parseArn` returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Arn {
-    pub(crate) partition: String,
-    pub(crate) service: String,
-    pub(crate) region: String,
-    pub(crate) account_id: String,
+pub struct Arn {
+    /// The partition (`aws`, `aws-cn`, …).
+    pub partition: String,
+    /// The service namespace.
+    pub service: String,
+    /// The region, possibly empty.
+    pub region: String,
+    /// The account, possibly empty.
+    pub account_id: String,
     /// The resource, split at every `:` and `/`.
-    pub(crate) resource_id: Vec<String>,
+    pub resource_id: Vec<String>,
 }
 
 /// `aws.parseArn(value)`: `arn:partition:service:region:account:resource`,
 /// where partition, service and resource must not be empty (region and
 /// account may be).
-pub(crate) fn parse_arn(value: &str) -> Option<Arn> {
+pub fn parse_arn(value: &str) -> Option<Arn> {
     let mut parts = value.splitn(6, ':');
     if parts.next()? != "arn" {
         return None;
@@ -172,7 +179,7 @@ pub(crate) fn parse_arn(value: &str) -> Option<Arn> {
 /// letters, digits, `-` (and `.` with `allowSubDomains`), starting and
 /// ending with a letter or digit, not shaped like an IPv4 address, no `-`
 /// next to a `.`.
-pub(crate) fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
+pub fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
     let bytes = value.as_bytes();
     let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     is_valid_host_label(value, allow_sub_domains)

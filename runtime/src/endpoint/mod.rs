@@ -2,11 +2,15 @@
 //! finds it.
 //!
 //! A service's model carries its endpoint rules (`smithy.rules#endpointRuleSet`,
-//! Smithy rules 1.0). `include_operation!` embeds them in the generated code
-//! as JSON text in an [`EndpointRules`] static, parsed into a [`RuleSet`] the
-//! first time an endpoint is resolved; [`resolve`] evaluates them with the
-//! [`EndpointParams`] of a call (region, FIPS, dual-stack, endpoint override,
-//! and the operation's context parameters) into an [`Endpoint`].
+//! Smithy rules 1.0). `include_operation!` compiles them into a Rust
+//! function ([`ResolveFn`], [`Operation::ENDPOINT_RESOLVER`]) that calls
+//! this module's functions. This module also interprets them: a rule set
+//! the compiler refuses is embedded as JSON text in an [`EndpointRules`]
+//! static, parsed into a [`RuleSet`] the first time an endpoint is
+//! resolved; [`resolve`] evaluates it with the [`EndpointParams`] of a call
+//! (region, FIPS, dual-stack, endpoint override, and the operation's
+//! context parameters) into an [`Endpoint`]. Tests hold the compiled rules
+//! to the interpreter.
 //!
 //! ```
 //! use opgen::endpoint::{EndpointParams, RuleSet};
@@ -26,10 +30,10 @@
 //! ```
 
 mod eval;
-mod functions;
-mod partitions;
+pub(crate) mod functions;
+pub(crate) mod partitions;
 mod regex;
-mod rules;
+pub(crate) mod rules;
 
 use crate::{Document, EndpointError, Operation, ServiceMetadata};
 use std::collections::BTreeMap;
@@ -37,6 +41,11 @@ use std::fmt;
 use std::sync::OnceLock;
 
 pub use rules::RuleSet;
+
+/// A service's endpoint rules compiled into Rust: what
+/// `include_operation!` generates from `smithy.rules#endpointRuleSet`, one
+/// function per service and expansion (see [`Operation::ENDPOINT_RESOLVER`]).
+pub type ResolveFn = fn(&EndpointParams) -> Result<Endpoint, EndpointError>;
 
 /// `AWS::Region`: the region of the call.
 pub const BUILTIN_REGION: &str = "AWS::Region";
@@ -357,6 +366,21 @@ impl EndpointParams {
         self.builtins.get(name)
     }
 
+    /// The value for the rule-set parameter `name` bound to the built-in
+    /// `builtin`: given by name, else by built-in; with how it was given,
+    /// for error messages.
+    pub(crate) fn lookup(
+        &self,
+        name: &str,
+        builtin: Option<&str>,
+    ) -> Option<(&ParamValue, &'static str)> {
+        self.get(name).map(|v| (v, "")).or_else(|| {
+            builtin
+                .and_then(|b| self.get_builtin(b))
+                .map(|v| (v, " (built-in)"))
+        })
+    }
+
     fn builtin_str(&self, name: &str) -> Option<&str> {
         match self.builtins.get(name) {
             Some(ParamValue::String(s)) => Some(s),
@@ -367,6 +391,38 @@ impl EndpointParams {
     fn builtin_bool(&self, name: &str) -> bool {
         matches!(self.builtins.get(name), Some(ParamValue::Bool(true)))
     }
+}
+
+/// A parameter given with the wrong type: `expected` is e.g. "a string".
+pub(crate) fn wrong_param_type(
+    name: &str,
+    how: &str,
+    expected: &str,
+    value: &ParamValue,
+) -> EndpointError {
+    EndpointError::new(format!(
+        "endpoint parameter `{name}`{how} must be {expected}, got {value:?}"
+    ))
+}
+
+/// A required parameter with neither a value nor a default.
+pub(crate) fn missing_param(name: &str, builtin: Option<&str>) -> EndpointError {
+    EndpointError::new(format!(
+        "missing required endpoint parameter `{name}`{}",
+        builtin
+            .map(|b| format!(" (built-in {b})"))
+            .unwrap_or_default()
+    ))
+}
+
+/// No rule of the rule set applied.
+pub(crate) fn no_rule_matched() -> EndpointError {
+    EndpointError::new("no endpoint rule matched the parameters")
+}
+
+/// A tree rule's conditions held but none of its rules applied.
+pub(crate) fn no_rule_matched_in_tree() -> EndpointError {
+    EndpointError::new("no endpoint rule matched inside a tree rule whose conditions held")
 }
 
 /// A service's endpoint rule set as generated code holds it: the rule set's
@@ -447,13 +503,27 @@ pub fn resolve(
 
 /// [`resolve`] for the operation `O` called with `input`: adds the
 /// operation's context parameters ([`Operation::endpoint_params`]) to
-/// `params` (which holds the built-ins) and evaluates its service's rules.
+/// `params` (which holds the built-ins) and evaluates its service's rules,
+/// compiled ([`Operation::ENDPOINT_RESOLVER`]) when they are.
 pub fn resolve_operation<O: Operation>(
     input: &O::Input,
     mut params: EndpointParams,
 ) -> Result<Endpoint, EndpointError> {
     O::endpoint_params(input, &mut params);
-    resolve(O::SERVICE, O::ENDPOINT_RULES, &params)
+    resolve_operation_params::<O>(&params)
+}
+
+/// [`resolve_operation`] with the parameters already complete.
+pub(crate) fn resolve_operation_params<O: Operation>(
+    params: &EndpointParams,
+) -> Result<Endpoint, EndpointError> {
+    // Matched on both constants, so that an operation without embedded
+    // rules links no interpreter.
+    match (O::ENDPOINT_RESOLVER, O::ENDPOINT_RULES) {
+        (Some(resolve_compiled), _) => resolve_compiled(params),
+        (None, Some(rules)) => rules.resolve(params),
+        (None, None) => resolve_without_rules(O::SERVICE, params),
+    }
 }
 
 fn resolve_without_rules(

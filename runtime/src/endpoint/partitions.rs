@@ -13,13 +13,19 @@ pub(crate) struct Region {
 
 /// What `aws.partition` returns for a region of the partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PartitionOutputs {
-    pub(crate) name: &'static str,
-    pub(crate) dns_suffix: &'static str,
-    pub(crate) dual_stack_dns_suffix: &'static str,
-    pub(crate) supports_fips: bool,
-    pub(crate) supports_dual_stack: bool,
-    pub(crate) implicit_global_region: &'static str,
+pub struct PartitionOutputs {
+    /// `name`: the partition id (`aws`, `aws-cn`, …).
+    pub name: &'static str,
+    /// `dnsSuffix`.
+    pub dns_suffix: &'static str,
+    /// `dualStackDnsSuffix`.
+    pub dual_stack_dns_suffix: &'static str,
+    /// `supportsFIPS`.
+    pub supports_fips: bool,
+    /// `supportsDualStack`.
+    pub supports_dual_stack: bool,
+    /// `implicitGlobalRegion`.
+    pub implicit_global_region: &'static str,
 }
 
 /// One partition: its listed regions and the pattern of region names it
