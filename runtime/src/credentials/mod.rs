@@ -84,13 +84,29 @@ pub use sts::{AssumeRoleCredentials, WebIdentityCredentials};
 /// An AWS access key, its secret and an optional session token.
 ///
 /// `Debug` never shows the secret or the token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
+    /// The SigV4 signing keys derived from `secret_access_key`, shared by
+    /// the clones of these credentials (see `SigningKeyCache`).
+    signing_keys: Arc<crate::sigv4::SigningKeyCache>,
 }
+
+/// Equal when the keys, token and expiry are: the signing-key cache is
+/// derived from them.
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key == other.secret_access_key
+            && self.session_token == other.session_token
+            && self.expiry == other.expiry
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Credentials from an access key id, a secret access key and an optional
@@ -105,6 +121,7 @@ impl Credentials {
             secret_access_key: secret_access_key.into(),
             session_token,
             expiry: None,
+            signing_keys: Arc::default(),
         }
     }
 
@@ -132,6 +149,11 @@ impl Credentials {
     /// When temporary credentials stop working.
     pub fn expiry(&self) -> Option<SystemTime> {
         self.expiry
+    }
+
+    /// The signing keys derived from this secret so far.
+    pub(crate) fn signing_keys(&self) -> &crate::sigv4::SigningKeyCache {
+        &self.signing_keys
     }
 }
 
