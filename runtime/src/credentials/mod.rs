@@ -57,11 +57,20 @@ use std::time::SystemTime;
 mod aws_config;
 mod cache;
 mod chain;
+#[cfg(feature = "container-credentials")]
 mod container;
 mod environment;
+#[cfg(any(feature = "container-credentials", feature = "imds-credentials"))]
 mod http;
+#[cfg(feature = "imds-credentials")]
 mod imds;
+#[cfg(any(
+    feature = "container-credentials",
+    feature = "imds-credentials",
+    feature = "process-credentials"
+))]
 mod json;
+#[cfg(feature = "process-credentials")]
 mod process;
 mod profile;
 #[cfg(feature = "sts-credentials")]
@@ -73,10 +82,35 @@ mod sts;
 pub use aws_config::AwsSdkCredentials;
 pub use cache::{CachedCredentials, DEFAULT_REFRESH_BUFFER, DEFAULT_STATIC_LIFETIME};
 pub use chain::{CredentialsChain, DefaultCredentialsChain};
+#[cfg(feature = "container-credentials")]
 pub use container::ContainerCredentials;
 pub use environment::EnvironmentCredentials;
+#[cfg(feature = "imds-credentials")]
 pub use imds::ImdsCredentials;
-pub use process::DEFAULT_TIMEOUT as DEFAULT_CREDENTIAL_PROCESS_TIMEOUT;
+
+/// How long a `credential_process` may run by default: the AWS SDK for
+/// Rust bounds every credentials load at 5 s, and a process that has not
+/// answered by then is more likely hung than slow.
+pub const DEFAULT_CREDENTIAL_PROCESS_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_secs(5);
+
+/// The error of a source left out by its cargo feature: `configured` when
+/// the environment or a profile asks for it (the chain stops there rather
+/// than silently going on to another source), else "not loaded".
+#[cfg(not(all(
+    feature = "container-credentials",
+    feature = "imds-credentials",
+    feature = "process-credentials"
+)))]
+pub(crate) fn not_compiled_in(what: &str, feature: &str, configured: bool) -> CredentialsError {
+    let message =
+        format!("{what} is not compiled in (enable the `{feature}` feature of opgen)");
+    if configured {
+        CredentialsError::new(message)
+    } else {
+        CredentialsError::not_loaded(message)
+    }
+}
 pub use profile::ProfileCredentials;
 #[cfg(feature = "sts-credentials")]
 pub use sts::{AssumeRoleCredentials, WebIdentityCredentials};
