@@ -103,8 +103,7 @@ pub const DEFAULT_CREDENTIAL_PROCESS_TIMEOUT: std::time::Duration =
     feature = "process-credentials"
 )))]
 pub(crate) fn not_compiled_in(what: &str, feature: &str, configured: bool) -> CredentialsError {
-    let message =
-        format!("{what} is not compiled in (enable the `{feature}` feature of opgen)");
+    let message = format!("{what} is not compiled in (enable the `{feature}` feature of opgen)");
     if configured {
         CredentialsError::new(message)
     } else {

@@ -154,7 +154,9 @@ impl ProfileCredentials {
                 format!("no profile `{name}` in {}", files.join(", "))
             }));
         };
-        let timeout = self.process_timeout.unwrap_or(DEFAULT_CREDENTIAL_PROCESS_TIMEOUT);
+        let timeout = self
+            .process_timeout
+            .unwrap_or(DEFAULT_CREDENTIAL_PROCESS_TIMEOUT);
         #[cfg(feature = "sts-credentials")]
         if super::profile_roles::assumes_a_role(profile) {
             let context = super::profile_roles::Context {
