@@ -26,6 +26,12 @@ pub(super) struct Context<'a> {
     pub(super) env: &'a Env,
     pub(super) fs: &'a Fs,
     pub(super) sts: &'a StsConfig,
+    // Read only by the container and IMDS sources, which their features
+    // may leave out.
+    #[cfg_attr(
+        not(any(feature = "container-credentials", feature = "imds-credentials")),
+        allow(dead_code)
+    )]
     pub(super) http_client: Option<&'a SharedHttpClient>,
     pub(super) process_timeout: Duration,
 }
