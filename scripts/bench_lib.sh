@@ -15,7 +15,8 @@ clean_build() { # name, target dir, then the cargo command
   t0=$(date +%s.%N)
   CARGO_TARGET_DIR="$dir" "$@" >/dev/null 2>"$dir.log" || { cat "$dir.log"; exit 1; }
   t1=$(date +%s.%N)
-  awk -v n="$name" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s: clean release build %.1f s\n", n, b - a }'
+  last=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  echo "$name: clean release build $last s"
 }
 
 stripped_size() { # name, binary
@@ -23,6 +24,7 @@ stripped_size() { # name, binary
   copy=$(mktemp)
   cp "$2" "$copy"
   strip "$copy"
+  last=$(awk -v s="$(stat -c %s "$copy")" 'BEGIN { printf "%.2f", s / 1e6 }')
   awk -v n="$1" -v s="$(stat -c %s "$copy")" 'BEGIN { printf "%s: stripped binary %.2f MB (%d bytes)\n", n, s / 1e6, s }'
   rm -f "$copy"
 }
@@ -72,8 +74,58 @@ cpu_per_call() { # name, binary
   local base full
   base=$(cpu_seconds "$2" 0)
   full=$(cpu_seconds "$2" "$calls")
+  last=$(awk -v b="$base" -v f="$full" -v c="$calls" 'BEGIN { printf "%.1f", (f - b) / c * 1e6 }')
   awk -v n="$1" -v b="$base" -v f="$full" -v c="$calls" \
     'BEGIN { printf "%s: CPU per call %.1f us (%d calls: %.3f s, startup alone: %.3f s)\n", n, (f - b) / c * 1e6, c, f, b }'
+}
+
+# A process making one call, run `runs` times (BENCH_RUNS, default 30)
+# against the stub: median wall and median CPU (user + system, from the
+# child's rusage, so microseconds rather than /usr/bin/time's 10 ms steps).
+# Sets `last` to the wall and `last_cpu` to the CPU, in ms.
+one_call() { # name, binary
+  progress "one process making one call: $1"
+  local out
+  out=$(python3 - "$2" "${BENCH_RUNS:-30}" <<'PY'
+import os, statistics, subprocess, sys, time
+binary, runs = sys.argv[1], int(sys.argv[2])
+walls, cpus = [], []
+for _ in range(runs):
+    t0 = time.perf_counter()
+    child = subprocess.Popen([binary, "1"], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    walls.append(time.perf_counter() - t0)
+    if status != 0:
+        sys.exit(f"{binary} failed: status {status}")
+    cpus.append(usage.ru_utime + usage.ru_stime)
+print(f"{statistics.median(walls) * 1e3:.2f} {statistics.median(cpus) * 1e3:.2f} {min(walls) * 1e3:.2f} {max(walls) * 1e3:.2f}")
+PY
+  ) || exit 1
+  read -r last last_cpu lo hi <<<"$out"
+  echo "$1: one process, one call: wall $last ms, CPU $last_cpu ms (medians of ${BENCH_RUNS:-30} runs; wall $lo-$hi ms)"
+}
+
+# The edit-compile loop: a debug build of a crate, then the file holding
+# the call touched and `cargo build` timed (median of 3). Sets `last` (s).
+edit_compile() { # name, touched file, target dir, then the arguments of `cargo build`
+  local name=$1 file=$2 dir=$3; shift 3
+  progress "edit-compile loop of $name (debug)"
+  CARGO_TARGET_DIR="$dir" cargo build -q "$@" >/dev/null 2>&1 || { CARGO_TARGET_DIR="$dir" cargo build "$@"; exit 1; }
+  local times=() t0 t1
+  for _ in 1 2 3; do
+    touch "$file"
+    t0=$(date +%s.%N)
+    CARGO_TARGET_DIR="$dir" cargo build -q "$@" >/dev/null 2>&1 || exit 1
+    t1=$(date +%s.%N)
+    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')")
+  done
+  last=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+  echo "$name: edit-compile loop (touch, cargo build, debug) $last s (runs: ${times[*]})"
+}
+
+# "a / b" with two decimals, or "n/a" when either is missing.
+ratio() {
+  awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2fx\n", a / b }'
 }
 
 # Starts scripts/stub_server.py (a separate process, its CPU not counted)

@@ -40,8 +40,9 @@ use crate::encoding::{hex_encode, percent_decode, percent_encode};
 use crate::Credentials;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -378,28 +379,52 @@ pub fn sign(
         );
     }
     query_params.sort();
-    let canonical_query = query_params
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect::<Vec<_>>()
-        .join("&");
 
-    let canonical_request = format!(
-        "{}\n{}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
-        request.method,
-        canonical_path(path, settings),
+    // One buffer, written in order: the canonical request is built on every
+    // attempt.
+    let canonical_path = canonical_path(path, settings);
+    let mut canonical_request = String::with_capacity(
+        request.method.len()
+            + canonical_path.len()
+            + query_params
+                .iter()
+                .map(|(name, value)| name.len() + value.len() + 2)
+                .sum::<usize>()
+            + canonical_headers.len()
+            + signed_headers.len()
+            + payload_hash.len()
+            + 5,
     );
+    canonical_request.push_str(request.method);
+    canonical_request.push('\n');
+    canonical_request.push_str(&canonical_path);
+    canonical_request.push('\n');
+    for (i, (name, value)) in query_params.iter().enumerate() {
+        if i > 0 {
+            canonical_request.push('&');
+        }
+        canonical_request.push_str(name);
+        canonical_request.push('=');
+        canonical_request.push_str(value);
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&canonical_headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(&payload_hash);
+
     let string_to_sign = format!(
         "{ALGORITHM}\n{date_time}\n{scope}\n{}",
         hex_encode(&Sha256::digest(canonical_request.as_bytes()))
     );
-    let signature = hex_encode(&signing_key_sign(
+    let key = params.credentials.signing_keys().get_or_derive(
         params.credentials.secret_access_key(),
         &date,
         params.region,
         params.service,
-        &string_to_sign,
-    )?);
+    )?;
+    let signature = hex_encode(&hmac_sha256(&key, string_to_sign.as_bytes())?);
 
     let mut headers = Vec::new();
     let mut out_query = Vec::new();
@@ -541,45 +566,78 @@ fn is_secret_header(name: &str) -> bool {
 
 /// The canonical header block (`name:value\n` per name) and the
 /// `;`-separated signed header names.
+///
+/// Written in place from borrowed names and values (a header name is
+/// lowercased into a new string only when it has capitals, which names from
+/// `http` never have): this runs on every attempt.
 fn canonical_headers(headers: &[(&str, &str)], added: &[(&str, &str)]) -> (String, String) {
-    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut entries: Vec<(Cow<'_, str>, &str, bool)> =
+        Vec::with_capacity(headers.len() + added.len());
     for &(name, value) in headers {
-        let name = name.trim().to_ascii_lowercase();
-        if UNSIGNED_HEADERS.contains(&name.as_str())
+        let name = name.trim();
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        if UNSIGNED_HEADERS.contains(&name.as_ref())
             || added.iter().any(|(added_name, _)| *added_name == name)
         {
             continue;
         }
-        by_name
-            .entry(name)
-            .or_default()
-            .push(fold_whitespace(value));
+        entries.push((name, value, true));
     }
-    for &(name, value) in added {
-        by_name
-            .entry(name.to_owned())
-            .or_default()
-            .push(value.to_owned());
+    // The signer's own values are already canonical: not folded.
+    entries.extend(
+        added
+            .iter()
+            .map(|&(name, value)| (Cow::Borrowed(name), value, false)),
+    );
+    // Stable, so the values of a repeated name keep their order.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut block = String::with_capacity(
+        entries
+            .iter()
+            .map(|(name, value, _)| name.len() + value.len() + 2)
+            .sum(),
+    );
+    let mut signed = String::new();
+    let mut previous: Option<&str> = None;
+    for (name, value, fold) in &entries {
+        if previous == Some(name.as_ref()) {
+            block.push(',');
+        } else {
+            if previous.is_some() {
+                block.push('\n');
+                signed.push(';');
+            }
+            block.push_str(name);
+            block.push(':');
+            signed.push_str(name);
+            previous = Some(name);
+        }
+        if *fold {
+            push_folded(&mut block, value);
+        } else {
+            block.push_str(value);
+        }
     }
-    let mut block = String::new();
-    for (name, values) in &by_name {
-        block.push_str(name);
-        block.push(':');
-        block.push_str(&values.join(","));
+    if previous.is_some() {
         block.push('\n');
     }
-    let signed = by_name
-        .keys()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(";");
     (block, signed)
 }
 
-/// Trims a header value and folds each run of whitespace (including the
-/// line breaks of an obsolete multi-line value) into one space.
-fn fold_whitespace(value: &str) -> String {
-    value.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+/// Appends a header value trimmed, each run of whitespace (including the
+/// line breaks of an obsolete multi-line value) folded into one space.
+fn push_folded(out: &mut String, value: &str) {
+    for (i, word) in value.split_ascii_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 fn canonical_path(path: &str, settings: &SigningSettings) -> String {
@@ -645,20 +703,82 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<[u8; 32], SigningError> {
     Ok(mac.finalize().into_bytes().into())
 }
 
-/// Derives the signing key from the secret and scope, then signs.
-fn signing_key_sign(
+/// Derives the signing key of a secret for a date, region and service.
+fn derive_signing_key(
     secret: &str,
     date: &str,
     region: &str,
     service: &str,
-    string_to_sign: &str,
 ) -> Result<[u8; 32], SigningError> {
     let secret = format!("AWS4{secret}");
     let key = hmac_sha256(secret.as_bytes(), date.as_bytes())?;
     let key = hmac_sha256(&key, region.as_bytes())?;
     let key = hmac_sha256(&key, service.as_bytes())?;
-    let key = hmac_sha256(&key, b"aws4_request")?;
-    hmac_sha256(&key, string_to_sign.as_bytes())
+    hmac_sha256(&key, b"aws4_request")
+}
+
+/// Scopes whose key is kept per secret: a client signs for one region and
+/// service, a program perhaps for a few; past that the oldest goes.
+const CACHED_SCOPES: usize = 4;
+
+/// The signing keys derived from one secret access key, by scope.
+///
+/// A key is four HMACs of the secret and the scope and stays valid all day,
+/// so deriving it for every attempt is wasted work. The cache is held by the
+/// [`Credentials`] whose secret it derives from (their clones share it):
+/// a key lives no longer than its secret, and two secrets never share a
+/// cache, so the secret is not part of the cache's key.
+#[derive(Default)]
+pub(crate) struct SigningKeyCache {
+    keys: Mutex<Vec<CachedKey>>,
+}
+
+struct CachedKey {
+    date: String,
+    region: String,
+    service: String,
+    key: [u8; 32],
+}
+
+impl CachedKey {
+    fn is_for(&self, date: &str, region: &str, service: &str) -> bool {
+        self.date == date && self.region == region && self.service == service
+    }
+}
+
+impl SigningKeyCache {
+    /// The key of `secret` (the secret of the credentials holding this
+    /// cache) for the scope, derived on first use.
+    fn get_or_derive(
+        &self,
+        secret: &str,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Result<[u8; 32], SigningError> {
+        // A poisoned lock only loses the cache: the key is derived again.
+        if let Ok(keys) = self.keys.lock() {
+            if let Some(cached) = keys.iter().find(|k| k.is_for(date, region, service)) {
+                return Ok(cached.key);
+            }
+        }
+        let key = derive_signing_key(secret, date, region, service)?;
+        if let Ok(mut keys) = self.keys.lock() {
+            // Another attempt may have derived it meanwhile.
+            if !keys.iter().any(|k| k.is_for(date, region, service)) {
+                if keys.len() >= CACHED_SCOPES {
+                    keys.remove(0);
+                }
+                keys.push(CachedKey {
+                    date: date.to_owned(),
+                    region: region.to_owned(),
+                    service: service.to_owned(),
+                    key,
+                });
+            }
+        }
+        Ok(key)
+    }
 }
 
 /// `(YYYYMMDD, YYYYMMDD'T'HHMMSS'Z')` in UTC.
@@ -759,6 +879,85 @@ mod tests {
             "host:example.amazonaws.com\nmy-header:a b c,d\nx-amz-date:20150830T123600Z\n"
         );
         assert_eq!(signed, "host;my-header;x-amz-date");
+    }
+
+    #[test]
+    fn cached_signing_key_is_the_derived_one_per_scope_and_secret() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
+        let cache = credentials.signing_keys();
+        let derived = derive_signing_key(SECRET, "20150830", "us-east-1", "iam").unwrap();
+        // The key of the AWS SigV4 documentation's worked example.
+        assert_eq!(
+            hex_encode(&derived),
+            "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"
+        );
+        let first = cache
+            .get_or_derive(SECRET, "20150830", "us-east-1", "iam")
+            .unwrap();
+        assert_eq!(first, derived);
+        // Served from the cache (a clone shares it): the same key.
+        let again = credentials
+            .clone()
+            .signing_keys()
+            .get_or_derive(SECRET, "20150830", "us-east-1", "iam")
+            .unwrap();
+        assert_eq!(again, derived);
+        assert_eq!(cache.keys.lock().unwrap().len(), 1);
+
+        for (date, region, service) in [
+            ("20150831", "us-east-1", "iam"),
+            ("20150830", "eu-west-1", "iam"),
+            ("20150830", "us-east-1", "sts"),
+        ] {
+            let key = cache.get_or_derive(SECRET, date, region, service).unwrap();
+            assert_ne!(key, derived, "{date} {region} {service}");
+            assert_eq!(
+                key,
+                derive_signing_key(SECRET, date, region, service).unwrap()
+            );
+        }
+        assert_eq!(cache.keys.lock().unwrap().len(), CACHED_SCOPES);
+        // A fifth scope evicts the oldest, which is derived again correctly.
+        cache
+            .get_or_derive(SECRET, "20150901", "us-east-1", "iam")
+            .unwrap();
+        assert_eq!(cache.keys.lock().unwrap().len(), CACHED_SCOPES);
+        assert_eq!(
+            cache
+                .get_or_derive(SECRET, "20150830", "us-east-1", "iam")
+                .unwrap(),
+            derived
+        );
+
+        // Other credentials, another secret: their own cache, another key.
+        let other = Credentials::new("AKIDEXAMPLE", "another-secret", None);
+        let key = other
+            .signing_keys()
+            .get_or_derive("another-secret", "20150830", "us-east-1", "iam")
+            .unwrap();
+        assert_ne!(key, derived);
+        assert_eq!(
+            key,
+            derive_signing_key("another-secret", "20150830", "us-east-1", "iam").unwrap()
+        );
+    }
+
+    #[test]
+    fn signing_twice_with_the_cached_key_gives_the_same_signature() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
+        let request = SignableRequest {
+            method: "GET",
+            uri: "/",
+            headers: &[("Host", "example.amazonaws.com")],
+            body: SignableBody::Bytes(b""),
+        };
+        let first = sign(&request, &params(&credentials)).unwrap();
+        let second = sign(&request, &params(&credentials)).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(
+            first.signature(),
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        );
     }
 
     #[test]

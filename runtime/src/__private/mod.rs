@@ -52,6 +52,11 @@ impl NonExhaustive {
     }
 }
 
+#[cfg(any(
+    feature = "container-credentials",
+    feature = "imds-credentials",
+    feature = "process-credentials"
+))]
 /// The parser of the credential documents (`credential_process` output when
 /// `credential_process`, else a container or IMDS response), for the fuzz
 /// harnesses. The error never quotes a value of the document.

@@ -1,9 +1,12 @@
 //! Trying credential sources in order.
 
+#[cfg(feature = "container-credentials")]
+use super::ContainerCredentials;
+#[cfg(feature = "imds-credentials")]
+use super::ImdsCredentials;
 use super::{
-    CachedCredentials, ContainerCredentials, Credentials, CredentialsError, EnvironmentCredentials,
-    ImdsCredentials, ProfileCredentials, ProvideCredentials, ProvideCredentialsFuture,
-    SharedCredentialsProvider,
+    CachedCredentials, Credentials, CredentialsError, EnvironmentCredentials, ProfileCredentials,
+    ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
 };
 use crate::profile::{Env, Fs};
 use crate::{HttpClient, SharedHttpClient};
@@ -115,14 +118,41 @@ impl DefaultCredentialsChain {
         http_client: Option<SharedHttpClient>,
         process_timeout: Option<Duration>,
     ) -> Self {
-        let mut container = ContainerCredentials::new()
-            .with_env(env.clone())
-            .with_fs(fs.clone());
-        let mut imds = ImdsCredentials::new().with_env(env.clone());
-        if let Some(client) = &http_client {
-            container = container.with_http_client(client.clone());
-            imds = imds.with_http_client(client.clone());
-        }
+        #[cfg(feature = "container-credentials")]
+        let container = {
+            let container = ContainerCredentials::new()
+                .with_env(env.clone())
+                .with_fs(fs.clone());
+            match &http_client {
+                Some(client) => container.with_http_client(client.clone()),
+                None => container,
+            }
+        };
+        #[cfg(not(feature = "container-credentials"))]
+        let container = NotCompiledIn {
+            what: "the container source",
+            feature: "container-credentials",
+            env: env.clone(),
+            variables: &[
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            ],
+        };
+        #[cfg(feature = "imds-credentials")]
+        let imds = {
+            let imds = ImdsCredentials::new().with_env(env.clone());
+            match &http_client {
+                Some(client) => imds.with_http_client(client.clone()),
+                None => imds,
+            }
+        };
+        #[cfg(not(feature = "imds-credentials"))]
+        let imds = NotCompiledIn {
+            what: "the IMDS source",
+            feature: "imds-credentials",
+            env: env.clone(),
+            variables: &[],
+        };
         let mut profile = ProfileCredentials::new()
             .with_env(env.clone())
             .with_fs(fs.clone());
@@ -156,6 +186,31 @@ impl DefaultCredentialsChain {
     }
 }
 
+/// Stands in the default chain for a source its cargo feature leaves out,
+/// so that the chain's error says so; when one of `variables` is set the
+/// environment asks for that source, and the chain stops with the error
+/// rather than going on to another source.
+#[cfg(not(all(feature = "container-credentials", feature = "imds-credentials")))]
+#[derive(Debug)]
+struct NotCompiledIn {
+    what: &'static str,
+    feature: &'static str,
+    env: Env,
+    variables: &'static [&'static str],
+}
+
+#[cfg(not(all(feature = "container-credentials", feature = "imds-credentials")))]
+impl ProvideCredentials for NotCompiledIn {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        let configured = self
+            .variables
+            .iter()
+            .any(|name| self.env.get_non_empty(name).is_some());
+        let error = super::not_compiled_in(self.what, self.feature, configured);
+        Box::pin(async move { Err(error) })
+    }
+}
+
 impl Default for DefaultCredentialsChain {
     fn default() -> Self {
         DefaultCredentialsChain::new()
@@ -165,5 +220,78 @@ impl Default for DefaultCredentialsChain {
 impl ProvideCredentials for DefaultCredentialsChain {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
         self.cached.provide_credentials()
+    }
+}
+
+/// The chain without the sources whose features are off (run by CI with
+/// `--no-default-features`).
+#[cfg(all(
+    test,
+    not(feature = "container-credentials"),
+    not(feature = "imds-credentials")
+))]
+mod tests {
+    use super::*;
+    use std::io;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Credentials, CredentialsError> {
+        let env = Env::from_pairs(pairs.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())));
+        let fs = Fs::from_fn(|_| Err(io::Error::from(io::ErrorKind::NotFound)));
+        let chain = DefaultCredentialsChain::from_env_with(env, fs);
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(chain.provide_credentials())
+    }
+
+    #[test]
+    fn left_out_sources_say_they_are_not_compiled_in() {
+        let err = load(&[("HOME", "/nonexistent")]).unwrap_err();
+        assert!(err.is_not_loaded(), "{err}");
+        let message = err.to_string();
+        for expected in [
+            "container: the container source is not compiled in (enable the `container-credentials` feature of opgen)",
+            "IMDS: the IMDS source is not compiled in (enable the `imds-credentials` feature of opgen)",
+        ] {
+            assert!(message.contains(expected), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_container_variable_without_the_source_stops_the_chain() {
+        let err = load(&[
+            ("HOME", "/nonexistent"),
+            ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials"),
+        ])
+        .unwrap_err();
+        assert!(!err.is_not_loaded(), "{err}");
+        assert!(
+            err.to_string().contains("`container-credentials` feature"),
+            "{err}"
+        );
+    }
+
+    #[cfg(not(feature = "process-credentials"))]
+    #[test]
+    fn a_credential_process_without_the_source_is_an_error() {
+        let fs = Fs::from_fn(|path| {
+            if path.ends_with("config") {
+                Ok(b"[default]\ncredential_process = /bin/echo\n".to_vec())
+            } else {
+                Err(io::Error::from(io::ErrorKind::NotFound))
+            }
+        });
+        let env = Env::from_pairs([("HOME".to_owned(), "/home/u".to_owned())]);
+        let err = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(DefaultCredentialsChain::from_env_with(env, fs).provide_credentials())
+            .unwrap_err();
+        assert!(!err.is_not_loaded(), "{err}");
+        assert!(
+            err.to_string()
+                .contains("`credential_process` (profile `default`) is not compiled in"),
+            "{err}"
+        );
     }
 }

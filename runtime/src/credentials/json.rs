@@ -12,6 +12,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Which document is parsed; they differ in the session token's name and
 /// in their version and status fields.
+// With the process source or both endpoint sources left out by their
+// features, one variant is never built; the parser keeps both.
+#[cfg_attr(
+    not(all(
+        feature = "process-credentials",
+        any(feature = "container-credentials", feature = "imds-credentials")
+    )),
+    allow(dead_code)
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     /// `credential_process`: `Version` 1, `SessionToken`.

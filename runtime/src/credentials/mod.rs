@@ -61,11 +61,20 @@ use std::time::SystemTime;
 mod aws_config;
 mod cache;
 mod chain;
+#[cfg(feature = "container-credentials")]
 mod container;
 mod environment;
+#[cfg(any(feature = "container-credentials", feature = "imds-credentials"))]
 mod http;
+#[cfg(feature = "imds-credentials")]
 mod imds;
+#[cfg(any(
+    feature = "container-credentials",
+    feature = "imds-credentials",
+    feature = "process-credentials"
+))]
 pub(crate) mod json;
+#[cfg(feature = "process-credentials")]
 mod process;
 mod profile;
 #[cfg(feature = "sts-credentials")]
@@ -81,10 +90,34 @@ mod sts;
 pub use aws_config::AwsSdkCredentials;
 pub use cache::{CachedCredentials, DEFAULT_REFRESH_BUFFER, DEFAULT_STATIC_LIFETIME};
 pub use chain::{CredentialsChain, DefaultCredentialsChain};
+#[cfg(feature = "container-credentials")]
 pub use container::ContainerCredentials;
 pub use environment::EnvironmentCredentials;
+#[cfg(feature = "imds-credentials")]
 pub use imds::ImdsCredentials;
-pub use process::DEFAULT_TIMEOUT as DEFAULT_CREDENTIAL_PROCESS_TIMEOUT;
+
+/// How long a `credential_process` may run by default: the AWS SDK for
+/// Rust bounds every credentials load at 5 s, and a process that has not
+/// answered by then is more likely hung than slow.
+pub const DEFAULT_CREDENTIAL_PROCESS_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_secs(5);
+
+/// The error of a source left out by its cargo feature: `configured` when
+/// the environment or a profile asks for it (the chain stops there rather
+/// than silently going on to another source), else "not loaded".
+#[cfg(not(all(
+    feature = "container-credentials",
+    feature = "imds-credentials",
+    feature = "process-credentials"
+)))]
+pub(crate) fn not_compiled_in(what: &str, feature: &str, configured: bool) -> CredentialsError {
+    let message = format!("{what} is not compiled in (enable the `{feature}` feature of opgen)");
+    if configured {
+        CredentialsError::new(message)
+    } else {
+        CredentialsError::not_loaded(message)
+    }
+}
 pub use profile::ProfileCredentials;
 #[cfg(feature = "sts-credentials")]
 pub use sts::{AssumeRoleCredentials, WebIdentityCredentials};
@@ -92,13 +125,29 @@ pub use sts::{AssumeRoleCredentials, WebIdentityCredentials};
 /// An AWS access key, its secret and an optional session token.
 ///
 /// `Debug` never shows the secret or the token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
+    /// The SigV4 signing keys derived from `secret_access_key`, shared by
+    /// the clones of these credentials (see `SigningKeyCache`).
+    signing_keys: Arc<crate::sigv4::SigningKeyCache>,
 }
+
+/// Equal when the keys, token and expiry are: the signing-key cache is
+/// derived from them.
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key == other.secret_access_key
+            && self.session_token == other.session_token
+            && self.expiry == other.expiry
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Credentials from an access key id, a secret access key and an optional
@@ -113,6 +162,7 @@ impl Credentials {
             secret_access_key: secret_access_key.into(),
             session_token,
             expiry: None,
+            signing_keys: Arc::default(),
         }
     }
 
@@ -140,6 +190,11 @@ impl Credentials {
     /// When temporary credentials stop working.
     pub fn expiry(&self) -> Option<SystemTime> {
         self.expiry
+    }
+
+    /// The signing keys derived from this secret so far.
+    pub(crate) fn signing_keys(&self) -> &crate::sigv4::SigningKeyCache {
+        &self.signing_keys
     }
 }
 

@@ -8,11 +8,6 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// How long a `credential_process` may run by default: the AWS SDK for
-/// Rust bounds every credentials load at 5 s, and a process that has not
-/// answered by then is more likely hung than slow.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// How much of the process's standard error an error message keeps.
 const STDERR_LIMIT: usize = 1024;
 

@@ -1,6 +1,11 @@
 //! Credentials from the shared profile files.
 
-use super::{process, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+#[cfg(feature = "process-credentials")]
+use super::process;
+use super::{
+    Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
+    DEFAULT_CREDENTIAL_PROCESS_TIMEOUT,
+};
 use crate::profile::{Env, Fs, Profile, ProfileSet};
 use std::time::Duration;
 
@@ -65,7 +70,7 @@ pub struct ProfileCredentials {
     env: Env,
     fs: Fs,
     profile_name: Option<String>,
-    /// `None` for [`process::DEFAULT_TIMEOUT`].
+    /// `None` for [`DEFAULT_CREDENTIAL_PROCESS_TIMEOUT`].
     process_timeout: Option<Duration>,
     /// How STS is called for profiles that assume roles.
     #[cfg(feature = "sts-credentials")]
@@ -172,7 +177,9 @@ impl ProfileCredentials {
                 format!("no profile `{name}` in {}", files.join(", "))
             }));
         };
-        let timeout = self.process_timeout.unwrap_or(process::DEFAULT_TIMEOUT);
+        let timeout = self
+            .process_timeout
+            .unwrap_or(DEFAULT_CREDENTIAL_PROCESS_TIMEOUT);
         #[cfg(feature = "sts-credentials")]
         if super::profile_roles::assumes_a_role(profile) {
             let context = super::profile_roles::Context {
@@ -219,7 +226,17 @@ pub(super) async fn static_or_process(
 ) -> Result<Credentials, CredentialsError> {
     let name = profile.name();
     if let Some(command) = profile.get("credential_process").filter(|c| !c.is_empty()) {
+        #[cfg(feature = "process-credentials")]
         return process::run(name, command, process_timeout).await;
+        #[cfg(not(feature = "process-credentials"))]
+        {
+            let _ = (command, process_timeout);
+            return Err(super::not_compiled_in(
+                &format!("`credential_process` (profile `{name}`)"),
+                "process-credentials",
+                true,
+            ));
+        }
     }
     let key = |k: &str| profile.get(k).filter(|v| !v.is_empty());
     match (
@@ -261,7 +278,7 @@ mod tests {
         let profile = set.selected().cloned().unwrap_or_default();
         block_on(async {
             check_supported(&profile)?;
-            static_or_process(&profile, process::DEFAULT_TIMEOUT).await
+            static_or_process(&profile, DEFAULT_CREDENTIAL_PROCESS_TIMEOUT).await
         })
     }
 

@@ -12,10 +12,11 @@
 
 use super::profile::{check_supported, static_or_process};
 use super::sts::{self, RoleSpec, StsConfig};
-use super::{
-    ContainerCredentials, Credentials, CredentialsError, EnvironmentCredentials, ImdsCredentials,
-    ProvideCredentials,
-};
+#[cfg(feature = "container-credentials")]
+use super::ContainerCredentials;
+#[cfg(feature = "imds-credentials")]
+use super::ImdsCredentials;
+use super::{Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials};
 use crate::profile::{Env, Fs, Profile, ProfileSet};
 use crate::SharedHttpClient;
 use std::time::Duration;
@@ -27,6 +28,12 @@ pub(super) struct Context<'a> {
     pub(super) sts: &'a StsConfig,
     #[cfg(feature = "sso-credentials")]
     pub(super) sso: &'a super::sso::SsoConfig,
+    // Read only by the container and IMDS sources, which their features
+    // may leave out.
+    #[cfg_attr(
+        not(any(feature = "container-credentials", feature = "imds-credentials")),
+        allow(dead_code)
+    )]
     pub(super) http_client: Option<&'a SharedHttpClient>,
     pub(super) process_timeout: Duration,
 }
@@ -199,6 +206,13 @@ async fn from_source(source: &str, context: &Context<'_>) -> Result<Credentials,
                 .provide_credentials()
                 .await
         }
+        #[cfg(not(feature = "imds-credentials"))]
+        "Ec2InstanceMetadata" => Err(super::not_compiled_in(
+            "credential_source `Ec2InstanceMetadata`",
+            "imds-credentials",
+            true,
+        )),
+        #[cfg(feature = "imds-credentials")]
         "Ec2InstanceMetadata" => {
             let mut imds = ImdsCredentials::new().with_env(context.env.clone());
             if let Some(client) = context.http_client {
@@ -206,6 +220,13 @@ async fn from_source(source: &str, context: &Context<'_>) -> Result<Credentials,
             }
             imds.provide_credentials().await
         }
+        #[cfg(not(feature = "container-credentials"))]
+        "EcsContainer" => Err(super::not_compiled_in(
+            "credential_source `EcsContainer`",
+            "container-credentials",
+            true,
+        )),
+        #[cfg(feature = "container-credentials")]
         "EcsContainer" => {
             let mut container = ContainerCredentials::new()
                 .with_env(context.env.clone())

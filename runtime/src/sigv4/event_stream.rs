@@ -7,7 +7,7 @@
 //! one, starting at the request's signature (the seed). An outer message
 //! with an empty payload ends the stream.
 
-use super::{format_date, signing_key_sign, SigningError, ALGORITHM};
+use super::{format_date, hmac_sha256, SigningError, ALGORITHM};
 use crate::encoding::hex_encode;
 use crate::event_stream::{Header, HeaderValue, Message};
 use crate::{Credentials, DateTime};
@@ -75,13 +75,13 @@ impl EventSigner {
         let time = whole_seconds(time)?;
         let (date, _) = format_date(time)?;
         let string_to_sign = string_to_sign(inner, &self.prior, time, &self.region, &self.service)?;
-        let signature = signing_key_sign(
+        let key = self.credentials.signing_keys().get_or_derive(
             self.credentials.secret_access_key(),
             &date,
             &self.region,
             &self.service,
-            &string_to_sign,
         )?;
+        let signature = hmac_sha256(&key, string_to_sign.as_bytes())?;
         self.prior = hex_encode(&signature);
         Ok(Message::new(bytes::Bytes::copy_from_slice(inner))
             .with_header(
@@ -191,7 +191,9 @@ mod tests {
             "svc",
         )
         .unwrap();
-        let expected = signing_key_sign("secret", "19731129", "us-east-1", "svc", &sts).unwrap();
+        let key =
+            super::super::derive_signing_key("secret", "19731129", "us-east-1", "svc").unwrap();
+        let expected = hmac_sha256(&key, sts.as_bytes()).unwrap();
         assert_eq!(first_signature, hex_encode(&expected));
         // The end frame chains from the first one and has no payload.
         let end = signer.sign(&[], time).unwrap();
