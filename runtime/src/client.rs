@@ -493,12 +493,7 @@ impl Client {
         let response = with_timeout(transmit, config.attempt_timeout, "attempt").await?;
         #[cfg(feature = "tracing")]
         record_request_id(response.headers());
-        if let Some(algorithms) = validate.filter(|_| response.status().is_success()) {
-            checksum::validate_response(&response, algorithms).map_err(|mismatch| {
-                Error::Response(ResponseError::checksum(mismatch, &response))
-            })?;
-        }
-        O::deserialize(response)
+        deserialize_read::<O>(response, validate)
     }
 
     /// Awaits `transmit`, the signed request of an operation with a
@@ -532,12 +527,7 @@ impl Client {
         }
         let read = read_body(response, self.inner.config.max_response_body);
         let response = with_timeout(read, limit, "attempt").await?;
-        if let Some(algorithms) = validate.filter(|_| response.status().is_success()) {
-            checksum::validate_response(&response, algorithms).map_err(|mismatch| {
-                Error::Response(ResponseError::checksum(mismatch, &response))
-            })?;
-        }
-        O::deserialize(response)
+        deserialize_read::<O>(response, validate)
     }
 
     /// Prepares an event-stream response: its body under the idle
@@ -598,6 +588,19 @@ async fn load_credentials(config: &Config) -> Result<crate::Credentials, Credent
         )
     })?;
     provider.provide_credentials().await
+}
+
+/// Parses a response read whole, after checking the checksum of a
+/// successful body against `validate`'s algorithms.
+fn deserialize_read<O: Operation>(
+    response: http::Response<Bytes>,
+    validate: Option<&'static [&'static str]>,
+) -> Result<O::Output, Error<O::Error>> {
+    if let Some(algorithms) = validate.filter(|_| response.status().is_success()) {
+        checksum::validate_response(&response, algorithms)
+            .map_err(|mismatch| Error::Response(ResponseError::checksum(mismatch, &response)))?;
+    }
+    O::deserialize(response)
 }
 
 /// Loads the credentials and signs one attempt's request with SigV4; for
