@@ -44,21 +44,7 @@ const OUTPUT_MEMBERS: [&str; 4] = [
 /// errors show the code and message the service sent, never the body.
 pub fn response_parsing(data: &[u8]) {
     let mut input = Input::new(data);
-    let status = std::str::from_utf8(input.line())
-        .ok()
-        .and_then(|s| s.trim().parse::<u16>().ok())
-        .and_then(|code| http::StatusCode::from_u16(code).ok())
-        .unwrap_or(http::StatusCode::OK);
-    let mut builder = http::Response::builder().status(status);
-    for (name, value) in input.header_lines() {
-        // Only what an HTTP stack can deliver.
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name),
-            http::HeaderValue::from_bytes(value),
-        ) {
-            builder = builder.header(name, value);
-        }
-    }
+    let (status, builder) = response_head(&mut input);
     let given = input.rest();
     // A marker the input already holds (in a header, say) is the
     // service's own text, which errors may show.
@@ -74,6 +60,27 @@ pub fn response_parsing(data: &[u8]) {
     };
     check_deserialize(response, status, &body, planted.is_some());
     check_wire_helpers(given);
+}
+
+/// The status line and header lines of a response written out as
+/// [`response_parsing`] reads it: the status (200 when unreadable) and a
+/// builder with the headers an HTTP stack can deliver (others skipped).
+pub(crate) fn response_head(input: &mut Input<'_>) -> (http::StatusCode, http::response::Builder) {
+    let status = std::str::from_utf8(input.line())
+        .ok()
+        .and_then(|s| s.trim().parse::<u16>().ok())
+        .and_then(|code| http::StatusCode::from_u16(code).ok())
+        .unwrap_or(http::StatusCode::OK);
+    let mut builder = http::Response::builder().status(status);
+    for (name, value) in input.header_lines() {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name),
+            http::HeaderValue::from_bytes(value),
+        ) {
+            builder = builder.header(name, value);
+        }
+    }
+    (status, builder)
 }
 
 /// Whether `bytes` hold [`MARKER`].

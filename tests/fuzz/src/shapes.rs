@@ -7,7 +7,7 @@
 //! awsJson1_1 and rpcv2Cbor from `models/shapes.json`.
 
 use crate::input::Input;
-use crate::response::{check_error_text, holds_marker, plant_marker};
+use crate::response::{check_error_text, holds_marker, plant_marker, response_head};
 use bytes::Bytes;
 use opgen::{Error, Operation};
 use serde_json::Value;
@@ -51,20 +51,7 @@ mod cbor {
 pub fn response_shapes(data: &[u8]) {
     let mut input = Input::new(data);
     let protocol = input.byte() % 3;
-    let status = std::str::from_utf8(input.line())
-        .ok()
-        .and_then(|s| s.trim().parse::<u16>().ok())
-        .and_then(|code| http::StatusCode::from_u16(code).ok())
-        .unwrap_or(http::StatusCode::OK);
-    let mut builder = http::Response::builder().status(status);
-    for (name, value) in input.header_lines() {
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name),
-            http::HeaderValue::from_bytes(value),
-        ) {
-            builder = builder.header(name, value);
-        }
-    }
+    let (status, builder) = response_head(&mut input);
     let given = input.rest();
     // The marker goes into JSON bodies only: CBOR's text is not JSON.
     // (Nor where the input already holds it: headers are the service's own
@@ -226,11 +213,8 @@ mod tests {
         let seed = include_bytes!("../seeds/response_shapes/full_rest_json");
         let mut input = Input::new(seed);
         assert_eq!(input.byte(), b'0');
-        let _status = input.line();
-        let mut builder = http::Response::builder().status(200);
-        for (name, value) in input.header_lines() {
-            builder = builder.header(name, value);
-        }
+        let (status, builder) = response_head(&mut input);
+        assert_eq!(status, 200);
         let response = builder
             .body(Bytes::copy_from_slice(input.rest()))
             .expect("a valid response");

@@ -34,11 +34,7 @@ pub fn assert_sdk_agrees(request: &http::Request<impl AsRef<[u8]>>, scope: &Scop
     let ours_signed = between(authorization, "SignedHeaders=", ",");
     let ours_signature = between(authorization, "Signature=", ",");
     let signed_names: Vec<&str> = ours_signed.split(';').collect();
-    let host = request
-        .uri()
-        .authority()
-        .map(|a| a.as_str().to_owned())
-        .expect("an absolute URI");
+    assert!(request.uri().authority().is_some(), "the URI must be absolute");
     // `host` is signed from the URI, and the SDK's signer adds the session
     // token header itself.
     let headers: Vec<(&str, &str)> = request
@@ -77,7 +73,6 @@ pub fn assert_sdk_agrees(request: &http::Request<impl AsRef<[u8]>>, scope: &Scop
         None => SignableBody::Bytes(request.body().as_ref()),
     };
     let uri = request.uri().to_string();
-    debug_assert!(uri.contains(&host));
     let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)
         .expect("a request aws-sigv4 accepts");
     let (instructions, signature) = sign(signable, &params)
