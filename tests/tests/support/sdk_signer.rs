@@ -34,7 +34,10 @@ pub fn assert_sdk_agrees(request: &http::Request<impl AsRef<[u8]>>, scope: &Scop
     let ours_signed = between(authorization, "SignedHeaders=", ",");
     let ours_signature = between(authorization, "Signature=", ",");
     let signed_names: Vec<&str> = ours_signed.split(';').collect();
-    assert!(request.uri().authority().is_some(), "the URI must be absolute");
+    assert!(
+        request.uri().authority().is_some(),
+        "the URI must be absolute"
+    );
     // `host` is signed from the URI, and the SDK's signer adds the session
     // token header itself.
     let headers: Vec<(&str, &str)> = request
