@@ -1,12 +1,18 @@
 //! The client that sends generated operations.
 //!
 //! A call goes through these stages, each a function below so that retries
-//! (a later addition) wrap [`Client::try_attempt`] without touching the rest:
-//! resolve the endpoint, serialize, then per attempt: add the SDK headers
+//! wrap [`Client::try_attempt`] without touching the rest: resolve the
+//! endpoint, serialize, then per attempt: add the SDK headers
 //! (`headers.rs`), load credentials, sign, transmit and read the body
 //! (bounded by the attempt timeout, the body also by its size limit) and
 //! deserialize; the whole call is bounded by the operation timeout. What
 //! the client is configured with lives in `config.rs`.
+//!
+//! Only [`Client::call_ref`] and [`TypedExchange`] are generic over the
+//! operation; the stages run in a core compiled once ([`Client::run`]),
+//! which reaches the operation's types through the [`Exchange`] trait
+//! object. A program calling many operations thus carries one copy of the
+//! retry loop, signing and transmission, not one per operation.
 
 use crate::byte_stream::Collected;
 use crate::checksum;
@@ -24,6 +30,7 @@ use crate::{
     SharedHttpClient, TimeoutError, TransportError, MAX_ERROR_RESPONSE_BODY,
 };
 use bytes::Bytes;
+use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -228,7 +235,7 @@ impl Client {
     where
         I: OperationInput,
     {
-        self.call::<I::Operation>(input).await
+        self.call_ref::<I::Operation>(&input).await
     }
 
     /// Sends `input` to the operation `O`, named explicitly:
@@ -239,26 +246,29 @@ impl Client {
 
     /// [`call`](Self::call) with a borrowed input, which a
     /// [`Paginator`](crate::Paginator) keeps between pages.
+    ///
+    /// Only this shell is generic: the call itself runs in
+    /// [`run`](Self::run), compiled once for every operation, which reaches
+    /// the operation's types through [`Exchange`].
     pub(crate) async fn call_ref<O: Operation>(
         &self,
         input: &O::Input,
     ) -> Result<O::Output, Error<O::Error>> {
-        self.check_runtime().map_err(Error::Transport)?;
-        let limit = self.inner.config.operation_timeout;
-        let invocation_id = invocation_id();
-        let call = with_timeout(self.try_op::<O>(input, &invocation_id), limit, "operation");
-        #[cfg(feature = "tracing")]
-        let call = tracing::Instrument::instrument(
-            call,
-            tracing::debug_span!(
-                "operation",
-                rpc.service = O::SERVICE.sdk_id,
-                rpc.method = O::NAME,
-                rpc.protocol = O::SERVICE.protocol.name(),
-                invocation_id = invocation_id.as_str(),
-            ),
-        );
-        call.await
+        let mut exchange = TypedExchange::<O> {
+            client: self,
+            input,
+            outcome: None,
+        };
+        self.run(&mut exchange)
+            .await
+            .map_err(|error| error.map_service_error(|never| match never {}))?;
+        exchange.outcome.unwrap_or_else(|| {
+            // `run` returns `Ok` only after `receive` kept an outcome.
+            Err(Error::Transport(
+                TransportError::new("the call ended without an attempt", None)
+                    .with_transient(false),
+            ))
+        })
     }
 
     /// A presigned request for `input`: method, URL and headers that make
@@ -347,31 +357,51 @@ impl Client {
         }
     }
 
+    /// A call, under the operation timeout: [`try_op`](Self::try_op) in
+    /// the operation's span. `Ok` means `exchange` holds the outcome, the
+    /// output or the error of the last attempt; `Err` is a failure before
+    /// any attempt could be parsed (no runtime, no region, no endpoint, a
+    /// request that cannot be built, the operation timeout).
+    async fn run(&self, exchange: &mut dyn Exchange) -> Result<(), Error<Infallible>> {
+        self.check_runtime().map_err(Error::Transport)?;
+        let operation = exchange.operation();
+        let limit = self.inner.config.operation_timeout;
+        let invocation_id = invocation_id();
+        let call = with_timeout(
+            self.try_op(exchange, &operation, &invocation_id),
+            limit,
+            "operation",
+        );
+        #[cfg(feature = "tracing")]
+        let call = tracing::Instrument::instrument(
+            call,
+            tracing::debug_span!(
+                "operation",
+                rpc.service = operation.service.sdk_id,
+                rpc.method = operation.name,
+                rpc.protocol = operation.service.protocol.name(),
+                invocation_id = invocation_id.as_str(),
+            ),
+        );
+        call.await
+    }
+
     /// Everything but the operation timeout: resolve, serialize, then
     /// attempt until success, an error not worth retrying, the last
     /// attempt or an empty retry quota.
-    async fn try_op<O: Operation>(
+    async fn try_op(
         &self,
-        input: &O::Input,
+        exchange: &mut dyn Exchange,
+        operation: &OperationFacts,
         invocation_id: &str,
-    ) -> Result<O::Output, Error<O::Error>> {
+    ) -> Result<(), Error<Infallible>> {
         let config = &self.inner.config;
         let region = configured_region(config).map_err(Error::Endpoint)?;
-        let endpoint = self.endpoint::<O>(region, input).map_err(Error::Endpoint)?;
-        let mut request = O::serialize(input, &endpoint)?;
-        compress_request::<O>(&mut request, &config.request_compression).map_err(Error::Build)?;
-        // After compression: the checksum covers the bytes sent.
-        checksum::add_checksum_headers::<O>(
-            &mut request,
-            input,
-            config.request_checksum_calculation,
-            config.response_checksum_validation,
-        )
-        .map_err(Error::Build)?;
-        let validate = checksum::validates::<O>(input, config.response_checksum_validation)
-            .then_some(O::HTTP_CHECKSUM)
-            .flatten()
-            .map(|spec| spec.response_algorithms);
+        let Prepared {
+            request,
+            endpoint,
+            validate,
+        } = exchange.prepare(region)?;
         let input_events = request.extensions().get::<InputEvents>().cloned();
         let retry_config = &config.retry_config;
         let max_attempts = match self.inner.sleep {
@@ -390,8 +420,13 @@ impl Client {
             };
             // Each attempt signs a fresh copy: the signature covers the
             // time and the attempt number.
-            let try_attempt =
-                self.try_attempt::<O>(copy_request(&request), &endpoint, &context, validate);
+            let try_attempt = self.try_attempt(
+                operation,
+                copy_request(&request),
+                &endpoint,
+                &context,
+                validate,
+            );
             #[cfg(feature = "tracing")]
             let try_attempt = tracing::Instrument::instrument(
                 try_attempt,
@@ -402,24 +437,23 @@ impl Client {
                     request_id = tracing::field::Empty,
                 ),
             );
-            let error = match try_attempt.await {
-                Ok(output) => {
+            let retryable = match exchange.receive(try_attempt.await) {
+                Verdict::Succeeded => {
                     quota.on_success(last_retry_cost);
-                    return Ok(output);
+                    return Ok(());
                 }
-                Err(error) => error,
-            };
-            let Some(kind) = retry::classify(&error) else {
-                return Err(error);
+                Verdict::Failed => return Ok(()),
+                Verdict::Retryable(retryable) => retryable,
             };
             // An input event stream cannot be replayed: once an event was
             // taken from it, the call is not retried.
             if input_events.as_ref().is_some_and(InputEvents::started) {
-                return Err(error);
+                return Ok(());
             }
             if attempt >= max_attempts {
-                return Err(error);
+                return Ok(());
             }
+            let kind = retryable.kind;
             let cost = kind.cost();
             if !quota.try_acquire(cost) {
                 #[cfg(feature = "tracing")]
@@ -429,16 +463,19 @@ impl Client {
                     available = quota.available(),
                     "not retrying: the retry quota is exhausted"
                 );
-                return Err(error);
+                return Ok(());
             }
             last_retry_cost = Some(cost);
-            let hint = retry::retry_after(&error);
-            let delay = retry_config.backoff(attempt, crate::random::random_fraction(), hint);
+            let delay = retry_config.backoff(
+                attempt,
+                crate::random::random_fraction(),
+                retryable.retry_after,
+            );
             #[cfg(feature = "tracing")]
             tracing::debug!(
                 attempt,
                 reason = kind.as_str(),
-                error = error_kind(&error),
+                error = retryable.error,
                 ?delay,
                 "retrying after a backoff"
             );
@@ -449,23 +486,33 @@ impl Client {
         }
     }
 
-    /// One attempt: headers, credentials, signature, transmit, validate the
-    /// checksum of a successful body against `validate`, the operation's
-    /// response algorithms, when set, and deserialize.
-    async fn try_attempt<O: Operation>(
+    /// One attempt: headers, credentials, signature, transmit, and the
+    /// checksum of a successful body checked against `validate`, the
+    /// operation's response algorithms, when set. What was received is
+    /// parsed by the caller's [`Exchange`].
+    async fn try_attempt(
         &self,
+        operation: &OperationFacts,
         mut request: http::Request<Bytes>,
         endpoint: &Endpoint,
         context: &AttemptContext<'_>,
         validate: Option<&'static [&'static str]>,
-    ) -> Result<O::Output, Error<O::Error>> {
+    ) -> Result<Received, Error<Infallible>> {
         let config = &self.inner.config;
-        add_headers(&mut request, endpoint, O::SERVICE, config, context).map_err(Error::Build)?;
+        add_headers(&mut request, endpoint, operation.service, config, context)
+            .map_err(Error::Build)?;
         let events = request.extensions().get::<InputEvents>().cloned();
-        let signer = if config.anonymous || O::UNSIGNED {
+        let signer = if config.anonymous || operation.unsigned {
             None
         } else {
-            sign_attempt::<O>(config, &mut request, endpoint, context.region).await?
+            sign_attempt(
+                config,
+                &mut request,
+                endpoint,
+                operation.service,
+                context.region,
+            )
+            .await?
         };
 
         if let Some(events) = events {
@@ -473,11 +520,15 @@ impl Client {
             let (head, _) = request.into_parts();
             let request = http::Request::from_parts(head, body);
             let transmit = self.inner.http_client.call_event_stream(request);
-            return self.try_streaming_attempt::<O>(transmit, validate).await;
+            return self
+                .try_streaming_attempt(operation, transmit, validate)
+                .await;
         }
-        if O::STREAMING_RESPONSE {
+        if operation.streaming_response {
             let transmit = self.inner.http_client.call_streaming(request);
-            return self.try_streaming_attempt::<O>(transmit, validate).await;
+            return self
+                .try_streaming_attempt(operation, transmit, validate)
+                .await;
         }
         // Through `call_streaming`, so that the body is read here, up to its
         // limit, rather than whole by the HTTP client.
@@ -493,24 +544,25 @@ impl Client {
         let response = with_timeout(transmit, config.attempt_timeout, "attempt").await?;
         #[cfg(feature = "tracing")]
         record_request_id(response.headers());
-        deserialize_read::<O>(response, validate)
+        checked_whole(response, validate)
     }
 
     /// Awaits `transmit`, the signed request of an operation with a
     /// streaming output or input: the attempt timeout covers the response
     /// head; a successful streaming body is handed over unread, any other
-    /// body is read whole and parsed.
-    async fn try_streaming_attempt<O: Operation>(
+    /// body is read whole.
+    async fn try_streaming_attempt(
         &self,
+        operation: &OperationFacts,
         transmit: HttpClientStreamingFuture,
         validate: Option<&'static [&'static str]>,
-    ) -> Result<O::Output, Error<O::Error>> {
+    ) -> Result<Received, Error<Infallible>> {
         let limit = self.inner.config.attempt_timeout;
         let transmit = async { transmit.await.map_err(Error::Transport) };
         let response = with_timeout(transmit, limit, "attempt").await?;
         #[cfg(feature = "tracing")]
         record_request_id(response.headers());
-        if O::STREAMING_RESPONSE && response.status().is_success() {
+        if operation.streaming_response && response.status().is_success() {
             let checked = validate
                 .and_then(|algorithms| checksum::response_checksum(response.headers(), algorithms));
             let response = match checked {
@@ -519,24 +571,28 @@ impl Client {
                 }
                 None => response,
             };
-            if O::EVENT_STREAM_RESPONSE {
-                let response = self.open_event_stream::<O>(response).await?;
-                return O::deserialize_streaming(response);
+            if operation.event_stream_response {
+                let response = self
+                    .open_event_stream(response, operation.initial_response)
+                    .await;
+                return Ok(Received::Streaming(response));
             }
-            return O::deserialize_streaming(response);
+            return Ok(Received::Streaming(response));
         }
         let read = read_body(response, self.inner.config.max_response_body);
         let response = with_timeout(read, limit, "attempt").await?;
-        deserialize_read::<O>(response, validate)
+        checked_whole(response, validate)
     }
 
     /// Prepares an event-stream response: its body under the idle
-    /// timeout, and, for RPC protocols, the `initial-response` event read
-    /// (in the extensions) before the output is made.
-    async fn open_event_stream<O: Operation>(
+    /// timeout, and, for RPC protocols (`initial_response`), the
+    /// `initial-response` event read (in the extensions) before the output
+    /// is made.
+    async fn open_event_stream(
         &self,
         response: http::Response<ByteStream>,
-    ) -> Result<http::Response<ByteStream>, Error<O::Error>> {
+        initial_response: bool,
+    ) -> http::Response<ByteStream> {
         let (mut head, mut body) = response.into_parts();
         let idle = self.inner.config.event_stream_idle_timeout;
         if let (Some(limit), Some(sleep)) = (
@@ -545,7 +601,7 @@ impl Client {
         ) {
             body = body.with_idle_timeout(limit, sleep.clone());
         }
-        if O::INITIAL_RESPONSE {
+        if initial_response {
             let mut decoder = crate::event_stream::MessageDecoder::new();
             let mut read = bytes::BytesMut::new();
             let first = loop {
@@ -575,7 +631,142 @@ impl Client {
                 _ => body = body.prepend(read.freeze()),
             }
         }
-        Ok(http::Response::from_parts(head, body))
+        http::Response::from_parts(head, body)
+    }
+}
+
+/// What the call's core ([`Client::run`]) needs of an operation: its
+/// constants, and the steps that need its types. The core is compiled once
+/// for all operations; each operation adds only [`TypedExchange`], so that
+/// a program pays for the retry loop, signing and transmission once rather
+/// than once per operation it calls.
+trait Exchange: Send {
+    /// The operation's constants.
+    fn operation(&self) -> OperationFacts;
+
+    /// Resolves the endpoint and serializes the input into the request
+    /// every attempt sends.
+    fn prepare(&mut self, region: &str) -> Result<Prepared, Error<Infallible>>;
+
+    /// Parses what an attempt received (or takes its failure), keeps it
+    /// as the call's outcome, and says whether the call is over.
+    fn receive(&mut self, attempted: Result<Received, Error<Infallible>>) -> Verdict;
+}
+
+/// The [`Operation`] constants a call reads.
+#[derive(Clone, Copy)]
+struct OperationFacts {
+    #[cfg(feature = "tracing")]
+    name: &'static str,
+    service: &'static crate::ServiceMetadata,
+    unsigned: bool,
+    streaming_response: bool,
+    event_stream_response: bool,
+    initial_response: bool,
+}
+
+/// The request of a call, ready for its attempts.
+struct Prepared {
+    request: http::Request<Bytes>,
+    endpoint: Arc<Endpoint>,
+    /// The response checksum algorithms to validate, if any.
+    validate: Option<&'static [&'static str]>,
+}
+
+/// A response an attempt received, before the operation parses it.
+enum Received {
+    /// Read whole (and its checksum checked).
+    Whole(http::Response<Bytes>),
+    /// A successful response of a streaming output, its body still
+    /// arriving.
+    Streaming(http::Response<ByteStream>),
+}
+
+/// What [`Exchange::receive`] made of an attempt.
+enum Verdict {
+    Succeeded,
+    /// A failure not worth retrying.
+    Failed,
+    Retryable(Retryable),
+}
+
+/// Why and when a failed attempt may be retried.
+struct Retryable {
+    kind: retry::RetryKind,
+    /// The delay the service asked for.
+    retry_after: Option<Duration>,
+    /// What failed, for the log.
+    #[cfg(feature = "tracing")]
+    error: String,
+}
+
+/// The [`Exchange`] of an operation `O`: its input, and the outcome of the
+/// last attempt, typed.
+struct TypedExchange<'a, O: Operation> {
+    client: &'a Client,
+    input: &'a O::Input,
+    outcome: Option<Result<O::Output, Error<O::Error>>>,
+}
+
+impl<O: Operation> Exchange for TypedExchange<'_, O> {
+    fn operation(&self) -> OperationFacts {
+        OperationFacts {
+            #[cfg(feature = "tracing")]
+            name: O::NAME,
+            service: O::SERVICE,
+            unsigned: O::UNSIGNED,
+            streaming_response: O::STREAMING_RESPONSE,
+            event_stream_response: O::EVENT_STREAM_RESPONSE,
+            initial_response: O::INITIAL_RESPONSE,
+        }
+    }
+
+    fn prepare(&mut self, region: &str) -> Result<Prepared, Error<Infallible>> {
+        let config = &self.client.inner.config;
+        let endpoint = self
+            .client
+            .endpoint::<O>(region, self.input)
+            .map_err(Error::Endpoint)?;
+        let mut request = O::serialize(self.input, &endpoint)?;
+        compress_request::<O>(&mut request, &config.request_compression)?;
+        // After compression: the checksum covers the bytes sent.
+        checksum::add_checksum_headers::<O>(
+            &mut request,
+            self.input,
+            config.request_checksum_calculation,
+            config.response_checksum_validation,
+        )?;
+        let validate = checksum::validates::<O>(self.input, config.response_checksum_validation)
+            .then_some(O::HTTP_CHECKSUM)
+            .flatten()
+            .map(|spec| spec.response_algorithms);
+        Ok(Prepared {
+            request,
+            endpoint,
+            validate,
+        })
+    }
+
+    fn receive(&mut self, attempted: Result<Received, Error<Infallible>>) -> Verdict {
+        let outcome = match attempted {
+            Ok(Received::Whole(response)) => O::deserialize(response),
+            Ok(Received::Streaming(response)) => O::deserialize_streaming(response),
+            Err(error) => Err(error.map_service_error(|never| match never {})),
+        };
+        let verdict = match &outcome {
+            Ok(_) => Verdict::Succeeded,
+            Err(error) => match retry::classify(error) {
+                None => Verdict::Failed,
+                Some(kind) => Verdict::Retryable(Retryable {
+                    kind,
+                    retry_after: retry::retry_after(error),
+                    #[cfg(feature = "tracing")]
+                    error: error_kind(error),
+                }),
+            },
+        };
+        self.outcome = Some(outcome);
+        verdict
     }
 }
 
@@ -590,30 +781,31 @@ async fn load_credentials(config: &Config) -> Result<crate::Credentials, Credent
     provider.provide_credentials().await
 }
 
-/// Parses a response read whole, after checking the checksum of a
-/// successful body against `validate`'s algorithms.
-fn deserialize_read<O: Operation>(
+/// A response read whole, after checking the checksum of a successful body
+/// against `validate`'s algorithms.
+fn checked_whole(
     response: http::Response<Bytes>,
     validate: Option<&'static [&'static str]>,
-) -> Result<O::Output, Error<O::Error>> {
+) -> Result<Received, Error<Infallible>> {
     if let Some(algorithms) = validate.filter(|_| response.status().is_success()) {
         checksum::validate_response(&response, algorithms)
             .map_err(|mismatch| Error::Response(ResponseError::checksum(mismatch, &response)))?;
     }
-    O::deserialize(response)
+    Ok(Received::Whole(response))
 }
 
 /// Loads the credentials and signs one attempt's request with SigV4; for
 /// a request that sends an input event stream, returns the signer of its
 /// messages, seeded with the request's signature.
-async fn sign_attempt<O: Operation>(
+async fn sign_attempt(
     config: &Config,
     request: &mut http::Request<Bytes>,
     endpoint: &Endpoint,
+    service: &crate::ServiceMetadata,
     region: &str,
-) -> Result<Option<EventSigner>, Error<O::Error>> {
+) -> Result<Option<EventSigner>, Error<Infallible>> {
     let credentials = load_credentials(config).await.map_err(Error::Credentials)?;
-    let service = endpoint.signing_name().unwrap_or(O::SERVICE.signing_name);
+    let service = endpoint.signing_name().unwrap_or(service.signing_name);
     let mut settings = SigningSettings::for_service(service);
     if let Some(disable) = endpoint.disable_double_encoding() {
         settings.double_uri_encode = !disable;
