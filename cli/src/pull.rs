@@ -329,7 +329,7 @@ impl Http {
 #[cfg(feature = "http")]
 mod http_source {
     use super::{error, PullError, MAX_MODEL_BYTES};
-    use opgen::{HttpClient, ReqwestHttpClient};
+    use opgen::{HttpClient, DefaultHttpClient};
     use std::time::Duration;
 
     /// A directory listing larger than this is not a listing of api-versions.
@@ -342,13 +342,13 @@ mod http_source {
     /// Blocking GETs through opgen's own HTTP client on a current-thread
     /// runtime.
     pub(super) struct Http {
-        client: ReqwestHttpClient,
+        client: DefaultHttpClient,
         runtime: tokio::runtime::Runtime,
     }
 
     impl Http {
         pub(super) fn new() -> Result<Http, PullError> {
-            let client = ReqwestHttpClient::new()
+            let client = DefaultHttpClient::new()
                 .map_err(|e| error(format!("cannot make an HTTP client: {}", chain(&e))))?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

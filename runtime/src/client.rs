@@ -921,7 +921,7 @@ fn timer_limit(limit: Option<Duration>) -> Option<Duration> {
 
 #[cfg(feature = "rustls")]
 fn default_http_client(connect_timeout: Duration) -> SharedHttpClient {
-    match crate::ReqwestHttpClient::with_connect_timeout(connect_timeout) {
+    match crate::DefaultHttpClient::with_connect_timeout(connect_timeout) {
         Ok(client) => SharedHttpClient::new(client),
         Err(error) => {
             let mut reason = error.to_string();

@@ -18,9 +18,10 @@ pub type HttpClientStreamingFuture =
 
 /// Sends one HTTP request and returns its response.
 ///
-/// Implemented for reqwest (feature `rustls`); implement it to plug another
-/// HTTP stack or a test double. Called once per attempt, after signing; a
-/// returned [`TransportError`] counts as a failed attempt.
+/// Implemented by [`DefaultHttpClient`](crate::DefaultHttpClient) (feature
+/// `rustls`); implement it to plug another HTTP stack or a test double.
+/// Called once per attempt, after signing; a returned [`TransportError`]
+/// counts as a failed attempt.
 ///
 /// The [`Client`](crate::Client) (and the container and IMDS credential
 /// sources) call [`call_streaming`](HttpClient::call_streaming) and read
@@ -103,149 +104,6 @@ impl HttpClient for SharedHttpClient {
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: std::time::Duration =
     std::time::Duration::from_millis(3100);
 
-/// The default [`HttpClient`] (feature `rustls`): reqwest over HTTP/1.1
-/// (and HTTP/2 with the feature `http2`),
-/// with rustls on the `ring` crypto provider and the platform's root
-/// certificates for `https://`; plain `http://` works too. Redirects are not
-/// followed, since a signed request must not be replayed elsewhere.
-#[cfg(feature = "rustls")]
-#[derive(Debug, Clone)]
-pub struct ReqwestHttpClient {
-    client: reqwest::Client,
-}
-
-#[cfg(feature = "rustls")]
-impl ReqwestHttpClient {
-    /// A client with the default connect timeout (3.1 s).
-    ///
-    /// Fails when the TLS configuration cannot be built, e.g. when the
-    /// platform's root certificates cannot be loaded.
-    pub fn new() -> Result<Self, TransportError> {
-        Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-    }
-
-    /// A client that gives up connecting (TCP and TLS) after
-    /// `connect_timeout`.
-    pub fn with_connect_timeout(
-        connect_timeout: std::time::Duration,
-    ) -> Result<Self, TransportError> {
-        Self::build(connect_timeout, false)
-    }
-
-    /// A client that speaks HTTP/2 from the first byte, without TLS or
-    /// upgrade (h2c "prior knowledge"), as a loopback test server or a
-    /// plain-HTTP/2 proxy expects (feature `http2`). Over `https://` the
-    /// default client already offers HTTP/2.
-    #[cfg(feature = "http2")]
-    pub fn with_http2_prior_knowledge(
-        connect_timeout: std::time::Duration,
-    ) -> Result<Self, TransportError> {
-        Self::build(connect_timeout, true)
-    }
-
-    fn build(
-        connect_timeout: std::time::Duration,
-        http2_prior_knowledge: bool,
-    ) -> Result<Self, TransportError> {
-        use rustls_platform_verifier::BuilderVerifierExt;
-
-        let tls_error =
-            |e: rustls::Error| TransportError::new("failed to configure TLS", Some(Box::new(e)));
-        // The provider is passed explicitly rather than installed as the
-        // process default, so an application's own choice is left alone.
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(tls_error)?
-            .with_platform_verifier()
-            .map_err(tls_error)?
-            .with_no_client_auth();
-        // Only the versions reqwest is built with may be offered.
-        tls.alpn_protocols = if cfg!(feature = "http2") {
-            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
-        } else {
-            vec![b"http/1.1".to_vec()]
-        };
-        let builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .connect_timeout(connect_timeout)
-            .redirect(reqwest::redirect::Policy::none());
-        #[cfg(feature = "http2")]
-        let builder = if http2_prior_knowledge {
-            builder.http2_prior_knowledge()
-        } else {
-            builder
-        };
-        #[cfg(not(feature = "http2"))]
-        let _ = http2_prior_knowledge;
-        let client = builder.build().map_err(|e| {
-            TransportError::new("failed to build the HTTP client", Some(Box::new(e)))
-        })?;
-        Ok(ReqwestHttpClient { client })
-    }
-}
-
-#[cfg(feature = "rustls")]
-impl HttpClient for ReqwestHttpClient {
-    fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture {
-        let client = self.client.clone();
-        Box::pin(async move {
-            let request = reqwest::Request::try_from(request).map_err(reqwest_error)?;
-            let response = client.execute(request).await.map_err(reqwest_error)?;
-            let status = response.status();
-            let version = response.version();
-            let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(reqwest_error)?;
-            let mut response = http::Response::new(body);
-            *response.status_mut() = status;
-            *response.version_mut() = version;
-            *response.headers_mut() = headers;
-            Ok(response)
-        })
-    }
-
-    fn call_streaming(&self, request: http::Request<Bytes>) -> HttpClientStreamingFuture {
-        let client = self.client.clone();
-        Box::pin(async move {
-            let request = reqwest::Request::try_from(request).map_err(reqwest_error)?;
-            let response = client.execute(request).await.map_err(reqwest_error)?;
-            let response = http::Response::<reqwest::Body>::from(response);
-            Ok(response.map(ByteStream::from_body))
-        })
-    }
-
-    fn call_event_stream(
-        &self,
-        request: http::Request<EventStreamBody>,
-    ) -> HttpClientStreamingFuture {
-        let client = self.client.clone();
-        Box::pin(async move {
-            let request = reqwest::Request::try_from(request.map(reqwest::Body::wrap))
-                .map_err(reqwest_error)?;
-            let response = client.execute(request).await.map_err(reqwest_error)?;
-            let response = http::Response::<reqwest::Body>::from(response);
-            Ok(response.map(ByteStream::from_body))
-        })
-    }
-}
-
-#[cfg(feature = "rustls")]
-fn reqwest_error(error: reqwest::Error) -> TransportError {
-    let message = if error.is_connect() && error.is_timeout() {
-        "connect timeout"
-    } else if error.is_connect() {
-        "failed to connect"
-    } else if error.is_builder() {
-        "invalid HTTP request"
-    } else if error.is_body() || error.is_decode() {
-        "failed to read the response body"
-    } else {
-        "failed to send the request or receive the response"
-    };
-    // The URL goes: its query may carry a token (e.g. a presigned URL).
-    TransportError::new(message, Some(Box::new(error.without_url())))
-}
-
 /// Stands in when no HTTP client could be made, so that building a
 /// [`Client`](crate::Client) never fails and each call reports why.
 #[derive(Debug)]
@@ -265,28 +123,5 @@ impl HttpClient for UnavailableHttpClient {
     fn call(&self, _request: http::Request<Bytes>) -> HttpClientFuture {
         let reason = self.reason.clone();
         Box::pin(async move { Err(TransportError::new(reason, None)) })
-    }
-}
-
-#[cfg(all(test, feature = "rustls"))]
-mod reqwest_tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn transport_errors_do_not_show_the_query() {
-        let client = ReqwestHttpClient::new().unwrap();
-        let mut request = http::Request::new(Bytes::new());
-        // Port 1 is closed: the connection is refused.
-        *request.uri_mut() = "http://127.0.0.1:1/things?token=secret-query"
-            .parse()
-            .unwrap();
-        let error = client.call(request).await.unwrap_err();
-        let mut shown = format!("{error} {error:?}");
-        let mut source = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            shown.push_str(&format!(" {cause}"));
-            source = cause.source();
-        }
-        assert!(!shown.contains("secret"), "{shown}");
     }
 }

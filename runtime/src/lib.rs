@@ -50,6 +50,8 @@ mod encoding;
 pub mod endpoint;
 mod error;
 pub mod event_stream;
+#[cfg(feature = "rustls")]
+mod default_http_client;
 mod headers;
 mod http_client;
 mod operation;
@@ -89,7 +91,10 @@ pub use error::{
     ResponseError, ServiceError, TimeoutError, TransportError, UnhandledError,
 };
 #[cfg(feature = "rustls")]
-pub use http_client::ReqwestHttpClient;
+pub use default_http_client::DefaultHttpClient;
+#[cfg(feature = "rustls")]
+#[allow(deprecated)]
+pub use default_http_client::ReqwestHttpClient;
 pub use http_client::{HttpClient, HttpClientFuture, HttpClientStreamingFuture, SharedHttpClient};
 pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};
 pub use paginator::{Items, Paginator};

@@ -382,9 +382,7 @@ pub(crate) fn is_transient_transport(error: &TransportError) -> bool {
             if cause.is::<rustls::Error>() {
                 return false;
             }
-            if let Some(e) = cause.downcast_ref::<reqwest::Error>() {
-                transient |= e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
-            }
+            transient |= crate::default_http_client::is_transient_cause(cause);
         }
         if let Some(e) = cause.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::*;

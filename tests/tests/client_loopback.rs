@@ -458,5 +458,5 @@ async fn missing_region_is_an_error_not_a_panic() {
 
 #[test]
 fn default_http_client_builds_with_the_ring_provider() {
-    opgen::ReqwestHttpClient::new().expect("reqwest + rustls (ring) + platform roots");
+    opgen::DefaultHttpClient::new().expect("hyper + rustls (ring) + platform roots");
 }

@@ -616,7 +616,7 @@ mod over_http2 {
     async fn bidirectional_events_flow_over_http2_prior_knowledge() {
         bounded(async {
             let (url, report) = stub().await;
-            let http = opgen::ReqwestHttpClient::with_http2_prior_knowledge(Duration::from_secs(3))
+            let http = opgen::DefaultHttpClient::with_http2_prior_knowledge(Duration::from_secs(3))
                 .unwrap();
             let client = Client::new(
                 Config::builder()

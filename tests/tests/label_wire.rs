@@ -17,7 +17,7 @@ mod stub;
 use bytes::Bytes;
 use opgen::{
     BuildError, Client, Config, Credentials, Error, HttpClient, HttpClientFuture, Operation,
-    OperationInput, ReqwestHttpClient,
+    OperationInput, DefaultHttpClient,
 };
 use serde_json::json;
 use std::future::Future;
@@ -43,7 +43,7 @@ fn credentials() -> Credentials {
 /// given: what the builder produced, as signed.
 #[derive(Debug)]
 struct Recording {
-    inner: ReqwestHttpClient,
+    inner: DefaultHttpClient,
     built: Arc<Mutex<Vec<String>>>,
 }
 
@@ -74,7 +74,7 @@ async fn harness() -> Harness {
             .endpoint_url(server.url())
             .retry_config(opgen::RetryConfig::disabled())
             .http_client(Recording {
-                inner: ReqwestHttpClient::new().expect("the HTTP client"),
+                inner: DefaultHttpClient::new().expect("the HTTP client"),
                 built: Arc::clone(&built),
             })
             .build(),

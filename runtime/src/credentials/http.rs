@@ -46,7 +46,7 @@ impl LazyHttpClient {
 
 #[cfg(feature = "rustls")]
 fn default_http_client() -> SharedHttpClient {
-    match crate::ReqwestHttpClient::with_connect_timeout(CONNECT_TIMEOUT) {
+    match crate::DefaultHttpClient::with_connect_timeout(CONNECT_TIMEOUT) {
         Ok(client) => SharedHttpClient::new(client),
         Err(error) => {
             let mut reason = error.to_string();

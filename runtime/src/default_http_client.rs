@@ -1,0 +1,565 @@
+//! The default [`HttpClient`] (feature `rustls`): hyper-util's pooled
+//! client over a connector of our own (TCP, the proxy from the
+//! environment, rustls).
+//!
+//! opgen builds each `http::Request` whole (signed, with its `host`), never
+//! follows a redirect and never decompresses, so a general-purpose client
+//! such as reqwest adds only build time and code (URL parsing with IDNA,
+//! tower layers); see BENCHMARKS.md, "The default HTTP client: reqwest or
+//! hyper-util".
+
+use crate::error::BoxError;
+use crate::event_stream::EventStreamBody;
+use crate::http_client::{
+    HttpClient, HttpClientFuture, HttpClientStreamingFuture, DEFAULT_CONNECT_TIMEOUT,
+};
+use crate::{ByteStream, TransportError};
+use bytes::Bytes;
+use http::uri::Scheme;
+use http::Uri;
+use hyper::body::Incoming;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+
+/// How long an unused pooled connection is kept (reqwest's default).
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// TCP keepalive probes (reqwest's defaults): a peer gone silent is noticed
+/// on a pooled connection.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(15);
+const TCP_KEEPALIVE_RETRIES: u32 = 3;
+
+/// The default [`HttpClient`] (feature `rustls`): hyper over HTTP/1.1 (and
+/// HTTP/2 with the feature `http2`), with rustls on the `ring` crypto
+/// provider and the platform's root certificates for `https://`; plain
+/// `http://` works too. Connections are pooled (90 s idle). Redirects are
+/// not followed, since a signed request must not be replayed elsewhere.
+///
+/// The proxy comes from the environment, as curl reads it: `HTTPS_PROXY`
+/// for `https://` (tunnelled with `CONNECT`), `HTTP_PROXY` for `http://`,
+/// `ALL_PROXY` for both, `NO_PROXY` for the hosts to reach directly (each
+/// also in lowercase); credentials in the proxy's URL are sent as basic
+/// authentication.
+#[derive(Clone)]
+pub struct DefaultHttpClient {
+    client: hyper_util::client::legacy::Client<Connector, RequestBody>,
+    proxies: Arc<Matcher>,
+}
+
+/// The client this crate used to be built on; the default client is now
+/// [`DefaultHttpClient`].
+#[deprecated(note = "renamed `DefaultHttpClient` (no longer built on reqwest)")]
+pub type ReqwestHttpClient = DefaultHttpClient;
+
+impl fmt::Debug for DefaultHttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The proxies stay out: their URLs may carry credentials.
+        f.debug_struct("DefaultHttpClient").finish_non_exhaustive()
+    }
+}
+
+impl DefaultHttpClient {
+    /// A client with the default connect timeout (3.1 s).
+    ///
+    /// Fails when the TLS configuration cannot be built, e.g. when the
+    /// platform's root certificates cannot be loaded.
+    pub fn new() -> Result<Self, TransportError> {
+        Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// A client that gives up connecting (DNS, TCP, the proxy's tunnel and
+    /// TLS) after `connect_timeout`.
+    pub fn with_connect_timeout(connect_timeout: Duration) -> Result<Self, TransportError> {
+        Self::build(connect_timeout, false, Matcher::from_system())
+    }
+
+    /// A client that speaks HTTP/2 from the first byte, without TLS or
+    /// upgrade (h2c "prior knowledge"), as a loopback test server or a
+    /// plain-HTTP/2 proxy expects (feature `http2`). Over `https://` the
+    /// default client already offers HTTP/2.
+    #[cfg(feature = "http2")]
+    pub fn with_http2_prior_knowledge(connect_timeout: Duration) -> Result<Self, TransportError> {
+        Self::build(connect_timeout, true, Matcher::from_system())
+    }
+
+    /// A client with the proxies of `proxies` rather than the environment's,
+    /// for tests (the environment is shared by every test of a process).
+    #[cfg(test)]
+    pub(crate) fn with_proxies(proxies: Matcher) -> Result<Self, TransportError> {
+        Self::build(DEFAULT_CONNECT_TIMEOUT, false, proxies)
+    }
+
+    fn build(
+        connect_timeout: Duration,
+        http2_prior_knowledge: bool,
+        proxies: Matcher,
+    ) -> Result<Self, TransportError> {
+        let mut http = HttpConnector::new();
+        // The connector takes `https://` too: TLS is ours, on top.
+        http.enforce_http(false);
+        // Without it a small request can wait 40 ms for the delayed ACK of
+        // its headers before its body goes.
+        http.set_nodelay(true);
+        // Split between the addresses of a name; the whole connection is
+        // bounded again in `Connector::call`.
+        http.set_connect_timeout(Some(connect_timeout));
+        http.set_keepalive(Some(TCP_KEEPALIVE));
+        http.set_keepalive_interval(Some(TCP_KEEPALIVE));
+        http.set_keepalive_retries(Some(TCP_KEEPALIVE_RETRIES));
+        let proxies = Arc::new(proxies);
+        let connector = Connector {
+            http,
+            tls: tokio_rustls::TlsConnector::from(Arc::new(tls_config()?)),
+            proxies: proxies.clone(),
+            timeout: connect_timeout,
+        };
+        let mut builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
+        builder
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new());
+        #[cfg(feature = "http2")]
+        builder.http2_only(http2_prior_knowledge);
+        #[cfg(not(feature = "http2"))]
+        let _ = http2_prior_knowledge;
+        Ok(DefaultHttpClient {
+            client: builder.build(connector),
+            proxies,
+        })
+    }
+
+    /// Sends `request` and returns at the response head.
+    async fn send(
+        &self,
+        mut request: http::Request<RequestBody>,
+    ) -> Result<http::Response<Incoming>, TransportError> {
+        check_uri(request.uri())?;
+        if request.uri().scheme() == Some(&Scheme::HTTP) {
+            // Through a proxy, a plain request goes whole to the proxy,
+            // which reads its credentials from the request (a tunnel
+            // carries them in its `CONNECT`).
+            if let Some(auth) = self
+                .proxies
+                .intercept(request.uri())
+                .and_then(|proxy| proxy.basic_auth().cloned())
+            {
+                request
+                    .headers_mut()
+                    .insert(http::header::PROXY_AUTHORIZATION, auth);
+            }
+        }
+        self.client.request(request).await.map_err(send_error)
+    }
+}
+
+/// The TLS configuration of every `https://` connection.
+fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+
+    let tls_error =
+        |e: rustls::Error| TransportError::new("failed to configure TLS", Some(Box::new(e)));
+    // The provider is passed explicitly rather than installed as the
+    // process default, so an application's own choice is left alone.
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .with_platform_verifier()
+        .map_err(tls_error)?
+        .with_no_client_auth();
+    // Only the versions hyper is built with may be offered.
+    tls.alpn_protocols = if cfg!(feature = "http2") {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
+    Ok(tls)
+}
+
+impl HttpClient for DefaultHttpClient {
+    fn call(&self, request: http::Request<Bytes>) -> HttpClientFuture {
+        let client = self.clone();
+        Box::pin(async move {
+            let response = client.send(request.map(RequestBody::full)).await?;
+            let (head, body) = response.into_parts();
+            let body = read_whole(body).await.map_err(|e| {
+                TransportError::new("failed to read the response body", Some(Box::new(e)))
+            })?;
+            Ok(http::Response::from_parts(head, body))
+        })
+    }
+
+    fn call_streaming(&self, request: http::Request<Bytes>) -> HttpClientStreamingFuture {
+        let client = self.clone();
+        Box::pin(async move {
+            let response = client.send(request.map(RequestBody::full)).await?;
+            Ok(response.map(ByteStream::from_body))
+        })
+    }
+
+    fn call_event_stream(
+        &self,
+        request: http::Request<EventStreamBody>,
+    ) -> HttpClientStreamingFuture {
+        let client = self.clone();
+        Box::pin(async move {
+            let request = request.map(|body| RequestBody::Events(Box::pin(body)));
+            let response = client.send(request).await?;
+            Ok(response.map(ByteStream::from_body))
+        })
+    }
+}
+
+/// Refuses what hyper could only refuse with a vaguer error: a URI without
+/// an `http` or `https` scheme or without a host.
+fn check_uri(uri: &Uri) -> Result<(), TransportError> {
+    let scheme = uri.scheme();
+    if scheme != Some(&Scheme::HTTP) && scheme != Some(&Scheme::HTTPS) {
+        return Err(invalid_request("the URI's scheme is not http or https"));
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(invalid_request("the URI has no host"));
+    }
+    Ok(())
+}
+
+fn invalid_request(reason: &'static str) -> TransportError {
+    TransportError::new("invalid HTTP request", Some(reason.into())).with_transient(false)
+}
+
+fn send_error(error: hyper_util::client::legacy::Error) -> TransportError {
+    let message = if error.is_connect() {
+        if caused_by::<ConnectTimeout>(&error) {
+            "connect timeout"
+        } else {
+            "failed to connect"
+        }
+    } else {
+        "failed to send the request or receive the response"
+    };
+    // Neither hyper's errors nor ours carry the URI, whose query may hold
+    // a token (a presigned URL), nor the proxy's credentials.
+    TransportError::new(message, Some(Box::new(error)))
+}
+
+fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(cause) = next {
+        if cause.is::<E>() {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
+}
+
+/// Whether `cause` is a failure of this client's own that another attempt
+/// may not meet: anything hyper reports after the request was accepted
+/// (a connection refused, reset or closed early, a connect timeout). A TLS
+/// failure below it is told apart by the caller.
+pub(crate) fn is_transient_cause(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause.is::<hyper_util::client::legacy::Error>() || cause.is::<hyper::Error>()
+}
+
+/// Reads a response body whole.
+async fn read_whole(mut body: Incoming) -> Result<Bytes, hyper::Error> {
+    use http_body::Body as _;
+
+    let mut chunks = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        if let Ok(data) = frame?.into_data() {
+            chunks.push(data);
+        }
+    }
+    // Most bodies come in one chunk, which is returned without a copy.
+    Ok(match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().unwrap_or_default(),
+        _ => Bytes::from(chunks.concat()),
+    })
+}
+
+/// The body of a request: bytes, or an input event stream sent as it is
+/// produced. One type, so that both share one connection pool.
+enum RequestBody {
+    Full(Option<Bytes>),
+    Events(Pin<Box<EventStreamBody>>),
+}
+
+impl RequestBody {
+    fn full(bytes: Bytes) -> Self {
+        RequestBody::Full(Some(bytes))
+    }
+}
+
+impl http_body::Body for RequestBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        match self.get_mut() {
+            RequestBody::Full(bytes) => Poll::Ready(
+                bytes
+                    .take()
+                    .filter(|b| !b.is_empty())
+                    .map(|b| Ok(http_body::Frame::data(b))),
+            ),
+            RequestBody::Events(events) => events.as_mut().poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            RequestBody::Full(bytes) => bytes.as_ref().is_none_or(Bytes::is_empty),
+            RequestBody::Events(events) => events.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        match self {
+            RequestBody::Full(bytes) => {
+                http_body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            RequestBody::Events(events) => events.size_hint(),
+        }
+    }
+}
+
+/// Opens the connections of the pool: TCP to the host or to its proxy (a
+/// `CONNECT` tunnel for `https://`), then TLS for `https://`.
+#[derive(Clone)]
+struct Connector {
+    http: HttpConnector,
+    tls: tokio_rustls::TlsConnector,
+    proxies: Arc<Matcher>,
+    timeout: Duration,
+}
+
+/// Connecting took longer than the connect timeout.
+#[derive(Debug)]
+struct ConnectTimeout;
+
+impl fmt::Display for ConnectTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connect timeout")
+    }
+}
+
+impl std::error::Error for ConnectTimeout {}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = Conn;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Conn, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, dst: Uri) -> Self::Future {
+        let connector = self.clone();
+        Box::pin(async move {
+            // As reqwest's: DNS, TCP, the tunnel and the TLS handshake.
+            tokio::time::timeout(connector.timeout, connector.connect(dst))
+                .await
+                .unwrap_or_else(|_| Err(Box::new(ConnectTimeout)))
+        })
+    }
+}
+
+impl Connector {
+    async fn connect(self, dst: Uri) -> Result<Conn, BoxError> {
+        use tower_service::Service as _;
+
+        let Connector {
+            mut http,
+            tls,
+            proxies,
+            ..
+        } = self;
+        let https = dst.scheme() == Some(&Scheme::HTTPS);
+        let mut proxied = false;
+        let proxy = proxies.intercept(&dst);
+        if let Some(proxy) = &proxy {
+            if proxy.uri().scheme() != Some(&Scheme::HTTP) {
+                // reqwest, before, took an `https://` proxy too; a tunnel
+                // through TLS to the proxy is not built here.
+                return Err("only http:// proxies are supported".into());
+            }
+        }
+        let tcp = match proxy {
+            None => http.call(dst.clone()).await?,
+            Some(proxy) if https => {
+                let mut tunnel = Tunnel::new(proxy.uri().clone(), http);
+                if let Some(auth) = proxy.basic_auth() {
+                    tunnel = tunnel.with_auth(auth.clone());
+                }
+                tunnel.call(dst.clone()).await?
+            }
+            Some(proxy) => {
+                // The request goes to the proxy in absolute form.
+                proxied = true;
+                http.call(proxy.uri().clone()).await?
+            }
+        };
+        let tcp = tcp.into_inner();
+        if !https {
+            return Ok(Conn {
+                io: TokioIo::new(Stream::Plain(tcp)),
+                proxied,
+                h2: false,
+            });
+        }
+        let stream = tls.connect(server_name(&dst)?, tcp).await?;
+        let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
+        Ok(Conn {
+            io: TokioIo::new(Stream::Tls(Box::new(stream))),
+            proxied,
+            h2,
+        })
+    }
+}
+
+/// The name the server's certificate must match: the URI's host, without
+/// the brackets of an IPv6 address.
+fn server_name(uri: &Uri) -> Result<rustls::pki_types::ServerName<'static>, BoxError> {
+    let host = uri.host().unwrap_or_default();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    Ok(rustls::pki_types::ServerName::try_from(host)?.to_owned())
+}
+
+/// A pooled connection, and what hyper must know of it: whether requests
+/// go to a proxy in absolute form, whether TLS chose HTTP/2.
+struct Conn {
+    io: TokioIo<Stream>,
+    proxied: bool,
+    h2: bool,
+}
+
+impl Connection for Conn {
+    fn connected(&self) -> Connected {
+        let connected = Connected::new().proxy(self.proxied);
+        if self.h2 {
+            connected.negotiated_h2()
+        } else {
+            connected
+        }
+    }
+}
+
+impl hyper::rt::Read for Conn {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for Conn {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
+/// A TCP stream, plain or under TLS.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Stream::Plain(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
