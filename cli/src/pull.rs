@@ -329,7 +329,7 @@ impl Http {
 #[cfg(feature = "http")]
 mod http_source {
     use super::{error, PullError, MAX_MODEL_BYTES};
-    use opgen::{HttpClient, DefaultHttpClient};
+    use opgen::{DefaultHttpClient, HttpClient};
     use std::time::Duration;
 
     /// A directory listing larger than this is not a listing of api-versions.

@@ -524,7 +524,11 @@ impl AsyncRead for Stream {
 }
 
 impl AsyncWrite for Stream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -561,5 +565,224 @@ impl AsyncWrite for Stream {
             Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    use tokio::net::TcpListener;
+
+    /// Everything an error shows: its message, its debug form and its
+    /// causes'.
+    fn shown(error: &TransportError) -> String {
+        let mut shown = format!("{error} {error:?}");
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            shown.push_str(&format!(" {cause} {cause:?}"));
+            source = cause.source();
+        }
+        shown
+    }
+
+    fn post(uri: &str) -> http::Request<Bytes> {
+        let mut request = http::Request::new(Bytes::from_static(b"hello"));
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = uri.parse().unwrap();
+        request
+    }
+
+    /// Reads a request head up to its blank line: the request line, then
+    /// the header lines.
+    async fn read_head<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).await.unwrap();
+            let line = line.trim_end().to_owned();
+            if line.is_empty() {
+                return lines;
+            }
+            lines.push(line);
+        }
+    }
+
+    fn header<'a>(head: &'a [String], name: &str) -> Option<&'a str> {
+        head.iter().find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    #[tokio::test]
+    async fn transport_errors_do_not_show_the_query() {
+        let client = DefaultHttpClient::with_proxies(Matcher::builder().build()).unwrap();
+        // Port 1 is closed: the connection is refused.
+        let error = client
+            .call(post("http://127.0.0.1:1/things?token=secret-query"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), "failed to connect");
+        assert!(error.is_transient());
+        assert!(!shown(&error).contains("secret"), "{}", shown(&error));
+    }
+
+    #[tokio::test]
+    async fn errors_do_not_show_the_proxy_credentials() {
+        let proxies = Matcher::builder()
+            .http("http://someone:secret-password@127.0.0.1:1")
+            .build();
+        let client = DefaultHttpClient::with_proxies(proxies).unwrap();
+        let error = client
+            .call(post("http://example.com/things"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), "failed to connect");
+        assert!(!shown(&error).contains("secret"), "{}", shown(&error));
+        assert!(!format!("{client:?}").contains("secret"));
+    }
+
+    #[tokio::test]
+    async fn a_uri_without_a_host_is_an_invalid_request_not_retried() {
+        let client = DefaultHttpClient::with_proxies(Matcher::builder().build()).unwrap();
+        let error = client.call(post("/things")).await.unwrap_err();
+        assert_eq!(error.to_string(), "invalid HTTP request");
+        assert!(!error.is_transient());
+    }
+
+    #[tokio::test]
+    async fn connecting_past_the_connect_timeout_is_a_transient_connect_timeout() {
+        // A proxy that accepts but never answers the tunnel's CONNECT: the
+        // TCP connection is made, the connection as a whole never is.
+        let proxy = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = proxy.local_addr().unwrap().port();
+        let _held = tokio::spawn(async move {
+            let (socket, _) = proxy.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            drop(socket);
+        });
+        let proxies = Matcher::builder()
+            .https(format!("http://127.0.0.1:{port}"))
+            .build();
+        let client = DefaultHttpClient::build(Duration::from_millis(200), false, proxies).unwrap();
+        let started = std::time::Instant::now();
+        let error = client.call(post("https://example.com/")).await.unwrap_err();
+        assert_eq!(error.to_string(), "connect timeout");
+        assert!(error.is_transient());
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn plain_http_goes_to_the_proxy_in_absolute_form_with_its_credentials() {
+        let proxy = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = proxy.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (socket, _) = proxy.accept().await.unwrap();
+            let mut socket = BufReader::new(socket);
+            let head = read_head(&mut socket).await;
+            let mut body = [0; 5];
+            socket.read_exact(&mut body).await.unwrap();
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 7\r\n\r\nproxied")
+                .await
+                .unwrap();
+            (head, body)
+        });
+        let proxies = Matcher::builder()
+            .http(format!("http://someone:secret@127.0.0.1:{port}"))
+            .build();
+        let client = DefaultHttpClient::with_proxies(proxies).unwrap();
+        let response = client
+            .call(post("http://service.example:8080/things?x=1"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.body().as_ref(), b"proxied");
+        let (head, body) = server.await.unwrap();
+        assert_eq!(
+            head[0],
+            "POST http://service.example:8080/things?x=1 HTTP/1.1"
+        );
+        // base64("someone:secret")
+        assert_eq!(
+            header(&head, "proxy-authorization"),
+            Some("Basic c29tZW9uZTpzZWNyZXQ=")
+        );
+        assert_eq!(&body, b"hello");
+    }
+
+    #[tokio::test]
+    async fn https_is_tunnelled_through_the_proxy_with_connect() {
+        // The target records the first bytes that reach it through the
+        // tunnel: the TLS handshake's ClientHello.
+        let target = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target_port = target.local_addr().unwrap().port();
+        let target = tokio::spawn(async move {
+            let (mut socket, _) = target.accept().await.unwrap();
+            let mut record = [0; 3];
+            socket.read_exact(&mut record).await.unwrap();
+            record
+        });
+        let proxy = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = proxy.local_addr().unwrap().port();
+        let proxy = tokio::spawn(async move {
+            let (socket, _) = proxy.accept().await.unwrap();
+            let mut socket = BufReader::new(socket);
+            let head = read_head(&mut socket).await;
+            let authority = head[0].split(' ').nth(1).unwrap().to_owned();
+            let mut upstream = TcpStream::connect(&authority).await.unwrap();
+            socket
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .await
+                .unwrap();
+            let _ = tokio::io::copy_bidirectional(&mut socket, &mut upstream).await;
+            head
+        });
+        let proxies = Matcher::builder()
+            .https(format!("http://someone:secret@127.0.0.1:{port}"))
+            .build();
+        let client = DefaultHttpClient::with_proxies(proxies).unwrap();
+        let call = client.call(post(&format!("https://127.0.0.1:{target_port}/things?x=1")));
+        // The target hangs up after the first bytes: the handshake fails.
+        let error = call.await.unwrap_err();
+        assert_eq!(error.to_string(), "failed to connect");
+        let head = proxy.await.unwrap();
+        assert_eq!(head[0], format!("CONNECT 127.0.0.1:{target_port} HTTP/1.1"));
+        assert_eq!(
+            header(&head, "proxy-authorization"),
+            Some("Basic c29tZW9uZTpzZWNyZXQ=")
+        );
+        // A TLS handshake record (type 22), TLS 1.x.
+        assert_eq!(&target.await.unwrap()[..2], &[22, 3]);
+    }
+
+    #[tokio::test]
+    async fn hosts_in_no_proxy_are_reached_directly() {
+        let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = server.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (socket, _) = server.accept().await.unwrap();
+            let mut socket = BufReader::new(socket);
+            let head = read_head(&mut socket).await;
+            socket
+                .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+                .await
+                .unwrap();
+            head
+        });
+        let proxies = Matcher::builder()
+            .http("http://127.0.0.1:1")
+            .no("127.0.0.1")
+            .build();
+        let client = DefaultHttpClient::with_proxies(proxies).unwrap();
+        let response = client
+            .call(post(&format!("http://127.0.0.1:{port}/things")))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204);
+        let head = server.await.unwrap();
+        assert_eq!(head[0], "POST /things HTTP/1.1");
+        assert_eq!(header(&head, "proxy-authorization"), None);
     }
 }

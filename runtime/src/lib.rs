@@ -46,12 +46,12 @@ mod client;
 mod compression;
 mod config;
 pub mod credentials;
+#[cfg(feature = "rustls")]
+mod default_http_client;
 mod encoding;
 pub mod endpoint;
 mod error;
 pub mod event_stream;
-#[cfg(feature = "rustls")]
-mod default_http_client;
 mod headers;
 mod http_client;
 mod operation;
@@ -85,16 +85,16 @@ pub use credentials::{
     Credentials, CredentialsError, EnvironmentCredentials, ProvideCredentials,
     ProvideCredentialsFuture, SharedCredentialsProvider,
 };
-pub use endpoint::Endpoint;
-pub use error::{
-    BuildError, EndpointError, Error, ErrorMetadata, PaginationError, ProvideErrorMetadata,
-    ResponseError, ServiceError, TimeoutError, TransportError, UnhandledError,
-};
 #[cfg(feature = "rustls")]
 pub use default_http_client::DefaultHttpClient;
 #[cfg(feature = "rustls")]
 #[allow(deprecated)]
 pub use default_http_client::ReqwestHttpClient;
+pub use endpoint::Endpoint;
+pub use error::{
+    BuildError, EndpointError, Error, ErrorMetadata, PaginationError, ProvideErrorMetadata,
+    ResponseError, ServiceError, TimeoutError, TransportError, UnhandledError,
+};
 pub use http_client::{HttpClient, HttpClientFuture, HttpClientStreamingFuture, SharedHttpClient};
 pub use operation::{Operation, OperationInput, Protocol, ServiceMetadata};
 pub use paginator::{Items, Paginator};

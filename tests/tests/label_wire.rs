@@ -4,7 +4,7 @@
 //! The danger is the URL parser of the HTTP stack: it resolves `.` and `..`
 //! segments, so a label `..` in `DELETE /things/{id}` would otherwise reach
 //! the server as a correctly signed `DELETE /`. Each request goes through
-//! the real client (reqwest) to a loopback server that records the request
+//! the real client (hyper) to a loopback server that records the request
 //! target as read off the socket.
 
 mod things {
@@ -16,8 +16,8 @@ mod stub;
 
 use bytes::Bytes;
 use opgen::{
-    BuildError, Client, Config, Credentials, Error, HttpClient, HttpClientFuture, Operation,
-    OperationInput, DefaultHttpClient,
+    BuildError, Client, Config, Credentials, DefaultHttpClient, Error, HttpClient,
+    HttpClientFuture, Operation, OperationInput,
 };
 use serde_json::json;
 use std::future::Future;
