@@ -310,7 +310,7 @@ impl Client {
     }
 
     /// Fails when the call needs a Tokio runtime and there is none: the
-    /// default HTTP client (reqwest), tokio's timer behind the timeouts and
+    /// default HTTP client (hyper), tokio's timer behind the timeouts and
     /// the default backoff sleep would otherwise panic ("no reactor
     /// running") at their first poll.
     fn check_runtime(&self) -> Result<(), TransportError> {

@@ -95,7 +95,7 @@ impl Default for Config {
 
 impl Config {
     /// A builder with the defaults: no region, no credentials provider, the
-    /// reqwest HTTP client, connect timeout 3.1 s, no attempt timeout, an
+    /// default HTTP client, connect timeout 3.1 s, no attempt timeout, an
     /// operation timeout of 60 s (so that a call never hangs forever) and
     /// [`RetryConfig::standard`] retries (3 attempts).
     pub fn builder() -> ConfigBuilder {
@@ -365,7 +365,7 @@ impl ConfigBuilder {
     }
 
     /// The HTTP client to send requests with, instead of the default
-    /// [`ReqwestHttpClient`](crate::ReqwestHttpClient). The connect timeout
+    /// [`DefaultHttpClient`](crate::DefaultHttpClient). The connect timeout
     /// is then the client's own business.
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.config.http_client = Some(SharedHttpClient::new(client));
