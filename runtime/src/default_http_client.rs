@@ -53,6 +53,12 @@ const TCP_KEEPALIVE_RETRIES: u32 = 3;
 /// authentication.
 #[derive(Clone)]
 pub struct DefaultHttpClient {
+    // One pointer, so that a call's clone costs one increment and the
+    // client sits in an enum or a struct at no size cost.
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     client: hyper_util::client::legacy::Client<Connector, RequestBody>,
     proxies: Arc<Matcher>,
 }
@@ -134,8 +140,10 @@ impl DefaultHttpClient {
         #[cfg(not(feature = "http2"))]
         let _ = http2_prior_knowledge;
         Ok(DefaultHttpClient {
-            client: builder.build(connector),
-            proxies,
+            inner: Arc::new(Inner {
+                client: builder.build(connector),
+                proxies,
+            }),
         })
     }
 
@@ -150,6 +158,7 @@ impl DefaultHttpClient {
             // which reads its credentials from the request (a tunnel
             // carries them in its `CONNECT`).
             if let Some(auth) = self
+                .inner
                 .proxies
                 .intercept(request.uri())
                 .and_then(|proxy| proxy.basic_auth().cloned())
@@ -159,7 +168,7 @@ impl DefaultHttpClient {
                     .insert(http::header::PROXY_AUTHORIZATION, auth);
             }
         }
-        self.client.request(request).await.map_err(send_error)
+        self.inner.client.request(request).await.map_err(send_error)
     }
 }
 
