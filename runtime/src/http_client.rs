@@ -112,14 +112,23 @@ pub(crate) const DEFAULT_CONNECT_TIMEOUT: std::time::Duration =
 #[derive(Debug, Clone)]
 pub struct ReqwestHttpClient {
     client: reqwest::Client,
+    /// Kept for tests to see whether the roots were loaded.
+    #[cfg(test)]
+    verifier: Arc<LazyPlatformVerifier>,
 }
 
 #[cfg(feature = "rustls")]
 impl ReqwestHttpClient {
     /// A client with the default connect timeout (3.1 s).
     ///
-    /// Fails when the TLS configuration cannot be built, e.g. when the
-    /// platform's root certificates cannot be loaded.
+    /// The platform's root certificates are loaded at the first `https://`
+    /// handshake, not here, so a client that only calls `http://`
+    /// endpoints never reads them. When they cannot be loaded (e.g. no CA
+    /// certificate is installed), every `https://` call of this client
+    /// fails with a TLS error that says so.
+    ///
+    /// Fails when the TLS configuration or the reqwest client cannot be
+    /// built.
     pub fn new() -> Result<Self, TransportError> {
         Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
     }
@@ -147,18 +156,28 @@ impl ReqwestHttpClient {
         connect_timeout: std::time::Duration,
         http2_prior_knowledge: bool,
     ) -> Result<Self, TransportError> {
-        use rustls_platform_verifier::BuilderVerifierExt;
-
-        let tls_error =
-            |e: rustls::Error| TransportError::new("failed to configure TLS", Some(Box::new(e)));
         // The provider is passed explicitly rather than installed as the
         // process default, so an application's own choice is left alone.
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        let verifier = Arc::new(LazyPlatformVerifier::new(provider));
+        Self::build_with_verifier(connect_timeout, http2_prior_knowledge, verifier)
+    }
+
+    fn build_with_verifier(
+        connect_timeout: std::time::Duration,
+        http2_prior_knowledge: bool,
+        verifier: Arc<LazyPlatformVerifier>,
+    ) -> Result<Self, TransportError> {
+        let tls_error =
+            |e: rustls::Error| TransportError::new("failed to configure TLS", Some(Box::new(e)));
+        let mut tls = rustls::ClientConfig::builder_with_provider(verifier.provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(tls_error)?
-            .with_platform_verifier()
-            .map_err(tls_error)?
+            // rustls calls every verifier but its own "dangerous"; this one
+            // is the platform verifier, created later, so each certificate
+            // is still checked against the platform's roots as before.
+            .dangerous()
+            .with_custom_certificate_verifier(verifier.clone())
             .with_no_client_auth();
         // Only the versions reqwest is built with may be offered.
         tls.alpn_protocols = if cfg!(feature = "http2") {
@@ -181,7 +200,128 @@ impl ReqwestHttpClient {
         let client = builder.build().map_err(|e| {
             TransportError::new("failed to build the HTTP client", Some(Box::new(e)))
         })?;
-        Ok(ReqwestHttpClient { client })
+        Ok(ReqwestHttpClient {
+            client,
+            #[cfg(test)]
+            verifier,
+        })
+    }
+}
+
+/// The platform's certificate verifier, created at the first certificate
+/// to check rather than with the client: on Linux creating it reads every
+/// root certificate of the system, most of a one-call process's work (see
+/// BENCHMARKS.md, "Cold start"), which `http://` calls never need.
+///
+/// Trust decisions are the platform verifier's: certificates go to it, and
+/// handshake signatures are checked as it checks them on every platform
+/// (rustls's functions over the provider's algorithms, which need no
+/// roots).
+#[cfg(feature = "rustls")]
+struct LazyPlatformVerifier {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    /// The result of the one load, a failure included.
+    platform: std::sync::OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
+}
+
+#[cfg(feature = "rustls")]
+impl LazyPlatformVerifier {
+    fn new(provider: Arc<rustls::crypto::CryptoProvider>) -> Self {
+        LazyPlatformVerifier {
+            provider,
+            platform: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The platform verifier, loading the roots on the first use.
+    ///
+    /// Loaded once per client, as when it was built with the client: a
+    /// failure is kept rather than retried at each handshake, which would
+    /// read the whole store again on every new connection (milliseconds
+    /// each) for a state a running process rarely sees fixed. A new client
+    /// loads again, and so picks up roots installed since.
+    fn platform(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
+        // The first handshake blocks its thread while the roots load, as
+        // building the client used to.
+        let loaded = self
+            .platform
+            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()));
+        loaded.as_ref().map_err(|error| {
+            rustls::Error::General(format!(
+                "the platform's root certificates could not be loaded: {error}"
+            ))
+        })
+    }
+}
+
+#[cfg(feature = "rustls")]
+impl Debug for LazyPlatformVerifier {
+    // Not derived: the platform verifier's `Debug` lists every root.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let roots = match self.platform.get() {
+            None => "not loaded",
+            Some(Ok(_)) => "loaded",
+            Some(Err(_)) => "failed to load",
+        };
+        f.debug_struct("LazyPlatformVerifier")
+            .field("roots", &roots)
+            .finish_non_exhaustive()
+    }
+}
+
+// `requires_raw_public_keys` and `root_hint_subjects` keep the trait's
+// defaults (false, none), which the platform verifier keeps too.
+#[cfg(feature = "rustls")]
+impl rustls::client::danger::ServerCertVerifier for LazyPlatformVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        self.platform()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
