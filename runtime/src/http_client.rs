@@ -558,6 +558,8 @@ mod reqwest_tests {
                 shown.contains("unexpected error: the platform's root certificates could not be loaded: No CA certificates were loaded from the system"),
                 "{shown}"
             );
+            // A TLS failure: the client does not retry it.
+            assert!(!error.is_transient());
         }
         assert!(format!("{client:?}").contains(r#"roots: "failed to load""#));
     }
