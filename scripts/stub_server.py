@@ -8,6 +8,9 @@ content type; every other POST with the GetResourceOauth2Token M2M response
 of stdout. It does not check signatures (the example's own stub does); it
 only has to be cheap and identical for the clients being compared. Stops
 when stdin closes.
+
+`--tls CERT KEY` (PEM files) serves HTTPS instead, for timing a first
+call that makes a TLS handshake (BENCHMARKS.md, "Cold start").
 """
 import http.server
 import socketserver
@@ -51,6 +54,12 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 server = Server(("127.0.0.1", 0), Handler)
+if sys.argv[1:2] == ["--tls"]:
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 sys.stdin.read()

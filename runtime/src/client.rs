@@ -362,28 +362,35 @@ impl Client {
     /// output or the error of the last attempt; `Err` is a failure before
     /// any attempt could be parsed (no runtime, no region, no endpoint, a
     /// request that cannot be built, the operation timeout).
-    async fn run(&self, exchange: &mut dyn Exchange) -> Result<(), Error<Infallible>> {
-        self.check_runtime().map_err(Error::Transport)?;
-        let operation = exchange.operation();
-        let limit = self.inner.config.operation_timeout;
-        let invocation_id = invocation_id();
-        let call = with_timeout(
-            self.try_op(exchange, &operation, &invocation_id),
-            limit,
-            "operation",
-        );
-        #[cfg(feature = "tracing")]
-        let call = tracing::Instrument::instrument(
-            call,
-            tracing::debug_span!(
+    ///
+    /// Boxed and never inlined so that its state machine, and those of the
+    /// stages it awaits, are compiled once: rustc copies an `async` body
+    /// into every codegen unit, in every crate, that awaits it.
+    #[inline(never)]
+    fn run<'a>(&'a self, exchange: &'a mut dyn Exchange) -> CoreFuture<'a> {
+        Box::pin(async move {
+            self.check_runtime().map_err(Error::Transport)?;
+            let operation = exchange.operation();
+            let limit = self.inner.config.operation_timeout;
+            let invocation_id = invocation_id();
+            let call = with_timeout(
+                self.try_op(exchange, &operation, &invocation_id),
+                limit,
                 "operation",
-                rpc.service = operation.service.sdk_id,
-                rpc.method = operation.name,
-                rpc.protocol = operation.service.protocol.name(),
-                invocation_id = invocation_id.as_str(),
-            ),
-        );
-        call.await
+            );
+            #[cfg(feature = "tracing")]
+            let call = tracing::Instrument::instrument(
+                call,
+                tracing::debug_span!(
+                    "operation",
+                    rpc.service = operation.service.sdk_id,
+                    rpc.method = operation.name,
+                    rpc.protocol = operation.service.protocol.name(),
+                    invocation_id = invocation_id.as_str(),
+                ),
+            );
+            call.await
+        })
     }
 
     /// Everything but the operation timeout: resolve, serialize, then
@@ -635,6 +642,10 @@ impl Client {
     }
 }
 
+/// The future of [`Client::run`].
+type CoreFuture<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<(), Error<Infallible>>> + Send + 'a>>;
+
 /// What the call's core ([`Client::run`]) needs of an operation: its
 /// constants, and the steps that need its types. The core is compiled once
 /// for all operations; each operation adds only [`TypedExchange`], so that
@@ -837,10 +848,10 @@ async fn sign_attempt(
 ///
 /// The `content-length` header is not checked against the limit: a `HEAD`
 /// response (e.g. S3's `HeadObject`) declares a length it does not send.
-async fn read_body<E>(
+async fn read_body(
     response: http::Response<ByteStream>,
     max_body: usize,
-) -> Result<http::Response<Bytes>, Error<E>> {
+) -> Result<http::Response<Bytes>, Error<Infallible>> {
     let (head, body) = response.into_parts();
     let limit = if head.status.is_success() {
         max_body

@@ -61,6 +61,8 @@ pub struct DefaultHttpClient {
 struct Inner {
     client: hyper_util::client::legacy::Client<Connector, RequestBody>,
     proxies: Arc<Matcher>,
+    /// Shown by `Debug`: whether the roots were loaded.
+    verifier: Arc<LazyPlatformVerifier>,
 }
 
 /// The client this crate used to be built on; the default client is now
@@ -71,15 +73,22 @@ pub type ReqwestHttpClient = DefaultHttpClient;
 impl fmt::Debug for DefaultHttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The proxies stay out: their URLs may carry credentials.
-        f.debug_struct("DefaultHttpClient").finish_non_exhaustive()
+        f.debug_struct("DefaultHttpClient")
+            .field("verifier", &self.inner.verifier)
+            .finish_non_exhaustive()
     }
 }
 
 impl DefaultHttpClient {
     /// A client with the default connect timeout (3.1 s).
     ///
-    /// Fails when the TLS configuration cannot be built, e.g. when the
-    /// platform's root certificates cannot be loaded.
+    /// The platform's root certificates are loaded at the first `https://`
+    /// handshake, not here, so a client that only calls `http://`
+    /// endpoints never reads them. When they cannot be loaded (e.g. no CA
+    /// certificate is installed), every `https://` call of this client
+    /// fails with a TLS error that says so.
+    ///
+    /// Fails when the TLS configuration cannot be built.
     pub fn new() -> Result<Self, TransportError> {
         Self::with_connect_timeout(DEFAULT_CONNECT_TIMEOUT)
     }
@@ -111,6 +120,19 @@ impl DefaultHttpClient {
         http2_prior_knowledge: bool,
         proxies: Matcher,
     ) -> Result<Self, TransportError> {
+        // The provider is passed explicitly rather than installed as the
+        // process default, so an application's own choice is left alone.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = Arc::new(LazyPlatformVerifier::new(provider));
+        Self::build_with(connect_timeout, http2_prior_knowledge, proxies, verifier)
+    }
+
+    fn build_with(
+        connect_timeout: Duration,
+        http2_prior_knowledge: bool,
+        proxies: Matcher,
+        verifier: Arc<LazyPlatformVerifier>,
+    ) -> Result<Self, TransportError> {
         let mut http = HttpConnector::new();
         // The connector takes `https://` too: TLS is ours, on top.
         http.enforce_http(false);
@@ -126,7 +148,7 @@ impl DefaultHttpClient {
         let proxies = Arc::new(proxies);
         let connector = Connector {
             http,
-            tls: tokio_rustls::TlsConnector::from(Arc::new(tls_config()?)),
+            tls: tokio_rustls::TlsConnector::from(Arc::new(tls_config(verifier.clone())?)),
             proxies: proxies.clone(),
             timeout: connect_timeout,
         };
@@ -143,6 +165,7 @@ impl DefaultHttpClient {
             inner: Arc::new(Inner {
                 client: builder.build(connector),
                 proxies,
+                verifier,
             }),
         })
     }
@@ -173,19 +196,17 @@ impl DefaultHttpClient {
 }
 
 /// The TLS configuration of every `https://` connection.
-fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-
+fn tls_config(verifier: Arc<LazyPlatformVerifier>) -> Result<rustls::ClientConfig, TransportError> {
     let tls_error =
         |e: rustls::Error| TransportError::new("failed to configure TLS", Some(Box::new(e)));
-    // The provider is passed explicitly rather than installed as the
-    // process default, so an application's own choice is left alone.
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+    let mut tls = rustls::ClientConfig::builder_with_provider(verifier.provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(tls_error)?
-        .with_platform_verifier()
-        .map_err(tls_error)?
+        // rustls calls every verifier but its own "dangerous"; this one
+        // is the platform verifier, created later, so each certificate
+        // is still checked against the platform's roots as before.
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     // Only the versions hyper is built with may be offered.
     tls.alpn_protocols = if cfg!(feature = "http2") {
@@ -194,6 +215,134 @@ fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
         vec![b"http/1.1".to_vec()]
     };
     Ok(tls)
+}
+
+/// The platform's certificate verifier, created at the first certificate
+/// to check rather than with the client: on Linux creating it reads every
+/// root certificate of the system, most of a one-call process's work (see
+/// BENCHMARKS.md, "Cold start"), which `http://` calls never need.
+///
+/// Trust decisions are the platform verifier's: certificates go to it, and
+/// handshake signatures are checked as it checks them on every platform
+/// (rustls's functions over the provider's algorithms, which need no
+/// roots).
+struct LazyPlatformVerifier {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    /// The result of the one load, a failure included.
+    platform: std::sync::OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
+}
+
+impl LazyPlatformVerifier {
+    fn new(provider: Arc<rustls::crypto::CryptoProvider>) -> Self {
+        LazyPlatformVerifier {
+            provider,
+            platform: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The platform verifier, loading the roots on the first use.
+    ///
+    /// Loaded once per client, as when it was built with the client: a
+    /// failure is kept rather than retried at each handshake, which would
+    /// read the whole store again on every new connection (milliseconds
+    /// each) for a state a running process rarely sees fixed. A new client
+    /// loads again, and so picks up roots installed since.
+    fn platform(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
+        // The first handshake blocks its thread while the roots load, as
+        // building the client used to.
+        let loaded = self
+            .platform
+            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()));
+        loaded.as_ref().map_err(|error| {
+            // The platform verifier's own failure is `General` (no CA
+            // certificate found): its text, without a second "unexpected
+            // error" prefix.
+            let cause = match error {
+                rustls::Error::General(cause) => cause.clone(),
+                other => other.to_string(),
+            };
+            rustls::Error::General(format!(
+                "the platform's root certificates could not be loaded: {cause}"
+            ))
+        })
+    }
+
+    /// Whether the roots were loaded (or their load failed).
+    #[cfg(test)]
+    fn roots_loaded(&self) -> bool {
+        self.platform.get().is_some()
+    }
+}
+
+impl fmt::Debug for LazyPlatformVerifier {
+    // Not derived: the provider's `Debug` runs to pages of algorithms; what
+    // matters here is whether the roots were loaded. (No certificate would
+    // show either way: rustls prints a root store as its count.)
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let roots = match self.platform.get() {
+            None => "not loaded",
+            Some(Ok(_)) => "loaded",
+            Some(Err(_)) => "failed to load",
+        };
+        f.debug_struct("LazyPlatformVerifier")
+            .field("roots", &roots)
+            .finish_non_exhaustive()
+    }
+}
+
+// `requires_raw_public_keys` and `root_hint_subjects` keep the trait's
+// defaults (false, none), which the platform verifier keeps too.
+impl rustls::client::danger::ServerCertVerifier for LazyPlatformVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        self.platform()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 impl HttpClient for DefaultHttpClient {
@@ -580,8 +729,161 @@ impl AsyncWrite for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rustls::client::danger::ServerCertVerifier;
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
     use tokio::net::TcpListener;
+
+    /// A self-signed server certificate for 127.0.0.1 (P-256, not a CA,
+    /// valid until 2126) that no system trusts, and its PKCS#8 key, base64
+    /// DER, made for these tests with `openssl req -x509 -key key.pem
+    /// -days 36500 -subj "/CN=opgen untrusted test" -addext
+    /// subjectAltName=IP:127.0.0.1 -addext
+    /// basicConstraints=critical,CA:FALSE -addext
+    /// extendedKeyUsage=serverAuth` (the key from `openssl genpkey
+    /// -algorithm EC -pkeyopt ec_paramgen_curve:P-256`).
+    const UNTRUSTED_CERT: &str = "MIIBuTCCAV6gAwIBAgIUaIc3NWE/wuvHvtB5es6reW5whmQwCgYIKoZIzj0EAwIwHzEdMBsGA1UEAwwUb3BnZW4gdW50cnVzdGVkIHRlc3QwIBcNMjYxMTMwMTQzOTA3WhgPMjEyNjExMDYxNDM5MDdaMB8xHTAbBgNVBAMMFG9wZ2VuIHVudHJ1c3RlZCB0ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEGWj/vTXlwo2kOcl+vGxWtkk6P/R1bP3PHH0GCR+2yMH9xZWRAoFiV3u6IC6xppiJiU/GWW28Epg5Mu2yLJ/QO6N2MHQwHQYDVR0OBBYEFG7nQkkcDAtfOFCrVAuljYpdw/2ZMB8GA1UdIwQYMBaAFG7nQkkcDAtfOFCrVAuljYpdw/2ZMA8GA1UdEQQIMAaHBH8AAAEwDAYDVR0TAQH/BAIwADATBgNVHSUEDDAKBggrBgEFBQcDATAKBggqhkjOPQQDAgNJADBGAiEA0QUJF1ekeUTJYmVWLqJKL+lnaprJQwgB1tH4dST1ePICIQCs42ZyTn1djLQnc7HZ9mN+/byhlk9GFCv6hkS4Sa0Ptw==";
+    const UNTRUSTED_KEY: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgNkVoJQqqmgHW6j87oWe5M9DSV0/Qh65FfZXgC/o/GO2hRANCAAQZaP+9NeXCjaQ5yX68bFa2STo/9HVs/c8cfQYJH7bIwf3FlZECgWJXe7ogLrGmmImJT8ZZbbwSmDky7bIsn9A7";
+
+    fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+        Arc::new(rustls::crypto::ring::default_provider())
+    }
+
+    /// A TLS server on 127.0.0.1 that presents [`UNTRUSTED_CERT`] to one
+    /// connection; returns its `https://` URL.
+    fn untrusted_tls_server() -> String {
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+        let cert = CertificateDer::from(crate::encoding::base64_decode(UNTRUSTED_CERT).unwrap());
+        let key = PrivatePkcs8KeyDer::from(crate::encoding::base64_decode(UNTRUSTED_KEY).unwrap());
+        let config = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], PrivateKeyDer::Pkcs8(key))
+            .unwrap();
+        let mut server = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}/", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let Ok((mut tcp, _)) = listener.accept() else {
+                return;
+            };
+            let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+            // Until the client rejects the certificate (or a timeout).
+            while server.is_handshaking() && server.complete_io(&mut tcp).is_ok() {}
+        });
+        url
+    }
+
+    /// `error`'s text and its causes', on one line.
+    fn chain(error: &TransportError) -> String {
+        let mut shown = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            shown.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        shown
+    }
+
+    fn get(url: &str) -> http::Request<Bytes> {
+        let mut request = http::Request::new(Bytes::new());
+        *request.uri_mut() = url.parse().unwrap();
+        request
+    }
+
+    #[test]
+    fn building_the_client_loads_no_roots() {
+        let client = DefaultHttpClient::new().unwrap();
+        assert!(!client.inner.verifier.roots_loaded());
+        let debug = format!("{client:?}");
+        assert!(debug.contains(r#"roots: "not loaded""#), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn an_http_call_never_loads_the_roots() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let (mut tcp, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut chunk = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = tcp.read(&mut chunk).await.unwrap();
+                assert!(n > 0, "the request ended early");
+                head.extend_from_slice(&chunk[..n]);
+            }
+            tcp.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+                .await
+                .unwrap();
+        });
+        let client = DefaultHttpClient::new().unwrap();
+        let response = client.call(get(&url)).await.unwrap();
+        server.await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.body().as_ref(), b"ok");
+        assert!(!client.inner.verifier.roots_loaded());
+    }
+
+    #[tokio::test]
+    async fn an_untrusted_certificate_fails_the_handshake_once_the_roots_are_loaded() {
+        let client = DefaultHttpClient::new().unwrap();
+        let error = client.call(get(&untrusted_tls_server())).await.unwrap_err();
+        let shown = chain(&error);
+        assert!(
+            shown.contains("invalid peer certificate: UnknownIssuer"),
+            "{shown}"
+        );
+        assert!(client.inner.verifier.roots_loaded());
+        let debug = format!("{client:?}");
+        assert!(debug.contains(r#"roots: "loaded""#), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_root_load_fails_every_https_handshake_naming_the_cause() {
+        // What the platform verifier returns on Linux when no CA
+        // certificate can be read.
+        let verifier = LazyPlatformVerifier {
+            provider: provider(),
+            platform: std::sync::OnceLock::from(Err(rustls::Error::General(
+                "No CA certificates were loaded from the system".to_owned(),
+            ))),
+        };
+        let client = DefaultHttpClient::build_with(
+            DEFAULT_CONNECT_TIMEOUT,
+            false,
+            Matcher::builder().build(),
+            Arc::new(verifier),
+        )
+        .unwrap();
+        for _ in 0..2 {
+            let error = client.call(get(&untrusted_tls_server())).await.unwrap_err();
+            let shown = chain(&error);
+            assert!(
+                shown.contains("unexpected error: the platform's root certificates could not be loaded: No CA certificates were loaded from the system"),
+                "{shown}"
+            );
+            // A TLS failure: the client does not retry it.
+            assert!(!error.is_transient());
+        }
+        assert!(format!("{client:?}").contains(r#"roots: "failed to load""#));
+    }
+
+    #[test]
+    fn signature_schemes_are_the_platform_verifiers() {
+        let lazy = LazyPlatformVerifier::new(provider());
+        let platform = rustls_platform_verifier::Verifier::new(provider()).unwrap();
+        assert_eq!(
+            lazy.supported_verify_schemes(),
+            platform.supported_verify_schemes()
+        );
+        assert_eq!(
+            lazy.requires_raw_public_keys(),
+            platform.requires_raw_public_keys()
+        );
+        assert!(lazy.root_hint_subjects().is_none());
+        assert!(platform.root_hint_subjects().is_none());
+        assert!(!lazy.roots_loaded());
+    }
 
     /// Everything an error shows: its message, its debug form and its
     /// causes'.
@@ -764,6 +1066,34 @@ mod tests {
         );
         // A TLS handshake record (type 22), TLS 1.x.
         assert_eq!(&target.await.unwrap()[..2], &[22, 3]);
+    }
+
+    #[tokio::test]
+    async fn a_tls_failure_is_a_connect_error_not_retried() {
+        // A server that answers the ClientHello in plain HTTP.
+        let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = server.local_addr().unwrap().port();
+        let _server = tokio::spawn(async move {
+            let (mut socket, _) = server.accept().await.unwrap();
+            let mut hello = [0; 5];
+            socket.read_exact(&mut hello).await.unwrap();
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        });
+        let client = DefaultHttpClient::with_proxies(Matcher::builder().build()).unwrap();
+        let error = client
+            .call(post(&format!("https://127.0.0.1:{port}/")))
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), "failed to connect");
+        assert!(
+            shown(&error).contains("InvalidMessage"),
+            "{}",
+            shown(&error)
+        );
+        assert!(!error.is_transient());
     }
 
     #[tokio::test]
