@@ -40,6 +40,12 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 const TCP_KEEPALIVE: Duration = Duration::from_secs(15);
 const TCP_KEEPALIVE_RETRIES: u32 = 3;
 
+/// How long sent data may stay unacknowledged before the connection is
+/// dropped (reqwest's default, where the option exists): a write to a
+/// vanished peer fails in seconds rather than after the kernel's minutes.
+#[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+const TCP_USER_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The default [`HttpClient`] (feature `rustls`): hyper over HTTP/1.1 (and
 /// HTTP/2 with the feature `http2`), with rustls on the `ring` crypto
 /// provider and the platform's root certificates for `https://`; plain
@@ -49,8 +55,9 @@ const TCP_KEEPALIVE_RETRIES: u32 = 3;
 /// The proxy comes from the environment, as curl reads it: `HTTPS_PROXY`
 /// for `https://` (tunnelled with `CONNECT`), `HTTP_PROXY` for `http://`,
 /// `ALL_PROXY` for both, `NO_PROXY` for the hosts to reach directly (each
-/// also in lowercase); credentials in the proxy's URL are sent as basic
-/// authentication.
+/// also in lowercase). The proxy must be an `http://` URL; credentials in
+/// it are sent as basic authentication and never shown in errors or
+/// `Debug`.
 #[derive(Clone)]
 pub struct DefaultHttpClient {
     // One pointer, so that a call's clone costs one increment and the
@@ -145,6 +152,8 @@ impl DefaultHttpClient {
         http.set_keepalive(Some(TCP_KEEPALIVE));
         http.set_keepalive_interval(Some(TCP_KEEPALIVE));
         http.set_keepalive_retries(Some(TCP_KEEPALIVE_RETRIES));
+        #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+        http.set_tcp_user_timeout(Some(TCP_USER_TIMEOUT));
         let proxies = Arc::new(proxies);
         let connector = Connector {
             http,
