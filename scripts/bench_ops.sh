@@ -20,7 +20,7 @@ if [ ! -f "$model" ]; then
   echo "skipped: $model is absent (needs ../shared)"
   exit 0
 fi
-model=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
+model=$(absolute "$model")
 echo "machine: $(nproc) cores, $(rustc --version), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 work=$(mktemp -d)
