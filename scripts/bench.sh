@@ -167,7 +167,7 @@ fi
 #    of that service: the stand-in for SageMaker, which is not shared.
 big_model=../shared/models/other/bedrock-agentcore-control-2023-06-05.json
 if [ -f "$big_model" ] && [ "${BENCH_SKIP_BIG:-0}" != 1 ]; then
-  big_model=$(cd "$(dirname "$big_model")" && pwd)/$(basename "$big_model")
+  big_model=$(absolute "$big_model")
   progress "listing the control plane's operations (opgen list)"
   ops=$(cargo run -q --locked -p opgen-cli -- list --model "$big_model" | awk '/^  / { printf "%s\"%s\"", sep, $1; sep = ", " }')
   count=$(echo "$ops" | tr ',' '\n' | grep -c .)

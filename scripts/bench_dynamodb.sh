@@ -32,7 +32,7 @@ if [ ! -f "$model" ]; then
   echo "bench_dynamodb: $model is missing (../shared must be beside the repository)" >&2
   exit 1
 fi
-model=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
+model=$(absolute "$model")
 
 echo "machine: $(nproc) cores, $(rustc --version)"
 

@@ -2,6 +2,12 @@
 # (sourced, not run). Figures go to stdout, progress to stderr. Expects
 # `root` (the repository) and `calls` (calls per CPU run) to be set.
 
+# The absolute path of an existing file (the macro resolves a relative
+# `model = "…"` against the crate that calls it, not the caller's directory).
+absolute() { # path
+  echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}
+
 progress() {
   echo "bench: $*" >&2
 }

@@ -20,6 +20,7 @@ impl AccessDeniedException {
     }
 }
 impl ::core::fmt::Debug for AccessDeniedException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("AccessDeniedException").field("message", &self.message).finish()
     }
@@ -48,6 +49,7 @@ impl AccessDeniedExceptionBuilder {
         self
     }
     /// Builds the [`AccessDeniedException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<AccessDeniedException, ::opgen::BuildError> {
@@ -58,6 +60,7 @@ impl AccessDeniedExceptionBuilder {
     }
 }
 impl ::core::fmt::Debug for AccessDeniedExceptionBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("AccessDeniedExceptionBuilder")
             .field("message", &self.message)
@@ -84,6 +87,7 @@ impl AccessDeniedException {
     }
 }
 impl ::core::fmt::Display for AccessDeniedException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str("AccessDeniedException")?;
         if let ::core::option::Option::Some(message) = self
@@ -98,6 +102,7 @@ impl ::core::fmt::Display for AccessDeniedException {
 }
 impl ::std::error::Error for AccessDeniedException {}
 impl ::opgen::__private::json::ToJson for AccessDeniedException {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.message {
@@ -111,6 +116,7 @@ impl ::opgen::__private::json::ToJson for AccessDeniedException {
     }
 }
 impl ::opgen::__private::json::FromJson for AccessDeniedException {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -127,6 +133,7 @@ impl ::opgen::__private::json::FromJson for AccessDeniedException {
 }
 impl AccessDeniedException {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -204,6 +211,7 @@ impl GetResourceOauth2TokenRequest {
     }
 }
 impl ::core::fmt::Debug for GetResourceOauth2TokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("GetResourceOauth2TokenRequest")
             .field("workload_identity_token", &"*** Sensitive Data Redacted ***")
@@ -394,6 +402,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Builds the [`GetResourceOauth2TokenRequest`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<GetResourceOauth2TokenRequest, ::opgen::BuildError> {
@@ -439,6 +448,7 @@ impl GetResourceOauth2TokenRequestBuilder {
     }
 }
 impl ::core::fmt::Debug for GetResourceOauth2TokenRequestBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("GetResourceOauth2TokenRequestBuilder")
             .field("workload_identity_token", &"*** Sensitive Data Redacted ***")
@@ -457,6 +467,7 @@ impl ::core::fmt::Debug for GetResourceOauth2TokenRequestBuilder {
     }
 }
 impl ::opgen::__private::json::ToJson for GetResourceOauth2TokenRequest {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.workload_identity_token {
@@ -528,6 +539,7 @@ impl ::opgen::__private::json::ToJson for GetResourceOauth2TokenRequest {
     }
 }
 impl ::opgen::__private::json::FromJson for GetResourceOauth2TokenRequest {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -616,6 +628,7 @@ impl GetResourceOauth2TokenResponse {
     }
 }
 impl ::core::fmt::Debug for GetResourceOauth2TokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("GetResourceOauth2TokenResponse")
             .field("authorization_url", &"*** Sensitive Data Redacted ***")
@@ -700,6 +713,7 @@ impl GetResourceOauth2TokenResponseBuilder {
         self
     }
     /// Builds the [`GetResourceOauth2TokenResponse`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<GetResourceOauth2TokenResponse, ::opgen::BuildError> {
@@ -712,6 +726,7 @@ impl GetResourceOauth2TokenResponseBuilder {
     }
 }
 impl ::core::fmt::Debug for GetResourceOauth2TokenResponseBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("GetResourceOauth2TokenResponseBuilder")
             .field("authorization_url", &"*** Sensitive Data Redacted ***")
@@ -722,6 +737,7 @@ impl ::core::fmt::Debug for GetResourceOauth2TokenResponseBuilder {
     }
 }
 impl ::opgen::__private::json::ToJson for GetResourceOauth2TokenResponse {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.authorization_url {
@@ -756,6 +772,7 @@ impl ::opgen::__private::json::ToJson for GetResourceOauth2TokenResponse {
     }
 }
 impl ::opgen::__private::json::FromJson for GetResourceOauth2TokenResponse {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -789,6 +806,7 @@ impl ::opgen::__private::json::FromJson for GetResourceOauth2TokenResponse {
 }
 impl GetResourceOauth2TokenResponse {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -836,6 +854,7 @@ impl InternalServerException {
     }
 }
 impl ::core::fmt::Debug for InternalServerException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("InternalServerException")
             .field("message", &self.message)
@@ -866,6 +885,7 @@ impl InternalServerExceptionBuilder {
         self
     }
     /// Builds the [`InternalServerException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<InternalServerException, ::opgen::BuildError> {
@@ -876,6 +896,7 @@ impl InternalServerExceptionBuilder {
     }
 }
 impl ::core::fmt::Debug for InternalServerExceptionBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("InternalServerExceptionBuilder")
             .field("message", &self.message)
@@ -902,6 +923,7 @@ impl InternalServerException {
     }
 }
 impl ::core::fmt::Display for InternalServerException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str("InternalServerException")?;
         if let ::core::option::Option::Some(message) = self
@@ -916,6 +938,7 @@ impl ::core::fmt::Display for InternalServerException {
 }
 impl ::std::error::Error for InternalServerException {}
 impl ::opgen::__private::json::ToJson for InternalServerException {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.message {
@@ -929,6 +952,7 @@ impl ::opgen::__private::json::ToJson for InternalServerException {
     }
 }
 impl ::opgen::__private::json::FromJson for InternalServerException {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -945,6 +969,7 @@ impl ::opgen::__private::json::FromJson for InternalServerException {
 }
 impl InternalServerException {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1032,6 +1057,7 @@ impl ::core::fmt::Display for Oauth2FlowType {
     }
 }
 impl ::opgen::__private::json::ToJson for Oauth2FlowType {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         ::opgen::__private::json::ToJson::to_json(
             &::std::string::String::from(self.as_str()),
@@ -1039,6 +1065,7 @@ impl ::opgen::__private::json::ToJson for Oauth2FlowType {
     }
 }
 impl ::opgen::__private::json::FromJson for Oauth2FlowType {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1046,6 +1073,7 @@ impl ::opgen::__private::json::FromJson for Oauth2FlowType {
             .map(|text| Oauth2FlowType::from(text.as_str()))
             .map_err(|_| ::opgen::__private::json::expected("a string", value))
     }
+    #[inline]
     fn missing() -> ::core::option::Option<Self> {
         ::core::option::Option::Some(
             Oauth2FlowType::Unknown(::std::string::String::new()),
@@ -1070,6 +1098,7 @@ impl ResourceNotFoundException {
     }
 }
 impl ::core::fmt::Debug for ResourceNotFoundException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ResourceNotFoundException")
             .field("message", &self.message)
@@ -1100,6 +1129,7 @@ impl ResourceNotFoundExceptionBuilder {
         self
     }
     /// Builds the [`ResourceNotFoundException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<ResourceNotFoundException, ::opgen::BuildError> {
@@ -1110,6 +1140,7 @@ impl ResourceNotFoundExceptionBuilder {
     }
 }
 impl ::core::fmt::Debug for ResourceNotFoundExceptionBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ResourceNotFoundExceptionBuilder")
             .field("message", &self.message)
@@ -1136,6 +1167,7 @@ impl ResourceNotFoundException {
     }
 }
 impl ::core::fmt::Display for ResourceNotFoundException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str("ResourceNotFoundException")?;
         if let ::core::option::Option::Some(message) = self
@@ -1150,6 +1182,7 @@ impl ::core::fmt::Display for ResourceNotFoundException {
 }
 impl ::std::error::Error for ResourceNotFoundException {}
 impl ::opgen::__private::json::ToJson for ResourceNotFoundException {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.message {
@@ -1163,6 +1196,7 @@ impl ::opgen::__private::json::ToJson for ResourceNotFoundException {
     }
 }
 impl ::opgen::__private::json::FromJson for ResourceNotFoundException {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1182,6 +1216,7 @@ impl ::opgen::__private::json::FromJson for ResourceNotFoundException {
 }
 impl ResourceNotFoundException {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1269,6 +1304,7 @@ impl ::core::fmt::Display for SessionStatus {
     }
 }
 impl ::opgen::__private::json::ToJson for SessionStatus {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         ::opgen::__private::json::ToJson::to_json(
             &::std::string::String::from(self.as_str()),
@@ -1276,6 +1312,7 @@ impl ::opgen::__private::json::ToJson for SessionStatus {
     }
 }
 impl ::opgen::__private::json::FromJson for SessionStatus {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1283,6 +1320,7 @@ impl ::opgen::__private::json::FromJson for SessionStatus {
             .map(|text| SessionStatus::from(text.as_str()))
             .map_err(|_| ::opgen::__private::json::expected("a string", value))
     }
+    #[inline]
     fn missing() -> ::core::option::Option<Self> {
         ::core::option::Option::Some(
             SessionStatus::Unknown(::std::string::String::new()),
@@ -1307,6 +1345,7 @@ impl ThrottlingException {
     }
 }
 impl ::core::fmt::Debug for ThrottlingException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ThrottlingException").field("message", &self.message).finish()
     }
@@ -1335,6 +1374,7 @@ impl ThrottlingExceptionBuilder {
         self
     }
     /// Builds the [`ThrottlingException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<ThrottlingException, ::opgen::BuildError> {
@@ -1345,6 +1385,7 @@ impl ThrottlingExceptionBuilder {
     }
 }
 impl ::core::fmt::Debug for ThrottlingExceptionBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ThrottlingExceptionBuilder")
             .field("message", &self.message)
@@ -1371,6 +1412,7 @@ impl ThrottlingException {
     }
 }
 impl ::core::fmt::Display for ThrottlingException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str("ThrottlingException")?;
         if let ::core::option::Option::Some(message) = self
@@ -1385,6 +1427,7 @@ impl ::core::fmt::Display for ThrottlingException {
 }
 impl ::std::error::Error for ThrottlingException {}
 impl ::opgen::__private::json::ToJson for ThrottlingException {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.message {
@@ -1398,6 +1441,7 @@ impl ::opgen::__private::json::ToJson for ThrottlingException {
     }
 }
 impl ::opgen::__private::json::FromJson for ThrottlingException {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1414,6 +1458,7 @@ impl ::opgen::__private::json::FromJson for ThrottlingException {
 }
 impl ThrottlingException {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1446,6 +1491,7 @@ impl UnauthorizedException {
     }
 }
 impl ::core::fmt::Debug for UnauthorizedException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("UnauthorizedException").field("message", &self.message).finish()
     }
@@ -1474,6 +1520,7 @@ impl UnauthorizedExceptionBuilder {
         self
     }
     /// Builds the [`UnauthorizedException`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<UnauthorizedException, ::opgen::BuildError> {
@@ -1484,6 +1531,7 @@ impl UnauthorizedExceptionBuilder {
     }
 }
 impl ::core::fmt::Debug for UnauthorizedExceptionBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("UnauthorizedExceptionBuilder")
             .field("message", &self.message)
@@ -1510,6 +1558,7 @@ impl UnauthorizedException {
     }
 }
 impl ::core::fmt::Display for UnauthorizedException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str("UnauthorizedException")?;
         if let ::core::option::Option::Some(message) = self
@@ -1524,6 +1573,7 @@ impl ::core::fmt::Display for UnauthorizedException {
 }
 impl ::std::error::Error for UnauthorizedException {}
 impl ::opgen::__private::json::ToJson for UnauthorizedException {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.message {
@@ -1537,6 +1587,7 @@ impl ::opgen::__private::json::ToJson for UnauthorizedException {
     }
 }
 impl ::opgen::__private::json::FromJson for UnauthorizedException {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1553,6 +1604,7 @@ impl ::opgen::__private::json::FromJson for UnauthorizedException {
 }
 impl UnauthorizedException {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1595,6 +1647,7 @@ impl ValidationException {
     }
 }
 impl ::core::fmt::Debug for ValidationException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ValidationException")
             .field("message", &self.message)
@@ -1664,6 +1717,7 @@ impl ValidationExceptionBuilder {
         self
     }
     /// Builds the [`ValidationException`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<ValidationException, ::opgen::BuildError> {
@@ -1686,6 +1740,7 @@ impl ValidationExceptionBuilder {
     }
 }
 impl ::core::fmt::Debug for ValidationExceptionBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ValidationExceptionBuilder")
             .field("message", &self.message)
@@ -1714,6 +1769,7 @@ impl ValidationException {
     }
 }
 impl ::core::fmt::Display for ValidationException {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str("ValidationException")?;
         if let ::core::option::Option::Some(message) = ::core::option::Option::Some(
@@ -1728,6 +1784,7 @@ impl ::core::fmt::Display for ValidationException {
 }
 impl ::std::error::Error for ValidationException {}
 impl ::opgen::__private::json::ToJson for ValidationException {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         object
@@ -1751,6 +1808,7 @@ impl ::opgen::__private::json::ToJson for ValidationException {
     }
 }
 impl ::opgen::__private::json::FromJson for ValidationException {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1777,6 +1835,7 @@ impl ::opgen::__private::json::FromJson for ValidationException {
 }
 impl ValidationException {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -1823,6 +1882,7 @@ impl ValidationExceptionField {
     }
 }
 impl ::core::fmt::Debug for ValidationExceptionField {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ValidationExceptionField")
             .field("name", &self.name)
@@ -1871,6 +1931,7 @@ impl ValidationExceptionFieldBuilder {
         self
     }
     /// Builds the [`ValidationExceptionField`]; fails with a [`BuildError`](::opgen::BuildError) naming the first required member not set.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<ValidationExceptionField, ::opgen::BuildError> {
@@ -1891,6 +1952,7 @@ impl ValidationExceptionFieldBuilder {
     }
 }
 impl ::core::fmt::Debug for ValidationExceptionFieldBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ValidationExceptionFieldBuilder")
             .field("name", &self.name)
@@ -1899,6 +1961,7 @@ impl ::core::fmt::Debug for ValidationExceptionFieldBuilder {
     }
 }
 impl ::opgen::__private::json::ToJson for ValidationExceptionField {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         object
@@ -1915,6 +1978,7 @@ impl ::opgen::__private::json::ToJson for ValidationExceptionField {
     }
 }
 impl ::opgen::__private::json::FromJson for ValidationExceptionField {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -2033,6 +2097,7 @@ impl ::core::fmt::Display for ValidationExceptionReason {
     }
 }
 impl ::opgen::__private::json::ToJson for ValidationExceptionReason {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         ::opgen::__private::json::ToJson::to_json(
             &::std::string::String::from(self.as_str()),
@@ -2040,6 +2105,7 @@ impl ::opgen::__private::json::ToJson for ValidationExceptionReason {
     }
 }
 impl ::opgen::__private::json::FromJson for ValidationExceptionReason {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -2047,6 +2113,7 @@ impl ::opgen::__private::json::FromJson for ValidationExceptionReason {
             .map(|text| ValidationExceptionReason::from(text.as_str()))
             .map_err(|_| ::opgen::__private::json::expected("a string", value))
     }
+    #[inline]
     fn missing() -> ::core::option::Option<Self> {
         ::core::option::Option::Some(
             ValidationExceptionReason::Unknown(::std::string::String::new()),
@@ -2216,6 +2283,7 @@ impl GetResourceOauth2Token {
     pub const HTTP_METHOD: &'static str = "POST";
     /// The status code of a successful response.
     pub const HTTP_SUCCESS_CODE: u16 = 200;
+    #[inline]
     fn __error(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::opgen::Error<GetResourceOauth2TokenError> {
@@ -2332,6 +2400,7 @@ impl ::opgen::Operation for GetResourceOauth2Token {
         __opgen_resolve_endpoint_get_resource_oauth2_token,
     );
     const ENDPOINT_PARAMS_FROM_INPUT: bool = false;
+    #[inline]
     fn serialize(
         input: &Self::Input,
         endpoint: &::opgen::Endpoint,
@@ -2410,6 +2479,7 @@ impl ::opgen::Operation for GetResourceOauth2Token {
         request.json_body(::opgen::__private::serde_json::Value::Object(object));
         request.build(endpoint)
     }
+    #[inline]
     fn deserialize(
         response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {

@@ -19,6 +19,7 @@ impl GetThingOutput {
     }
 }
 impl ::core::fmt::Debug for GetThingOutput {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("GetThingOutput").field("name", &self.name).finish()
     }
@@ -47,16 +48,19 @@ impl GetThingOutputBuilder {
         self
     }
     /// Builds the [`GetThingOutput`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(self) -> ::core::result::Result<GetThingOutput, ::opgen::BuildError> {
         ::core::result::Result::Ok(GetThingOutput { name: self.name })
     }
 }
 impl ::core::fmt::Debug for GetThingOutputBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("GetThingOutputBuilder").field("name", &self.name).finish()
     }
 }
 impl ::opgen::__private::json::ToJson for GetThingOutput {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let mut object = ::opgen::__private::serde_json::Map::new();
         if let ::core::option::Option::Some(value) = &self.name {
@@ -70,6 +74,7 @@ impl ::opgen::__private::json::ToJson for GetThingOutput {
     }
 }
 impl ::opgen::__private::json::FromJson for GetThingOutput {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -110,6 +115,7 @@ impl ThingEvents {
     }
 }
 impl ::core::fmt::Debug for ThingEvents {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self {
             ThingEvents::Changed(value) => f.debug_tuple("Changed").field(value).finish(),
@@ -120,6 +126,7 @@ impl ::core::fmt::Debug for ThingEvents {
 }
 impl ThingEvents {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_event(
         message: &::opgen::event_stream::Message,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -152,6 +159,7 @@ impl WatchThingsInput {
     }
 }
 impl ::core::fmt::Debug for WatchThingsInput {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("WatchThingsInput").finish()
     }
@@ -162,22 +170,26 @@ impl ::core::fmt::Debug for WatchThingsInput {
 pub struct WatchThingsInputBuilder {}
 impl WatchThingsInputBuilder {
     /// Builds the [`WatchThingsInput`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(self) -> ::core::result::Result<WatchThingsInput, ::opgen::BuildError> {
         ::core::result::Result::Ok(WatchThingsInput {})
     }
 }
 impl ::core::fmt::Debug for WatchThingsInputBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("WatchThingsInputBuilder").finish()
     }
 }
 impl ::opgen::__private::json::ToJson for WatchThingsInput {
+    #[inline]
     fn to_json(&self) -> ::opgen::__private::serde_json::Value {
         let object = ::opgen::__private::serde_json::Map::new();
         ::opgen::__private::serde_json::Value::Object(object)
     }
 }
 impl ::opgen::__private::json::FromJson for WatchThingsInput {
+    #[inline]
     fn from_json(
         value: &::opgen::__private::serde_json::Value,
     ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -215,6 +227,7 @@ impl WatchThingsOutput {
     }
 }
 impl ::core::fmt::Debug for WatchThingsOutput {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("WatchThingsOutput").field("events", &self.events).finish()
     }
@@ -248,6 +261,7 @@ impl WatchThingsOutputBuilder {
         self
     }
     /// Builds the [`WatchThingsOutput`]. No member is required, so this does not fail today; the `Result` keeps callers compiling if the model adds one.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<WatchThingsOutput, ::opgen::BuildError> {
@@ -257,12 +271,14 @@ impl WatchThingsOutputBuilder {
     }
 }
 impl ::core::fmt::Debug for WatchThingsOutputBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("WatchThingsOutputBuilder").field("events", &self.events).finish()
     }
 }
 impl WatchThingsOutput {
     #[doc(hidden)]
+    #[inline]
     pub fn __from_http(
         response: &::opgen::__private::http::Response<()>,
         body: ::opgen::ByteStream,
@@ -303,6 +319,7 @@ impl WatchThings {
     pub const HTTP_METHOD: &'static str = "POST";
     /// The status code of a successful response.
     pub const HTTP_SUCCESS_CODE: u16 = 200;
+    #[inline]
     fn __error(
         response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::opgen::Error<WatchThingsError> {
@@ -328,6 +345,7 @@ impl ::opgen::Operation for WatchThings {
         protocol: ::opgen::Protocol::RestJson1,
     };
     const ENDPOINT_PARAMS_FROM_INPUT: bool = false;
+    #[inline]
     fn serialize(
         input: &Self::Input,
         endpoint: &::opgen::Endpoint,
@@ -340,6 +358,7 @@ impl ::opgen::Operation for WatchThings {
         request.path("/watch");
         request.build(endpoint)
     }
+    #[inline]
     fn deserialize(
         response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
     ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {
@@ -355,6 +374,7 @@ impl ::opgen::Operation for WatchThings {
     }
     const STREAMING_RESPONSE: bool = true;
     const EVENT_STREAM_RESPONSE: bool = true;
+    #[inline]
     fn deserialize_streaming(
         response: ::opgen::__private::http::Response<::opgen::ByteStream>,
     ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {

@@ -60,6 +60,7 @@ pub(crate) fn emit_builder(shape: &StructureIr) -> TokenStream {
             #(#setters)*
 
             #[doc = #build_doc]
+            #[inline]
             pub fn build(self) -> ::core::result::Result<#name, ::opgen::BuildError> {
                 ::core::result::Result::Ok(#name {
                     #(#assigns)*

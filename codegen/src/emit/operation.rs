@@ -125,6 +125,7 @@ pub(crate) fn emit_operation(
         impl #name {
             #method_consts
 
+            #[inline]
             fn __error(response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>) -> ::opgen::Error<#error> {
                 #error_metadata
                 let error = #dispatch;
@@ -144,6 +145,7 @@ pub(crate) fn emit_operation(
             const SERVICE: &'static ::opgen::ServiceMetadata = &#service_meta;
             #endpoint_impl_items
 
+            #[inline]
             fn serialize(
                 input: &Self::Input,
                 endpoint: &::opgen::Endpoint,
@@ -151,6 +153,7 @@ pub(crate) fn emit_operation(
                 #serialize
             }
 
+            #[inline]
             fn deserialize(
                 response: ::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
             ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {

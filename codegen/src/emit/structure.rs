@@ -167,6 +167,7 @@ pub(crate) fn emit_debug(shape: &StructureIr, ty: &Ident, title: String) -> Toke
     };
     quote! {
         impl ::core::fmt::Debug for #ty {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #body
             }
@@ -217,6 +218,7 @@ fn emit_error_impls(shape: &StructureIr) -> TokenStream {
         }
 
         impl ::core::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(#code)?;
                 if let ::core::option::Option::Some(message) = #message.or(self.__meta.message()) {

@@ -87,6 +87,7 @@ pub(crate) fn emit_union(ir: &Ir, shape: &UnionIr) -> TokenStream {
         }
 
         impl ::core::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     #(#debug_arms)*

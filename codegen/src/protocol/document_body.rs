@@ -251,6 +251,7 @@ fn emit_structure(format: Format, shape: &StructureIr) -> TokenStream {
     let map_value = format.map_value(quote!(object));
     quote! {
         impl #write_trait for #name {
+            #[inline]
             fn #write_fn(&self) -> #value {
                 let #mut_kw object = #new_map;
                 #inserts
@@ -259,6 +260,7 @@ fn emit_structure(format: Format, shape: &StructureIr) -> TokenStream {
         }
 
         impl #read_trait for #name {
+            #[inline]
             fn #read_fn(value: &#value) -> ::core::result::Result<Self, ::std::string::String> {
                 #object_binding
                 ::core::result::Result::Ok(#name {
@@ -305,6 +307,7 @@ fn emit_union(format: Format, shape: &UnionIr) -> TokenStream {
     let map_value = format.map_value(quote!(object));
     quote! {
         impl #write_trait for #name {
+            #[inline]
             fn #write_fn(&self) -> #value_ty {
                 let mut object = #new_map;
                 match self {
@@ -317,6 +320,7 @@ fn emit_union(format: Format, shape: &UnionIr) -> TokenStream {
         }
 
         impl #read_trait for #name {
+            #[inline]
             fn #read_fn(value: &#value_ty) -> ::core::result::Result<Self, ::std::string::String> {
                 let object = #module::object(value, #shape_name)?;
                 let mut set = object.iter().filter(|(key, value)| !#is_null && key.as_str() != "__type");
@@ -351,12 +355,14 @@ fn emit_enum(format: Format, shape: &EnumIr) -> TokenStream {
     if shape.int {
         return quote! {
             impl #write_trait for #name {
+                #[inline]
                 fn #write_fn(&self) -> #value_ty {
                     #write_trait::#write_fn(&self.as_i32())
                 }
             }
 
             impl #read_trait for #name {
+                #[inline]
                 fn #read_fn(value: &#value_ty) -> ::core::result::Result<Self, ::std::string::String> {
                     <i32 as #read_trait>::#read_fn(value).map(#name::from)
                 }
@@ -365,17 +371,20 @@ fn emit_enum(format: Format, shape: &EnumIr) -> TokenStream {
     }
     quote! {
         impl #write_trait for #name {
+            #[inline]
             fn #write_fn(&self) -> #value_ty {
                 #write_trait::#write_fn(&::std::string::String::from(self.as_str()))
             }
         }
 
         impl #read_trait for #name {
+            #[inline]
             fn #read_fn(value: &#value_ty) -> ::core::result::Result<Self, ::std::string::String> {
                 <::std::string::String as #read_trait>::#read_fn(value)
                     .map(|text| #name::from(text.as_str()))
                     .map_err(|_| #module::expected("a string", value))
             }
+            #[inline]
             fn missing() -> ::core::option::Option<Self> {
                 ::core::option::Option::Some(#name::Unknown(::std::string::String::new()))
             }

@@ -53,6 +53,7 @@ pub(crate) fn emit_from_event(format: EventFormat, ir: &Ir, union: &UnionIr) -> 
     quote! {
         impl #name {
             #[doc(hidden)]
+            #[inline]
             pub fn __from_event(
                 message: &::opgen::event_stream::Message,
             ) -> ::core::result::Result<Self, ::std::string::String> {
@@ -273,6 +274,7 @@ pub(crate) fn rpc_streaming(format: Format, ir: &Ir, op: &OperationIr) -> TokenS
         const EVENT_STREAM_RESPONSE: bool = true;
         const INITIAL_RESPONSE: bool = true;
 
+        #[inline]
         fn deserialize_streaming(
             response: ::opgen::__private::http::Response<::opgen::ByteStream>,
         ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {
@@ -383,6 +385,7 @@ pub(crate) fn emit_to_event(format: Format, ir: &Ir, union: &UnionIr) -> TokenSt
     quote! {
         impl #name {
             #[doc(hidden)]
+            #[inline]
             pub fn __to_event(
                 &self,
             ) -> ::core::result::Result<::opgen::event_stream::Message, ::std::string::String> {

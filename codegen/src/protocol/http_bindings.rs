@@ -126,6 +126,7 @@ pub(crate) fn streaming(ir: &Ir, op: &OperationIr) -> TokenStream {
         const STREAMING_RESPONSE: bool = true;
         #events
 
+        #[inline]
         fn deserialize_streaming(
             response: ::opgen::__private::http::Response<::opgen::ByteStream>,
         ) -> ::core::result::Result<Self::Output, ::opgen::Error<Self::Error>> {
@@ -546,6 +547,7 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
         return quote! {
             impl #name {
                 #[doc(hidden)]
+                #[inline]
                 pub fn __from_http(
                     response: &::opgen::__private::http::Response<()>,
                     body: ::opgen::ByteStream,
@@ -561,6 +563,7 @@ pub(crate) fn emit_from_http(codec: &dyn BodyCodec, ir: &Ir, shape: &StructureIr
     quote! {
         impl #name {
             #[doc(hidden)]
+            #[inline]
             pub fn __from_http(
                 response: &::opgen::__private::http::Response<::opgen::__private::bytes::Bytes>,
             ) -> ::core::result::Result<Self, ::std::string::String> {

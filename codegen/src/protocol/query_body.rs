@@ -57,6 +57,7 @@ fn emit_structure(flavor: Flavor, shape: &StructureIr) -> TokenStream {
     };
     quote! {
         impl ::opgen::__private::query::ToQuery for #name {
+            #[inline]
             fn to_query(&self, #writer: &mut ::opgen::__private::query::Writer, #prefix: &str) {
                 #(#writes)*
             }
@@ -122,6 +123,7 @@ fn emit_union(flavor: Flavor, shape: &UnionIr) -> TokenStream {
     });
     quote! {
         impl ::opgen::__private::query::ToQuery for #name {
+            #[inline]
             fn to_query(&self, writer: &mut ::opgen::__private::query::Writer, prefix: &str) {
                 match self {
                     #(#arms)*

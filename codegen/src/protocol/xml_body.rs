@@ -433,6 +433,7 @@ fn emit_structure(shape: &StructureIr) -> TokenStream {
         .map(|f| write_member(f, quote!(self)));
     let write_attributes = shape.fields.iter().any(|f| f.xml.attribute).then(|| {
         quote! {
+            #[inline]
             fn write_attributes(&self, writer: &mut #xml::XmlWriter) {
                 #(#attributes)*
             }
@@ -461,12 +462,14 @@ fn emit_structure(shape: &StructureIr) -> TokenStream {
         impl #xml::ToXml for #name {
             const NAMESPACE: #xml::Namespace = #ns;
             #write_attributes
+            #[inline]
             fn write_content(&self, #writer: &mut #xml::XmlWriter) {
                 #(#members)*
             }
         }
 
         impl #xml::FromXml for #name {
+            #[inline]
             fn from_xml(#node: #xml::XmlNode<'_, '_>) -> ::core::result::Result<Self, ::std::string::String> {
                 #locals
                 #reads
@@ -510,6 +513,7 @@ fn emit_union(shape: &UnionIr) -> TokenStream {
     quote! {
         impl #xml::ToXml for #name {
             const NAMESPACE: #xml::Namespace = #ns;
+            #[inline]
             fn write_content(&self, writer: &mut #xml::XmlWriter) {
                 match self {
                     #(#write_arms)*
@@ -520,6 +524,7 @@ fn emit_union(shape: &UnionIr) -> TokenStream {
         }
 
         impl #xml::FromXml for #name {
+            #[inline]
             fn from_xml(node: #xml::XmlNode<'_, '_>) -> ::core::result::Result<Self, ::std::string::String> {
                 let mut set = ::core::option::Option::None;
                 let mut any = false;
@@ -549,12 +554,14 @@ fn emit_enum(shape: &EnumIr) -> TokenStream {
     if shape.int {
         return quote! {
             impl #xml::ToXml for #name {
+                #[inline]
                 fn write_content(&self, writer: &mut #xml::XmlWriter) {
                     #xml::ToXml::write_content(&self.as_i32(), writer);
                 }
             }
 
             impl #xml::FromXml for #name {
+                #[inline]
                 fn from_xml(node: #xml::XmlNode<'_, '_>) -> ::core::result::Result<Self, ::std::string::String> {
                     <i32 as #xml::FromXml>::from_xml(node).map(#name::from)
                 }
@@ -563,15 +570,18 @@ fn emit_enum(shape: &EnumIr) -> TokenStream {
     }
     quote! {
         impl #xml::ToXml for #name {
+            #[inline]
             fn write_content(&self, writer: &mut #xml::XmlWriter) {
                 writer.text(self.as_str());
             }
         }
 
         impl #xml::FromXml for #name {
+            #[inline]
             fn from_xml(node: #xml::XmlNode<'_, '_>) -> ::core::result::Result<Self, ::std::string::String> {
                 node.text().map(|text| #name::from(text.as_ref()))
             }
+            #[inline]
             fn missing() -> ::core::option::Option<Self> {
                 ::core::option::Option::Some(#name::Unknown(::std::string::String::new()))
             }
