@@ -41,6 +41,7 @@ impl AccessDeniedExceptionBuilder {
         self
     }
     /// Sets or clears the `message` member.
+    #[inline]
     pub fn set_message(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -255,6 +256,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `workloadIdentityToken` member.
+    #[inline]
     pub fn set_workload_identity_token(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -273,6 +275,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `resourceCredentialProviderName` member.
+    #[inline]
     pub fn set_resource_credential_provider_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -292,6 +295,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `scopes` member.
+    #[inline]
     pub fn set_scopes(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -308,6 +312,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `oauth2Flow` member.
+    #[inline]
     pub fn set_oauth2_flow(
         mut self,
         value: ::core::option::Option<Oauth2FlowType>,
@@ -324,6 +329,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `sessionUri` member.
+    #[inline]
     pub fn set_session_uri(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -340,6 +346,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `resourceOauth2ReturnUrl` member.
+    #[inline]
     pub fn set_resource_oauth2_return_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -356,6 +363,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `forceAuthentication` member.
+    #[inline]
     pub fn set_force_authentication(
         mut self,
         value: ::core::option::Option<bool>,
@@ -376,6 +384,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `customParameters` member.
+    #[inline]
     pub fn set_custom_parameters(
         mut self,
         value: ::core::option::Option<
@@ -394,6 +403,7 @@ impl GetResourceOauth2TokenRequestBuilder {
         self
     }
     /// Sets or clears the `customState` member.
+    #[inline]
     pub fn set_custom_state(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -657,6 +667,7 @@ impl GetResourceOauth2TokenResponseBuilder {
         self
     }
     /// Sets or clears the `authorizationUrl` member.
+    #[inline]
     pub fn set_authorization_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -673,6 +684,7 @@ impl GetResourceOauth2TokenResponseBuilder {
         self
     }
     /// Sets or clears the `accessToken` member.
+    #[inline]
     pub fn set_access_token(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -689,6 +701,7 @@ impl GetResourceOauth2TokenResponseBuilder {
         self
     }
     /// Sets or clears the `sessionUri` member.
+    #[inline]
     pub fn set_session_uri(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -705,6 +718,7 @@ impl GetResourceOauth2TokenResponseBuilder {
         self
     }
     /// Sets or clears the `sessionStatus` member.
+    #[inline]
     pub fn set_session_status(
         mut self,
         value: ::core::option::Option<SessionStatus>,
@@ -877,6 +891,7 @@ impl InternalServerExceptionBuilder {
         self
     }
     /// Sets or clears the `message` member.
+    #[inline]
     pub fn set_message(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1027,6 +1042,7 @@ impl Oauth2FlowType {
     }
 }
 impl ::core::convert::From<&str> for Oauth2FlowType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USER_FEDERATION" => Oauth2FlowType::UserFederation,
@@ -1036,22 +1052,26 @@ impl ::core::convert::From<&str> for Oauth2FlowType {
     }
 }
 impl ::core::convert::From<::std::string::String> for Oauth2FlowType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         Oauth2FlowType::from(value.as_str())
     }
 }
 impl ::core::str::FromStr for Oauth2FlowType {
     type Err = ::core::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         ::core::result::Result::Ok(Oauth2FlowType::from(value))
     }
 }
 impl ::core::convert::AsRef<str> for Oauth2FlowType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::core::fmt::Display for Oauth2FlowType {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1121,6 +1141,7 @@ impl ResourceNotFoundExceptionBuilder {
         self
     }
     /// Sets or clears the `message` member.
+    #[inline]
     pub fn set_message(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1274,6 +1295,7 @@ impl SessionStatus {
     }
 }
 impl ::core::convert::From<&str> for SessionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IN_PROGRESS" => SessionStatus::InProgress,
@@ -1283,22 +1305,26 @@ impl ::core::convert::From<&str> for SessionStatus {
     }
 }
 impl ::core::convert::From<::std::string::String> for SessionStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         SessionStatus::from(value.as_str())
     }
 }
 impl ::core::str::FromStr for SessionStatus {
     type Err = ::core::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         ::core::result::Result::Ok(SessionStatus::from(value))
     }
 }
 impl ::core::convert::AsRef<str> for SessionStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::core::fmt::Display for SessionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1366,6 +1392,7 @@ impl ThrottlingExceptionBuilder {
         self
     }
     /// Sets or clears the `message` member.
+    #[inline]
     pub fn set_message(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1512,6 +1539,7 @@ impl UnauthorizedExceptionBuilder {
         self
     }
     /// Sets or clears the `message` member.
+    #[inline]
     pub fn set_message(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1674,6 +1702,7 @@ impl ValidationExceptionBuilder {
         self
     }
     /// Sets or clears the `message` member.
+    #[inline]
     pub fn set_message(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1690,6 +1719,7 @@ impl ValidationExceptionBuilder {
         self
     }
     /// Sets or clears the `reason` member.
+    #[inline]
     pub fn set_reason(
         mut self,
         value: ::core::option::Option<ValidationExceptionReason>,
@@ -1709,6 +1739,7 @@ impl ValidationExceptionBuilder {
         self
     }
     /// Sets or clears the `fieldList` member.
+    #[inline]
     pub fn set_field_list(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<ValidationExceptionField>>,
@@ -1907,6 +1938,7 @@ impl ValidationExceptionFieldBuilder {
         self
     }
     /// Sets or clears the `name` member.
+    #[inline]
     pub fn set_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1923,6 +1955,7 @@ impl ValidationExceptionFieldBuilder {
         self
     }
     /// Sets or clears the `message` member.
+    #[inline]
     pub fn set_message(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -2060,6 +2093,7 @@ impl ValidationExceptionReason {
     }
 }
 impl ::core::convert::From<&str> for ValidationExceptionReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CannotParse" => ValidationExceptionReason::CannotParse,
@@ -2076,22 +2110,26 @@ impl ::core::convert::From<&str> for ValidationExceptionReason {
     }
 }
 impl ::core::convert::From<::std::string::String> for ValidationExceptionReason {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         ValidationExceptionReason::from(value.as_str())
     }
 }
 impl ::core::str::FromStr for ValidationExceptionReason {
     type Err = ::core::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         ::core::result::Result::Ok(ValidationExceptionReason::from(value))
     }
 }
 impl ::core::convert::AsRef<str> for ValidationExceptionReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 impl ::core::fmt::Display for ValidationExceptionReason {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }

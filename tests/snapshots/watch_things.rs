@@ -40,6 +40,7 @@ impl GetThingOutputBuilder {
         self
     }
     /// Sets or clears the `name` member.
+    #[inline]
     pub fn set_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -251,6 +252,7 @@ impl WatchThingsOutputBuilder {
         self
     }
     /// Sets or clears the `events` member.
+    #[inline]
     pub fn set_events(
         mut self,
         value: ::core::option::Option<

@@ -116,6 +116,7 @@ fn emit_setters(f: &FieldIr) -> TokenStream {
         #setter
 
         #[doc = #set_doc]
+        #[inline]
         pub fn #set(mut self, value: ::core::option::Option<#ty>) -> Self {
             self.#ident = value;
             self

@@ -116,6 +116,7 @@ fn emit_string_enum(
         }
 
         impl ::core::convert::From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #(#texts => #name::#names,)*
@@ -125,6 +126,7 @@ fn emit_string_enum(
         }
 
         impl ::core::convert::From<::std::string::String> for #name {
+            #[inline]
             fn from(value: ::std::string::String) -> Self {
                 #name::from(value.as_str())
             }
@@ -132,18 +134,21 @@ fn emit_string_enum(
 
         impl ::core::str::FromStr for #name {
             type Err = ::core::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
                 ::core::result::Result::Ok(#name::from(value))
             }
         }
 
         impl ::core::convert::AsRef<str> for #name {
+            #[inline]
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
         }
 
         impl ::core::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -199,6 +204,7 @@ fn emit_int_enum(
         }
 
         impl ::core::convert::From<i32> for #name {
+            #[inline]
             fn from(value: i32) -> Self {
                 match value {
                     #(#numbers => #name::#names,)*
@@ -208,6 +214,7 @@ fn emit_int_enum(
         }
 
         impl ::core::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Display::fmt(&self.as_i32(), f)
             }
