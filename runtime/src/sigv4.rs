@@ -804,6 +804,16 @@ mod tests {
         UNIX_EPOCH + Duration::from_secs(secs)
     }
 
+    /// The suite's `get-vanilla` request.
+    fn get_vanilla() -> SignableRequest<'static> {
+        SignableRequest {
+            method: "GET",
+            uri: "/",
+            headers: &[("Host", "example.amazonaws.com")],
+            body: SignableBody::Bytes(b""),
+        }
+    }
+
     fn params(credentials: &Credentials) -> SigningParams<'_> {
         SigningParams {
             credentials,
@@ -945,12 +955,7 @@ mod tests {
     #[test]
     fn signing_twice_with_the_cached_key_gives_the_same_signature() {
         let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
-        let request = SignableRequest {
-            method: "GET",
-            uri: "/",
-            headers: &[("Host", "example.amazonaws.com")],
-            body: SignableBody::Bytes(b""),
-        };
+        let request = get_vanilla();
         let first = sign(&request, &params(&credentials)).unwrap();
         let second = sign(&request, &params(&credentials)).unwrap();
         assert_eq!(first, second);
@@ -963,12 +968,7 @@ mod tests {
     #[test]
     fn get_vanilla_signs_like_the_suite() {
         let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
-        let request = SignableRequest {
-            method: "GET",
-            uri: "/",
-            headers: &[("Host", "example.amazonaws.com")],
-            body: SignableBody::Bytes(b""),
-        };
+        let request = get_vanilla();
         let output = sign(&request, &params(&credentials)).unwrap();
         assert_eq!(
             output.signature(),

@@ -8,7 +8,7 @@
 //! function is compiled only where something uses it, as generic code is,
 //! so a library crate that includes a whole service compiles only what its
 //! users call. Measured in BENCHMARKS.md ("Code per operation"): the
-//! 153-operation AgentCore control plane as a library, 5× faster; a binary
+//! 153-operation AgentCore control plane as a library, 3× faster or more; a binary
 //! calling 1, 10 or 153 operations, about 1 % larger.
 
 pub(crate) mod builder;
